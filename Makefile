@@ -1,0 +1,26 @@
+# Masthead: the commands people rely on (PRODUCT.md section 5).
+PORT ?= 8000
+PY = .venv/bin/python
+
+.PHONY: demo test lint prod bench venv clean
+
+venv:
+	@scripts/ensure-venv.sh
+
+demo: venv
+	@MASTHEAD_DEMO=True scripts/demo.sh
+
+test:
+	@scripts/run-tests.sh
+
+lint: venv
+	.venv/bin/ruff check . && .venv/bin/mypy masthead
+
+prod:
+	@scripts/prod.sh
+
+bench:
+	@scripts/bench.sh
+
+clean:
+	rm -rf var/test var/services

@@ -1,0 +1,58 @@
+"""The paywall's access decision and the interfaces around it.
+
+Other apps import from here only; everything else in this package is internal.
+"""
+
+from masthead.access.policy import (
+    ALL_SECTIONS,
+    ANONYMOUS,
+    FREE,
+    LEVELS,
+    METERED,
+    NO_ENTITLEMENTS,
+    NOT_A_CRAWLER,
+    REGISTERED,
+    SUBSCRIBER,
+    UNAVAILABLE_METER,
+    ArticleFacts,
+    CrawlerVerdict,
+    Decision,
+    Entitlements,
+    FailMode,
+    GiftGrant,
+    MeterState,
+    Offer,
+    Policy,
+    ReaderFacts,
+    Reason,
+    decide,
+    effective_level,
+    meter_applies,
+)
+
+__all__ = [
+    "ALL_SECTIONS",
+    "ANONYMOUS",
+    "FREE",
+    "LEVELS",
+    "METERED",
+    "NOT_A_CRAWLER",
+    "NO_ENTITLEMENTS",
+    "REGISTERED",
+    "SUBSCRIBER",
+    "UNAVAILABLE_METER",
+    "ArticleFacts",
+    "CrawlerVerdict",
+    "Decision",
+    "Entitlements",
+    "FailMode",
+    "GiftGrant",
+    "MeterState",
+    "Offer",
+    "Policy",
+    "ReaderFacts",
+    "Reason",
+    "decide",
+    "effective_level",
+    "meter_applies",
+]

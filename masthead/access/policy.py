@@ -1,0 +1,283 @@
+"""The access decision: one pure function, no ORM, no request, no settings.
+
+``decide`` takes facts that loaders gathered at the edges and returns a ``Decision``.
+Every channel (the access check, crawler pages, feeds, oEmbed, ads flags) asks it, so they
+cannot drift apart. Anything it does not understand denies: unknown levels, a metered
+article without a meter answer. See ``docs/paywall.md`` for the rules in prose.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+FREE = "free"
+METERED = "metered"
+REGISTERED = "registered"
+SUBSCRIBER = "subscriber"
+LEVELS = (FREE, METERED, REGISTERED, SUBSCRIBER)
+
+
+class Reason:
+    """Why a decision came out as it did; these strings appear in the check's JSON."""
+
+    FREE = "free"
+    FREE_WINDOW = "free_window"
+    EXEMPT_SECTION = "exempt_section"
+    METERED = "metered"
+    METER_EXHAUSTED = "meter_exhausted"
+    NETWORK_EXHAUSTED = "network_exhausted"
+    METER_UNAVAILABLE = "meter_unavailable"
+    REGISTERED = "registered"
+    REGISTRATION_REQUIRED = "registration_required"
+    SUBSCRIPTION_REQUIRED = "subscription_required"
+    SUBSCRIBER = "subscriber"
+    GIFT = "gift"
+    CRAWLER = "crawler"
+    ERROR = "error"
+
+
+class Offer:
+    """Which wall to show a reader who was denied."""
+
+    REGISTRATION = "registration"
+    SUBSCRIPTION = "subscription"
+
+
+class FailMode:
+    """What a metered article does when the meter store cannot be reached."""
+
+    OPEN = "open"  # read without counting (the default, PRODUCT.md section 2)
+    CLOSED = "closed"
+
+
+ALL_SECTIONS = "*"
+
+
+@dataclass(frozen=True)
+class Entitlements:
+    """What a reader's subscriptions and grants open.
+
+    ``scopes`` holds ``(level, section)`` pairs; the section ``ALL_SECTIONS`` opens the
+    level everywhere. Joining two sets of entitlements is the union of their scopes.
+    """
+
+    scopes: frozenset[tuple[str, str]] = frozenset()
+    ad_free: bool = False
+
+    @classmethod
+    def of(
+        cls, levels: Iterable[str], sections: Iterable[str] = (), ad_free: bool = False
+    ) -> Entitlements:
+        """Return entitlements opening ``levels`` in ``sections`` (none given: all)."""
+        places = tuple(sections) or (ALL_SECTIONS,)
+        return cls(frozenset((lvl, sec) for lvl in levels for sec in places), ad_free)
+
+    def opens(self, level: str, section: str) -> bool:
+        """Return True when these entitlements open ``level`` in ``section``."""
+        return (level, ALL_SECTIONS) in self.scopes or (
+            bool(section) and (level, section) in self.scopes
+        )
+
+    def merged(self, other: Entitlements) -> Entitlements:
+        """Return these entitlements joined with ``other``."""
+        return Entitlements(self.scopes | other.scopes, self.ad_free or other.ad_free)
+
+    @property
+    def is_empty(self) -> bool:
+        """Return True when nothing is opened and ads are shown."""
+        return not self.scopes and not self.ad_free
+
+
+NO_ENTITLEMENTS = Entitlements()
+
+
+@dataclass(frozen=True)
+class ArticleFacts:
+    """What the decision needs to know about an article."""
+
+    article_id: int
+    level: str
+    section: str = ""
+    published_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class ReaderFacts:
+    """What the decision needs to know about the reader."""
+
+    is_authenticated: bool = False
+    entitlements: Entitlements = NO_ENTITLEMENTS
+
+
+ANONYMOUS = ReaderFacts()
+
+
+@dataclass(frozen=True)
+class MeterState:
+    """The meter's answer after an atomic attempt to count this article.
+
+    ``is_counted`` is True when the article is among the reader's counted articles in the
+    window (newly counted or counted before). ``used`` is the number of distinct articles
+    counted in the window after the attempt.
+    """
+
+    allowance: int
+    used: int
+    is_counted: bool
+    is_available: bool = True
+    is_network_exhausted: bool = False
+
+    @property
+    def remaining(self) -> int:
+        """Return how many more articles may be counted in this window."""
+        return max(self.allowance - self.used, 0)
+
+
+UNAVAILABLE_METER = MeterState(allowance=0, used=0, is_counted=False, is_available=False)
+
+
+@dataclass(frozen=True)
+class GiftGrant:
+    """A verified gift token: it opens ``article_id`` and nothing else."""
+
+    article_id: int
+
+
+@dataclass(frozen=True)
+class CrawlerVerdict:
+    """Whether the connecting address belongs to a verified search crawler."""
+
+    is_verified: bool = False
+    engine: str = ""
+
+
+NOT_A_CRAWLER = CrawlerVerdict()
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The publisher's paywall settings, as plain values."""
+
+    anonymous_allowance: int = 3
+    registered_allowance: int = 10
+    free_hours: int = 0
+    exempt_sections: frozenset[str] = field(default_factory=frozenset)
+    walled_sections: frozenset[str] = field(default_factory=frozenset)
+    fail_mode: str = FailMode.OPEN
+    crawler_full_text: bool = True
+
+    def allowance_for(self, reader: ReaderFacts) -> int:
+        """Return the meter allowance for this kind of reader."""
+        return self.registered_allowance if reader.is_authenticated else self.anonymous_allowance
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome: grant or deny, why, and which wall to show when denied."""
+
+    granted: bool
+    reason: str
+    offer: str | None = None
+
+
+def effective_level(article: ArticleFacts, policy: Policy) -> str:
+    """Return the article's level after the section rules; unknown levels pass through."""
+    if article.section and article.section in policy.exempt_sections:
+        return FREE
+    if article.section and article.section in policy.walled_sections:
+        return SUBSCRIBER
+    return article.level
+
+
+def _in_free_window(article: ArticleFacts, policy: Policy, now: dt.datetime) -> bool:
+    if policy.free_hours <= 0 or article.published_at is None:
+        return False
+    return now < article.published_at + dt.timedelta(hours=policy.free_hours)
+
+
+def _wall_for(reader: ReaderFacts) -> str:
+    return Offer.SUBSCRIPTION if reader.is_authenticated else Offer.REGISTRATION
+
+
+def _grant_without_meter(
+    article: ArticleFacts,
+    reader: ReaderFacts,
+    gift: GiftGrant | None,
+    crawler: CrawlerVerdict,
+    policy: Policy,
+    now: dt.datetime,
+) -> Decision | None:
+    """Return a grant that needs no meter, or None when none applies."""
+    level = effective_level(article, policy)
+    if level == FREE:
+        reason = Reason.FREE if level == article.level else Reason.EXEMPT_SECTION
+        return Decision(True, reason)
+    if crawler.is_verified and policy.crawler_full_text:
+        return Decision(True, Reason.CRAWLER)
+    if gift is not None and gift.article_id == article.article_id:
+        return Decision(True, Reason.GIFT)
+    if reader.is_authenticated and reader.entitlements.opens(level, article.section):
+        return Decision(True, Reason.SUBSCRIBER)
+    if _in_free_window(article, policy, now):
+        return Decision(True, Reason.FREE_WINDOW)
+    return None
+
+
+def meter_applies(
+    article: ArticleFacts,
+    reader: ReaderFacts,
+    gift: GiftGrant | None,
+    crawler: CrawlerVerdict,
+    policy: Policy,
+    now: dt.datetime,
+) -> bool:
+    """Return True when deciding needs the meter, i.e. a read would be counted."""
+    if effective_level(article, policy) != METERED:
+        return False
+    return _grant_without_meter(article, reader, gift, crawler, policy, now) is None
+
+
+def decide(
+    article: ArticleFacts,
+    reader: ReaderFacts,
+    meter: MeterState | None,
+    gift: GiftGrant | None,
+    crawler: CrawlerVerdict,
+    policy: Policy,
+    now: dt.datetime,
+) -> Decision:
+    """Return whether ``reader`` may read ``article`` in full at ``now``.
+
+    ``meter`` is the meter store's answer after trying to count this article, or None
+    when it was not asked (``meter_applies`` was False). A metered article with no meter
+    answer denies: the decision fails closed.
+    """
+    level = effective_level(article, policy)
+    if level not in LEVELS:
+        return Decision(False, Reason.ERROR, Offer.SUBSCRIPTION)
+    granted = _grant_without_meter(article, reader, gift, crawler, policy, now)
+    if granted is not None:
+        return granted
+    if level == REGISTERED:
+        if reader.is_authenticated:
+            return Decision(True, Reason.REGISTERED)
+        return Decision(False, Reason.REGISTRATION_REQUIRED, Offer.REGISTRATION)
+    if level == SUBSCRIBER:
+        return Decision(False, Reason.SUBSCRIPTION_REQUIRED, Offer.SUBSCRIPTION)
+    return _decide_metered(reader, meter, policy)
+
+
+def _decide_metered(reader: ReaderFacts, meter: MeterState | None, policy: Policy) -> Decision:
+    if meter is None:
+        return Decision(False, Reason.ERROR, _wall_for(reader))
+    if not meter.is_available:
+        if policy.fail_mode == FailMode.OPEN:
+            return Decision(True, Reason.METER_UNAVAILABLE)
+        return Decision(False, Reason.METER_UNAVAILABLE, _wall_for(reader))
+    if meter.is_counted and meter.used <= meter.allowance:
+        return Decision(True, Reason.METERED)
+    if meter.is_network_exhausted:
+        return Decision(False, Reason.NETWORK_EXHAUSTED, _wall_for(reader))
+    return Decision(False, Reason.METER_EXHAUSTED, _wall_for(reader))

@@ -1,0 +1,46 @@
+"""Site-wide middleware: what happens when the database goes away."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse
+
+from masthead.errors import error_response
+
+logger = logging.getLogger(__name__)
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 (HTML or JSON) when the database cannot be reached.
+
+    Only connection-level errors are caught here; other database errors are bugs and
+    take the ordinary 500 path. A shared cache in front keeps serving previews.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """Return a 503 for a lost database, else let Django handle the error."""
+        if isinstance(exception, (OperationalError, InterfaceError)) and _is_connection_error(
+            exception
+        ):
+            logger.error("database unavailable: %s", type(exception).__name__)
+            response = error_response(
+                request, 503, "The newsroom is briefly unavailable. Please try again shortly."
+            )
+            response["Retry-After"] = "5"
+            return response
+        return None
+
+
+def _is_connection_error(exception: Exception) -> bool:
+    text = str(exception).lower()
+    markers = ("connect", "connection", "server closed", "terminating", "unable to open")
+    return isinstance(exception, InterfaceError) or any(m in text for m in markers)

@@ -1,0 +1,277 @@
+"""The newsroom's content: publication, sections, authors, articles and their blocks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import ClassVar
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from masthead.access.levels import AccessLevel
+
+from .sanitising import render_block_html
+
+
+def _validate_time_zone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(f"{value!r} is not a time zone name") from exc
+
+
+class Publication(models.Model):
+    """The site itself; the first row is the one in use."""
+
+    name = models.CharField(max_length=120, default="The Masthead Gazette")
+    tagline = models.CharField(max_length=200, blank=True)
+    time_zone = models.CharField(
+        max_length=64, default="America/New_York", validators=[_validate_time_zone]
+    )
+    lead_in_paragraphs = models.PositiveSmallIntegerField(
+        default=3, help_text="Paragraphs shown before the gate when an article sets none."
+    )
+    ad_every_paragraphs = models.PositiveSmallIntegerField(
+        default=4, help_text="An ad slot after every N paragraphs of the body (0: none)."
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """Return the publication's time zone."""
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @classmethod
+    def current(cls) -> Publication:
+        """Return the publication, creating the default one on first use."""
+        publication = cls.objects.order_by("pk").first()
+        return publication or cls.objects.create()
+
+
+class Section(models.Model):
+    """A desk of the newsroom with its own front page and default access level."""
+
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(unique=True)
+    description = models.TextField(blank=True)
+    default_access_level = models.CharField(
+        max_length=16, choices=AccessLevel.choices, default=AccessLevel.METERED
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ("position", "name")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("newsroom:section", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    """A byline."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(unique=True)
+    role = models.CharField(max_length=120, blank=True, help_text='e.g. "Staff reporter"')
+    bio = models.TextField(blank=True)
+    photo = models.ImageField(upload_to="authors/", blank=True)
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("newsroom:author", kwargs={"slug": self.slug})
+
+
+class Video(models.Model):
+    """A video with the words that make it accessible: title, caption, transcript."""
+
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to="video/", blank=True)
+    url = models.URLField(blank=True, help_text="Used when no file is uploaded.")
+    poster = models.ImageField(upload_to="video/posters/", blank=True)
+    caption = models.CharField(max_length=300, blank=True)
+    credit = models.CharField(max_length=200, blank=True)
+    transcript = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if not self.file and not self.url:
+            raise ValidationError("A video needs an uploaded file or a URL.")
+
+    @property
+    def source_url(self) -> str:
+        """Return the URL a player should load."""
+        return self.file.url if self.file else self.url
+
+
+class ArticleQuerySet(models.QuerySet["Article"]):
+    """Queries editors and readers need."""
+
+    def live(self, now: dt.datetime | None = None) -> ArticleQuerySet:
+        """Return articles readers may see at ``now``.
+
+        A scheduled article is live once its time has passed; no cron job flips it.
+        """
+        moment = now or timezone.now()
+        return self.filter(
+            status__in=(Article.Status.PUBLISHED, Article.Status.SCHEDULED),
+            published_at__lte=moment,
+        )
+
+
+class Article(models.Model):
+    """A story: headline, dek, lead media, and an ordered body of blocks."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+
+    headline = models.CharField(max_length=250)
+    summary = models.TextField("summary (dek)", max_length=600, blank=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    authors = models.ManyToManyField(Author, blank=True, related_name="articles")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="For a scheduled article, when it goes live."
+    )
+    updated_at = models.DateTimeField(
+        null=True, blank=True, help_text='Shown as "Updated"; set it when the story changes.'
+    )
+    correction = models.TextField(
+        blank=True, help_text="Correction or update note shown on the page."
+    )
+    access_level = models.CharField(
+        max_length=16,
+        choices=AccessLevel.choices,
+        blank=True,
+        help_text="Leave blank to use the section's default.",
+    )
+    lead_in_paragraphs = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Blank: the publication's default."
+    )
+    lead_image = models.ImageField(upload_to="images/", blank=True)
+    lead_image_alt = models.CharField(max_length=300, blank=True)
+    lead_image_caption = models.CharField(max_length=400, blank=True)
+    lead_image_credit = models.CharField(max_length=200, blank=True)
+    lead_video = models.ForeignKey(
+        Video, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    objects: ClassVar[ArticleQuerySet] = ArticleQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ("-published_at", "-pk")
+        indexes = [models.Index(fields=["status", "published_at"])]
+
+    def __str__(self) -> str:
+        return self.headline
+
+    def get_absolute_url(self) -> str:
+        """Return the canonical URL, dated in the publication's time zone."""
+        moment = self.published_at or self.created_at or timezone.now()
+        local = timezone.localtime(moment, Publication.current().zone)
+        return reverse(
+            "newsroom:article",
+            kwargs={
+                "year": local.year,
+                "month": f"{local.month:02d}",
+                "day": f"{local.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    def effective_access_level(self) -> str:
+        """Return the article's level, else its section's, else ``metered``."""
+        if self.access_level:
+            return self.access_level
+        if self.section_id and self.section:
+            return self.section.default_access_level
+        return AccessLevel.METERED
+
+    def is_live(self, now: dt.datetime | None = None) -> bool:
+        """Return True when readers may see the article at ``now``."""
+        moment = now or timezone.now()
+        return (
+            self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
+            and self.published_at is not None
+            and self.published_at <= moment
+        )
+
+
+class Block(models.Model):
+    """One typed piece of an article's body, in order."""
+
+    class Kind(models.TextChoices):
+        PARAGRAPH = "paragraph", "Paragraph"
+        SUBHEADING = "subheading", "Subheading"
+        IMAGE = "image", "Image"
+        VIDEO = "video", "Video"
+        PULL_QUOTE = "pull_quote", "Pull quote"
+        PAYWALL_BREAK = "paywall_break", "Paywall break"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="blocks")
+    position = models.PositiveIntegerField(default=0, db_index=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.PARAGRAPH)
+    text = models.TextField(
+        blank=True, help_text="Markdown or simple HTML for paragraphs; plain text otherwise."
+    )
+    html = models.TextField(blank=True, editable=False)
+    attribution = models.CharField(max_length=200, blank=True, help_text="For pull quotes.")
+    image = models.ImageField(upload_to="images/", blank=True)
+    alt = models.CharField(max_length=300, blank=True)
+    caption = models.CharField(max_length=400, blank=True)
+    credit = models.CharField(max_length=200, blank=True)
+    video = models.ForeignKey(
+        Video, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("position", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.position}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        """Sanitise the editor's text into ``html`` on every save."""
+        self.html = render_block_html(self.kind, self.text)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class Page(models.Model):
+    """A standing page: About, Privacy, Terms."""
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    body = models.TextField(help_text="Markdown.")
+    html = models.TextField(blank=True, editable=False)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        """Sanitise the Markdown into ``html`` on every save."""
+        self.html = render_block_html(Block.Kind.PARAGRAPH, self.body)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_absolute_url(self) -> str:
+        return reverse("newsroom:page", kwargs={"slug": self.slug})

@@ -1,0 +1,187 @@
+"""Django settings for Masthead, read from the environment.
+
+A fresh checkout runs the demo on SQLite with nothing set. Production sets
+``MASTHEAD_DEBUG=False`` (the default), a secret via ``MASTHEAD_SECRET_KEY_FILE``,
+``DATABASE_URL``, ``REDIS_URL`` and ``MASTHEAD_ALLOWED_HOSTS``; demo-only conveniences are
+refused unless ``MASTHEAD_DEMO=True`` (see ``masthead/checks.py``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from masthead.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_networks,
+    env_secret,
+    env_str,
+    parse_database_url,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("MASTHEAD_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("MASTHEAD_DEBUG", False)
+# Demo mode allows the public demo secret and the offline test-payments provider.
+DEMO = env_bool("MASTHEAD_DEMO", False)
+
+# Public on purpose: the demo key. checks.py refuses it outside demo/debug mode.
+DEMO_SECRET_KEY = "masthead-demo-secret-key-not-for-production-0123456789abcdef"  # noqa: S105
+SECRET_KEY = env_secret("MASTHEAD_SECRET_KEY", DEMO_SECRET_KEY if (DEBUG or DEMO) else "")
+SECRET_KEY_FALLBACKS = env_list("MASTHEAD_SECRET_KEY_FALLBACKS")
+
+ALLOWED_HOSTS = env_list("MASTHEAD_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("MASTHEAD_CSRF_TRUSTED_ORIGINS")
+# CIDRs of proxies whose X-Forwarded-For is believed; nothing is trusted by default.
+TRUSTED_PROXIES = env_networks("MASTHEAD_TRUSTED_PROXIES")
+
+INSTALLED_APPS = [
+    "masthead.accounts",
+    "masthead.newsroom",
+    "masthead.access",
+    "masthead.billing",
+    "masthead.gifts",
+    "masthead.ads",
+    "masthead.analytics",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django.contrib.humanize",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "masthead.middleware.DatabaseUnavailableMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "masthead.urls"
+WSGI_APPLICATION = "masthead.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "masthead" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                # The auth and messages processors are lazy: public pages never touch
+                # ``user`` or ``messages``, so they never read the session or vary on it.
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "masthead.newsroom.context_processors.publication",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": parse_database_url(
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'masthead.sqlite3'}"), BASE_DIR
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:account"
+LOGOUT_REDIRECT_URL = "newsroom:home"
+
+SESSION_COOKIE_SECURE = not (DEBUG or DEMO) and env_bool("MASTHEAD_SECURE_COOKIES", True)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("MASTHEAD_BEHIND_TLS_PROXY", False) else None
+)
+SECURE_HSTS_SECONDS = env_int("MASTHEAD_HSTS_SECONDS", 0)
+SECURE_SSL_REDIRECT = env_bool("MASTHEAD_SSL_REDIRECT", False)
+X_FRAME_OPTIONS = "DENY"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("MASTHEAD_MEDIA_ROOT", str(VAR_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+EMAIL_BACKEND = env_str(
+    "MASTHEAD_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if (DEBUG or DEMO)
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("MASTHEAD_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("MASTHEAD_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("MASTHEAD_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_secret("MASTHEAD_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("MASTHEAD_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("MASTHEAD_FROM_EMAIL", "Masthead <newsroom@example.com>")
+
+# --- The paywall (namespaced; code reads these at call time, never at import) ---
+PAYWALL_ANONYMOUS_ALLOWANCE = env_int("PAYWALL_ANONYMOUS_ALLOWANCE", 3)
+PAYWALL_REGISTERED_ALLOWANCE = env_int("PAYWALL_REGISTERED_ALLOWANCE", 10)
+PAYWALL_NETWORK_DAILY_ALLOWANCE = env_int("PAYWALL_NETWORK_DAILY_ALLOWANCE", 60)
+# "sql" or "redis"; redis needs REDIS_URL.
+PAYWALL_METER_STORE = env_str("PAYWALL_METER_STORE", "redis" if REDIS_URL else "sql")
+PAYWALL_VISITOR_COOKIE = "masthead_visitor"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("MASTHEAD_LOG_LEVEL", "WARNING")},
+}

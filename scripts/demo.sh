@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# make demo: migrate the SQLite database, load the demo newsroom once, serve in the foreground.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export MASTHEAD_DEMO=True
+PORT=${PORT:-8000}
+PY=.venv/bin/python
+mkdir -p var
+$PY manage.py migrate --noinput -v 0
+$PY manage.py load_demo
+$PY manage.py collectstatic --noinput -v 0
+echo
+echo "  Masthead demo:  http://127.0.0.1:$PORT/"
+echo "  Newsroom:       http://127.0.0.1:$PORT/admin/"
+echo "  Logins (password masthead-demo):"
+echo "    reader@example.com      registered reader, no subscription"
+echo "    subscriber@example.com  All Access subscriber"
+echo "    editor@example.com      editor (newsroom + Dashboard)"
+echo
+exec $PY manage.py runserver "127.0.0.1:$PORT" --noreload

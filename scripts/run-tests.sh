@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The whole suite: lint, types, tests on SQLite, then the service-backed tests on PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/ensure-venv.sh
+scripts/ensure-debian-packages.sh chromium postgresql redis-server redis-tools nginx wrk \
+  libnginx-mod-http-cache-purge fonts-dejavu-core
+PY=.venv/bin/python
+export PATH="$PWD/.venv/bin:$PATH"
+
+echo "==> ruff"; ruff check .
+echo "==> mypy"; mypy masthead
+eval "$(scripts/test-services.sh start)"
+trap 'scripts/test-services.sh stop' EXIT
+export MASTHEAD_TEST_PG_URL MASTHEAD_TEST_REDIS_URL MASTHEAD_TEST_PG_PORT MASTHEAD_TEST_REDIS_PORT
+
+echo "==> tests on SQLite (with the Redis test server)"
+$PY -m pytest -q -x --durations=15 "$@"
+echo "==> meter, access and payment tests on PostgreSQL"
+DATABASE_URL="$MASTHEAD_TEST_PG_URL" $PY -m pytest -q -x -m postgres "$@"
