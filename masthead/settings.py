@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import django_stubs_ext
+
 from masthead.env import (
     env_bool,
     env_int,
@@ -19,6 +21,9 @@ from masthead.env import (
     env_str,
     parse_database_url,
 )
+
+# Lets ``admin.ModelAdmin[Model]`` and friends be subscripted at run time.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("MASTHEAD_VAR_DIR", str(BASE_DIR / "var")))
@@ -185,3 +190,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("MASTHEAD_LOG_LEVEL", "WARNING")},
 }
+# Loaders ``access`` calls through these dotted paths, so it imports no other app.
+PAYWALL_ENTITLEMENTS_LOADER = "masthead.billing.entitlements.entitlements_for"
+PAYWALL_GIFT_VERIFIER = "masthead.gifts.tokens.verify_gift"
+PAYWALL_CONTENT_SOURCE = "masthead.newsroom.paywall"
