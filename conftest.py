@@ -7,3 +7,58 @@ os.environ.setdefault("MASTHEAD_VAR_DIR", os.path.join(os.path.dirname(__file__)
 # Allowances in tests are set per test through the policy; keep the network cap out of
 # the way unless a test asks for it.
 os.environ.setdefault("PAYWALL_NETWORK_DAILY_ALLOWANCE", "60")
+
+from collections.abc import Iterator  # noqa: E402
+
+import pytest  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def _service_url(name: str) -> str:
+    """Return a test service URL, failing (not skipping) in CI when it is missing."""
+    url = os.environ.get(name, "")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is not set: run the suite through `make test`")
+        pytest.skip(f"{name} is not set; `eval $(scripts/test-services.sh start)` first")
+    return url
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The URL of the Redis server started by scripts/test-services.sh."""
+    return _service_url("MASTHEAD_TEST_REDIS_URL")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """A headless Debian Chromium driven by Playwright, shared by the session."""
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium: object) -> Iterator[object]:
+    """A fresh browser context (no cookies) and page for one test."""
+    context = chromium.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    yield page
+    context.close()
