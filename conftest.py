@@ -8,9 +8,9 @@ os.environ.setdefault("MASTHEAD_VAR_DIR", os.path.join(os.path.dirname(__file__)
 # the way unless a test asks for it.
 os.environ.setdefault("PAYWALL_NETWORK_DAILY_ALLOWANCE", "60")
 
-from collections.abc import Iterator  # noqa: E402
+from collections.abc import Iterator
 
-import pytest  # noqa: E402
+import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
