@@ -194,3 +194,4 @@ LOGGING = {
 PAYWALL_ENTITLEMENTS_LOADER = "masthead.billing.entitlements.entitlements_for"
 PAYWALL_GIFT_VERIFIER = "masthead.gifts.tokens.verify_gift"
 PAYWALL_CONTENT_SOURCE = "masthead.newsroom.paywall"
+PAYWALL_CRAWLER_VERIFIER = "masthead.access.crawlers.verdict_for"
