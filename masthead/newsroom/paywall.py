@@ -1,0 +1,49 @@
+"""The content source the access check reads (``PAYWALL_CONTENT_SOURCE``).
+
+``access`` loads this module by its dotted path and calls the two functions below; it
+never touches newsroom models itself. Both answer only for live articles, so a draft or
+a scheduled article cannot be unlocked before its time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from masthead.access import ArticleFacts
+from masthead.ads.slots import AdPicker
+
+from .models import Article, Publication
+from .rendering import render_body
+
+
+def _live_article(article_id: int, now: dt.datetime) -> Article | None:
+    return Article.objects.live(now).select_related("section").filter(pk=article_id).first()
+
+
+def article_facts(article_id: int, now: dt.datetime) -> ArticleFacts | None:
+    """Return what the decision needs about the article, or None when it is not live."""
+    article = _live_article(article_id, now)
+    if article is None:
+        return None
+    return ArticleFacts(
+        article_id=article.pk,
+        level=article.effective_access_level(),
+        section=article.section.slug if article.section else "",
+        published_at=article.published_at,
+    )
+
+
+def gated_html(article_id: int, *, ad_free: bool) -> str:
+    """Return the body after the paywall cut, rendered; "" when the article is not live.
+
+    Ad slots sit between paragraphs (numbered as on the page) unless ``ad_free``.
+    """
+    now = timezone.now()
+    article = _live_article(article_id, now)
+    if article is None:
+        return ""
+    section = article.section.slug if article.section else ""
+    ads = None if ad_free else AdPicker.for_section(section, now)
+    return str(render_body(article, Publication.current(), ads, gated_only=True).gated)

@@ -1,0 +1,135 @@
+"""The article body as HTML: cut at the paywall, rendered block by block, ads between.
+
+There is exactly one cut. ``split_body`` decides which blocks are the lead-in (in the
+public page) and which are gated (sent only by a granted access check); both halves
+are rendered by ``render_part`` with the same paragraph numbering, so ad slots and
+their ids line up as if the body had never been cut. Lead-in plus gated is the whole
+body: every block lands in exactly one half, and the ``paywall_break`` block itself
+in neither.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
+
+from masthead.ads.slots import AdPicker
+
+from .models import Article, Block, Publication
+
+_KINDS = {choice for choice, _ in Block.Kind.choices} - {Block.Kind.PAYWALL_BREAK}
+
+
+@dataclass(frozen=True)
+class BodySplit:
+    """The body cut in two; ``gated_starts_after`` counts the lead-in's paragraphs."""
+
+    lead_in: tuple[Block, ...]
+    gated: tuple[Block, ...]
+    gated_starts_after: int
+
+
+def lead_in_length(article: Article, publication: Publication) -> int:
+    """Return how many paragraphs the article shows before the gate."""
+    if article.lead_in_paragraphs is not None:
+        return article.lead_in_paragraphs
+    return publication.lead_in_paragraphs
+
+
+def split_body(blocks: Sequence[Block], paragraphs: int) -> BodySplit:
+    """Cut ``blocks`` at the first paywall break, else after ``paragraphs`` paragraphs.
+
+    Without a break the lead-in never takes the last paragraph: a short article still
+    keeps something behind the gate instead of leaking whole through a long setting.
+    """
+    ordered = tuple(blocks)
+    for index, block in enumerate(ordered):
+        if block.kind == Block.Kind.PAYWALL_BREAK:
+            lead_in = ordered[:index]
+            rest = tuple(b for b in ordered[index + 1 :] if b.kind != Block.Kind.PAYWALL_BREAK)
+            return BodySplit(lead_in, rest, _count_paragraphs(lead_in))
+    total = _count_paragraphs(ordered)
+    wanted = max(min(paragraphs, total - 1), 0)
+    cut = _index_after_paragraph(ordered, wanted)
+    return BodySplit(ordered[:cut], ordered[cut:], wanted)
+
+
+def _count_paragraphs(blocks: Sequence[Block]) -> int:
+    return sum(1 for block in blocks if block.kind == Block.Kind.PARAGRAPH)
+
+
+def _index_after_paragraph(blocks: Sequence[Block], wanted: int) -> int:
+    """Return the index just past the ``wanted``-th paragraph (0 when ``wanted`` is 0)."""
+    if wanted <= 0:
+        return 0
+    seen = 0
+    for index, block in enumerate(blocks):
+        if block.kind == Block.Kind.PARAGRAPH:
+            seen += 1
+            if seen == wanted:
+                return index + 1
+    return len(blocks)
+
+
+def render_part(
+    blocks: Sequence[Block], *, paragraphs_before: int, ad_every: int, ads: AdPicker | None
+) -> SafeString:
+    """Return ``blocks`` as HTML with an ad slot after every ``ad_every``-th paragraph.
+
+    Paragraphs are numbered from ``paragraphs_before`` so both halves share one count.
+    No slot closes a part: the gate or the bottom slot follows it. ``ads`` None (an
+    ad-free reader) or ``ad_every`` 0 means no slots.
+    """
+    pieces: list[str] = []
+    number = paragraphs_before
+    for index, block in enumerate(blocks):
+        if block.kind not in _KINDS:
+            continue
+        pieces.append(render_block(block))
+        if block.kind != Block.Kind.PARAGRAPH:
+            continue
+        number += 1
+        is_last = index == len(blocks) - 1
+        if ads is not None and ad_every > 0 and number % ad_every == 0 and not is_last:
+            pieces.append(ads.slot_html(f"ad-after-paragraph-{number}"))
+    return mark_safe("\n".join(pieces))  # noqa: S308 - every piece is template output
+
+
+def render_block(block: Block) -> str:
+    """Return one block through its template ``newsroom/blocks/<kind>.html``."""
+    template = get_template(f"newsroom/blocks/{block.kind}.html")
+    return template.render({"block": block, "video": block.video}).strip()
+
+
+def body_blocks(article: Article) -> list[Block]:
+    """Return the article's blocks in reading order, videos loaded."""
+    return list(article.blocks.select_related("video").order_by("position", "pk"))
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    """The two halves of an article, rendered."""
+
+    lead_in: SafeString
+    gated: SafeString
+
+
+def render_body(
+    article: Article, publication: Publication, ads: AdPicker | None, *, gated_only: bool = False
+) -> RenderedBody:
+    """Return the lead-in and the gated part of ``article`` as HTML.
+
+    ``gated_only`` skips rendering the lead-in (returned empty) for the access check.
+    """
+    split = split_body(body_blocks(article), lead_in_length(article, publication))
+    every = publication.ad_every_paragraphs
+    lead_in = mark_safe("")
+    if not gated_only:
+        lead_in = render_part(split.lead_in, paragraphs_before=0, ad_every=every, ads=ads)
+    gated = render_part(
+        split.gated, paragraphs_before=split.gated_starts_after, ad_every=every, ads=ads
+    )
+    return RenderedBody(lead_in, gated)
