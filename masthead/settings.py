@@ -184,6 +184,15 @@ PAYWALL_NETWORK_DAILY_ALLOWANCE = env_int("PAYWALL_NETWORK_DAILY_ALLOWANCE", 60)
 PAYWALL_METER_STORE = env_str("PAYWALL_METER_STORE", "redis" if REDIS_URL else "sql")
 PAYWALL_VISITOR_COOKIE = "masthead_visitor"
 
+# --- Analytics: the paywall's event record (docs/analytics.md) ---
+ANALYTICS_ENABLED = env_bool("ANALYTICS_ENABLED", True)
+# Write each event at once on the caller's thread (tests); otherwise a background flusher.
+ANALYTICS_SYNC = env_bool("ANALYTICS_SYNC", False)
+ANALYTICS_BATCH_SIZE = env_int("ANALYTICS_BATCH_SIZE", 500, minimum=1)
+ANALYTICS_FLUSH_SECONDS = env_int("ANALYTICS_FLUSH_SECONDS", 2, minimum=1)
+ANALYTICS_BUFFER_SIZE = env_int("ANALYTICS_BUFFER_SIZE", 20000, minimum=1)
+ANALYTICS_RETENTION_DAYS = env_int("ANALYTICS_RETENTION_DAYS", 90, minimum=1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
