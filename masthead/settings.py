@@ -12,6 +12,7 @@ from pathlib import Path
 
 import django_stubs_ext
 
+from masthead.checks import refuse_demo_only_settings
 from masthead.env import (
     env_bool,
     env_int,
@@ -21,6 +22,7 @@ from masthead.env import (
     env_str,
     parse_database_url,
 )
+from masthead.media import media_storage
 
 # Lets ``admin.ModelAdmin[Model]`` and friends be subscripted at run time.
 django_stubs_ext.monkeypatch()
@@ -137,6 +139,8 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("MASTHEAD_BEHIND_TLS_PROXY", False) else None
 )
 SECURE_HSTS_SECONDS = env_int("MASTHEAD_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("MASTHEAD_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("MASTHEAD_HSTS_PRELOAD", False)
 SECURE_SSL_REDIRECT = env_bool("MASTHEAD_SSL_REDIRECT", False)
 X_FRAME_OPTIONS = "DENY"
 
@@ -149,8 +153,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MASTHEAD_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploads must be shared by every app process: a shared folder (MASTHEAD_MEDIA_ROOT) or
+# S3-compatible storage through django-storages (docs/deploy.md).
+MEDIA_STORAGE = env_str("MASTHEAD_MEDIA_STORAGE", "filesystem")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(MEDIA_STORAGE),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -204,3 +211,7 @@ PAYWALL_ENTITLEMENTS_LOADER = "masthead.billing.entitlements.entitlements_for"
 PAYWALL_GIFT_VERIFIER = "masthead.gifts.tokens.verify_gift"
 PAYWALL_CONTENT_SOURCE = "masthead.newsroom.paywall"
 PAYWALL_CRAWLER_VERIFIER = "masthead.access.crawlers.verdict_for"
+
+# Keep last: stop at start-up on demo-only settings (an empty or the demo secret, test
+# payments) unless MASTHEAD_DEMO or MASTHEAD_DEBUG is on. ``check --deploy`` says the same.
+refuse_demo_only_settings(globals())

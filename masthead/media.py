@@ -1,0 +1,44 @@
+"""Where uploaded media live: a folder every app process shares, or S3-compatible storage."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+
+S3_BACKEND = "storages.backends.s3.S3Storage"
+
+
+def media_storage(kind: str) -> dict[str, Any]:
+    """Return the ``STORAGES["default"]`` entry for ``kind`` (``filesystem`` or ``s3``).
+
+    ``s3`` needs ``django-storages[s3]`` installed and reads ``MASTHEAD_S3_BUCKET``,
+    ``MASTHEAD_S3_ENDPOINT_URL`` (any S3-compatible service) and ``MASTHEAD_S3_CUSTOM_DOMAIN``;
+    the keys come from the usual ``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY`` variables or
+    the machine's role. Raises ``ImproperlyConfigured`` for any other kind or a missing bucket.
+    """
+    if kind == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise ImproperlyConfigured(
+            f"MASTHEAD_MEDIA_STORAGE must be 'filesystem' or 's3', not {kind!r}"
+        )
+    bucket = os.environ.get("MASTHEAD_S3_BUCKET", "")
+    if not bucket:
+        raise ImproperlyConfigured("MASTHEAD_MEDIA_STORAGE=s3 needs MASTHEAD_S3_BUCKET")
+    options: dict[str, object] = {
+        "bucket_name": bucket,
+        # Uploads are public article images; no signed URLs, and never overwrite a file.
+        "querystring_auth": False,
+        "file_overwrite": False,
+        "default_acl": None,
+    }
+    for option, variable in (
+        ("endpoint_url", "MASTHEAD_S3_ENDPOINT_URL"),
+        ("custom_domain", "MASTHEAD_S3_CUSTOM_DOMAIN"),
+        ("region_name", "MASTHEAD_S3_REGION"),
+    ):
+        if os.environ.get(variable):
+            options[option] = os.environ[variable]
+    return {"BACKEND": S3_BACKEND, "OPTIONS": options}
