@@ -212,6 +212,15 @@ PAYWALL_GIFT_VERIFIER = "masthead.gifts.tokens.verify_gift"
 PAYWALL_CONTENT_SOURCE = "masthead.newsroom.paywall"
 PAYWALL_CRAWLER_VERIFIER = "masthead.access.crawlers.verdict_for"
 
+# --- Billing and gifts (docs/billing.md, docs/gifts.md) ---
+# "stripe" or "test" (the offline test-payments provider: demo/debug only).
+BILLING_PROVIDER = env_str("BILLING_PROVIDER", "test" if (DEBUG or DEMO) else "stripe")
+BILLING_STRIPE_SECRET_KEY = env_secret("BILLING_STRIPE_SECRET_KEY")
+BILLING_STRIPE_WEBHOOK_SECRET = env_secret("BILLING_STRIPE_WEBHOOK_SECRET")
+BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 7)
+GIFTS_MONTHLY_LIMIT = env_int("GIFTS_MONTHLY_LIMIT", 10)
+GIFTS_TTL_DAYS = env_int("GIFTS_TTL_DAYS", 14, minimum=1)
+
 # Keep last: stop at start-up on demo-only settings (an empty or the demo secret, test
 # payments) unless MASTHEAD_DEMO or MASTHEAD_DEBUG is on. ``check --deploy`` says the same.
 refuse_demo_only_settings(globals())

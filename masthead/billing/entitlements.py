@@ -1,7 +1,8 @@
 """What a reader is entitled to at a moment: the loader ``access`` calls.
 
 ``access`` names this function in ``PAYWALL_ENTITLEMENTS_LOADER`` and never imports billing
-models itself.
+models itself. Paid subscriptions and hand grants are merged: a reader gets the union of
+everything in force at ``now``.
 """
 
 from __future__ import annotations
@@ -9,20 +10,48 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from masthead.access import METERED, NO_ENTITLEMENTS, REGISTERED, SUBSCRIBER, Entitlements
+from masthead.access import LEVELS, METERED, NO_ENTITLEMENTS, REGISTERED, SUBSCRIBER, Entitlements
 
-from .models import AccessGrant
+from .models import AccessGrant, Subscription
 
 _ALL_LEVELS = (METERED, REGISTERED, SUBSCRIBER)
 
 
-def entitlements_for(user: Any, now: dt.datetime) -> Entitlements:
-    """Return what ``user`` may read at ``now``; nothing for anonymous or inactive users."""
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
-        return NO_ENTITLEMENTS
+def _from_grants(user: Any, now: dt.datetime) -> Entitlements:
     result = NO_ENTITLEMENTS
     grants = AccessGrant.objects.active(now).filter(user=user).prefetch_related("sections")
     for grant in grants:
         sections = [section.slug for section in grant.sections.all()]
         result = result.merged(Entitlements.of(_ALL_LEVELS, sections, grant.ad_free))
     return result
+
+
+def _from_subscriptions(user: Any, now: dt.datetime) -> Entitlements:
+    result = NO_ENTITLEMENTS
+    subscriptions = (
+        Subscription.objects.possibly_entitling()
+        .filter(user=user)
+        .select_related("plan")
+        .prefetch_related("plan__sections")
+    )
+    for subscription in subscriptions:
+        if not subscription.is_entitling(now):
+            continue
+        plan = subscription.plan
+        # A level the access app does not know opens nothing (fail closed).
+        levels = [level for level in plan.levels if level in LEVELS]
+        sections = [section.slug for section in plan.sections.all()]
+        result = result.merged(Entitlements.of(levels, sections, plan.ad_free))
+    return result
+
+
+def entitlements_for(user: Any, now: dt.datetime) -> Entitlements:
+    """Return what ``user`` may read at ``now``; nothing for anonymous or inactive users."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return NO_ENTITLEMENTS
+    return _from_grants(user, now).merged(_from_subscriptions(user, now))
+
+
+def is_subscriber(user: Any, now: dt.datetime) -> bool:
+    """Return True when ``user`` holds any subscription or grant that opens something."""
+    return not entitlements_for(user, now).is_empty
