@@ -212,6 +212,24 @@ PAYWALL_GIFT_VERIFIER = "masthead.gifts.tokens.verify_gift"
 PAYWALL_CONTENT_SOURCE = "masthead.newsroom.paywall"
 PAYWALL_CRAWLER_VERIFIER = "masthead.access.crawlers.verdict_for"
 
+# --- Search crawlers (docs/crawlers.md) ---
+# Used until the access app's policy model says otherwise: full text for verified crawlers.
+PAYWALL_CRAWLER_FULL_TEXT = env_bool("PAYWALL_CRAWLER_FULL_TEXT", True)
+CRAWLERS_DNS_SERVER = env_str("CRAWLERS_DNS_SERVER")  # empty: the system resolver
+CRAWLERS_DNS_PORT = env_int("CRAWLERS_DNS_PORT", 53, minimum=1)
+CRAWLERS_DNS_TIMEOUT = float(env_str("CRAWLERS_DNS_TIMEOUT", "1"))  # seconds, all lookups
+CRAWLERS_VERDICT_TTL = env_int("CRAWLERS_VERDICT_TTL", 3600)
+CRAWLERS_FAILURE_TTL = env_int("CRAWLERS_FAILURE_TTL", 60)
+# Refreshed range files; a file missing here falls back to the shipped sample.
+CRAWLERS_RANGES_DIR = env_str("CRAWLERS_RANGES_DIR", str(VAR_DIR / "crawler-ranges"))
+CRAWLERS_FETCH_TIMEOUT = env_int("CRAWLERS_FETCH_TIMEOUT", 10, minimum=1)
+# "file.json=https://...,other.json=https://..."; unset: the engines' published URLs.
+CRAWLERS_RANGE_URLS = (
+    dict(item.split("=", 1) for item in env_list("CRAWLERS_RANGE_URLS"))
+    if env_list("CRAWLERS_RANGE_URLS")
+    else None
+)
+
 # --- Billing and gifts (docs/billing.md, docs/gifts.md) ---
 # "stripe" or "test" (the offline test-payments provider: demo/debug only).
 BILLING_PROVIDER = env_str("BILLING_PROVIDER", "test" if (DEBUG or DEMO) else "stripe")
