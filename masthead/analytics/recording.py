@@ -10,7 +10,13 @@ import datetime as dt
 import logging
 from typing import Any
 
-from django.db import models
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+
+from masthead.analytics.buffer import EventBuffer, Row, make_buffer
+from masthead.analytics.store import write_events
+from masthead.analytics.visitors import visitor_key
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +53,60 @@ def record(
     """Record one event; log and swallow any failure.
 
     ``visitor`` is the raw visitor id: it is hashed before it is stored, never kept as is.
-    ``reader_kind`` is ``anonymous``, ``registered`` or ``subscriber``.
+    ``reader_kind`` is ``anonymous``, ``registered`` or ``subscriber``. ``section`` may be
+    left out when ``article_id`` is given: the flusher fills it in. Nothing happens when
+    ``ANALYTICS_ENABLED`` is False or ``kind`` is not an ``EventKind``.
     """
-    # Placeholder until the analytics issue lands its buffered store.
-    logger.debug("event %s article=%s", kind, article_id)
+    try:
+        if not settings.ANALYTICS_ENABLED:
+            return
+        if kind not in _KINDS:
+            logger.warning("analytics: unknown event kind %r dropped", kind)
+            return
+        row: Row = {
+            "kind": kind,
+            "at": at or timezone.now(),
+            "article_id": article_id,
+            "section": (section or "")[:64],
+            "user_id": user_id,
+            "visitor": visitor_key(visitor or ""),
+            "granted": granted,
+            "reason": (reason or "")[:32],
+            "offer": (offer or "")[:32],
+            "reader_kind": (reader_kind or "")[:16],
+            "extra": extra or {},
+        }
+        if settings.ANALYTICS_SYNC:
+            _write_now(row)
+        else:
+            BUFFER.add(
+                row,
+                capacity=settings.ANALYTICS_BUFFER_SIZE,
+                batch_size=settings.ANALYTICS_BATCH_SIZE,
+            )
+    except Exception as exc:  # noqa: BLE001 - a failure to record never reaches the caller
+        logger.warning("analytics: could not record a %s event: %s", kind, exc)
+
+
+def flush() -> int:
+    """Write the buffered events now; return how many were taken. Never raises."""
+    return BUFFER.flush()
+
+
+def _write_now(row: Row) -> None:
+    # A savepoint, so that a failed insert inside the caller's transaction (a test, or an
+    # ATOMIC_REQUESTS view) rolls back only itself.
+    try:
+        with transaction.atomic():
+            write_events([row])
+    except Exception as exc:  # noqa: BLE001 - see record()
+        BUFFER.stats.failed += 1
+        logger.warning("analytics: dropped a %s event, the store failed: %s", row["kind"], exc)
+
+
+def _flush_interval() -> float:
+    return float(settings.ANALYTICS_FLUSH_SECONDS)
+
+
+_KINDS = frozenset(EventKind.values)
+BUFFER: EventBuffer = make_buffer(write_events, _flush_interval)
