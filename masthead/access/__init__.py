@@ -14,6 +14,7 @@ from masthead.access.policy import (
     REGISTERED,
     SUBSCRIBER,
     UNAVAILABLE_METER,
+    WINDOWS,
     ArticleFacts,
     CrawlerVerdict,
     Decision,
@@ -25,9 +26,12 @@ from masthead.access.policy import (
     Policy,
     ReaderFacts,
     Reason,
+    Window,
     decide,
     effective_level,
+    is_ad_free,
     meter_applies,
+    window_start,
 )
 
 __all__ = [
@@ -41,6 +45,7 @@ __all__ = [
     "REGISTERED",
     "SUBSCRIBER",
     "UNAVAILABLE_METER",
+    "WINDOWS",
     "ArticleFacts",
     "CrawlerVerdict",
     "Decision",
@@ -52,7 +57,10 @@ __all__ = [
     "Policy",
     "ReaderFacts",
     "Reason",
+    "Window",
     "decide",
     "effective_level",
+    "is_ad_free",
     "meter_applies",
+    "window_start",
 ]

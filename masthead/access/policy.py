@@ -35,6 +35,7 @@ class Reason:
     SUBSCRIBER = "subscriber"
     GIFT = "gift"
     CRAWLER = "crawler"
+    CRAWLER_PREVIEW = "crawler_preview"
     ERROR = "error"
 
 
@@ -51,6 +52,16 @@ class FailMode:
     OPEN = "open"  # read without counting (the default, PRODUCT.md section 2)
     CLOSED = "closed"
 
+
+class Window:
+    """How the meter's counting window is laid out."""
+
+    CALENDAR_MONTH = "calendar_month"  # resets on the 1st, in the publication's time zone
+    ROLLING_30_DAYS = "rolling_30_days"  # the 30 days before now
+
+
+WINDOWS = (Window.CALENDAR_MONTH, Window.ROLLING_30_DAYS)
+ROLLING_WINDOW = dt.timedelta(days=30)
 
 ALL_SECTIONS = "*"
 
@@ -167,6 +178,9 @@ class Policy:
     walled_sections: frozenset[str] = field(default_factory=frozenset)
     fail_mode: str = FailMode.OPEN
     crawler_full_text: bool = True
+    window: str = Window.CALENDAR_MONTH
+    time_zone: str = "UTC"
+    network_daily_allowance: int = 60
 
     def allowance_for(self, reader: ReaderFacts) -> int:
         """Return the meter allowance for this kind of reader."""
@@ -183,18 +197,44 @@ class Decision:
 
 
 def effective_level(article: ArticleFacts, policy: Policy) -> str:
-    """Return the article's level after the section rules; unknown levels pass through."""
-    if article.section and article.section in policy.exempt_sections:
-        return FREE
+    """Return the article's level after the section rules; unknown levels pass through.
+
+    An exempt section opens its articles to everyone; a walled section needs a
+    subscription. A section both exempt and walled is treated as walled (fail closed).
+    """
+    if article.level not in LEVELS:
+        return article.level
     if article.section and article.section in policy.walled_sections:
         return SUBSCRIBER
+    if article.section and article.section in policy.exempt_sections:
+        return FREE
     return article.level
+
+
+def window_start(now: dt.datetime, window: str, zone: dt.tzinfo) -> dt.datetime:
+    """Return when the meter window containing ``now`` began.
+
+    A calendar month starts at midnight on the 1st in ``zone`` (the publication's time
+    zone); a rolling window is the 30 days before ``now``. An unknown window kind is read
+    as the calendar month, the shorter memory of the two never being longer than 31 days.
+    """
+    if window == Window.ROLLING_30_DAYS:
+        return now - ROLLING_WINDOW
+    local = now.astimezone(zone)
+    first = dt.datetime(local.year, local.month, 1)
+    return first.replace(tzinfo=zone).astimezone(dt.UTC)
+
+
+def is_ad_free(reader: ReaderFacts) -> bool:
+    """Return True when the reader's entitlements switch ads off; never for anonymous."""
+    return reader.is_authenticated and reader.entitlements.ad_free
 
 
 def _in_free_window(article: ArticleFacts, policy: Policy, now: dt.datetime) -> bool:
     if policy.free_hours <= 0 or article.published_at is None:
         return False
-    return now < article.published_at + dt.timedelta(hours=policy.free_hours)
+    published = article.published_at
+    return published <= now < published + dt.timedelta(hours=policy.free_hours)
 
 
 def _wall_for(reader: ReaderFacts) -> str:
@@ -205,24 +245,36 @@ def _grant_without_meter(
     article: ArticleFacts,
     reader: ReaderFacts,
     gift: GiftGrant | None,
-    crawler: CrawlerVerdict,
     policy: Policy,
     now: dt.datetime,
 ) -> Decision | None:
-    """Return a grant that needs no meter, or None when none applies."""
+    """Return a grant that needs neither the meter nor the crawler, or None."""
     level = effective_level(article, policy)
     if level == FREE:
         reason = Reason.FREE if level == article.level else Reason.EXEMPT_SECTION
         return Decision(True, reason)
-    if crawler.is_verified and policy.crawler_full_text:
-        return Decision(True, Reason.CRAWLER)
     if gift is not None and gift.article_id == article.article_id:
         return Decision(True, Reason.GIFT)
     if reader.is_authenticated and reader.entitlements.opens(level, article.section):
         return Decision(True, Reason.SUBSCRIBER)
-    if _in_free_window(article, policy, now):
+    # Breaking news opens metered stories only: a registered or subscriber story stays
+    # behind its wall, so the free window never undoes a stronger choice of the editor.
+    if level == METERED and _in_free_window(article, policy, now):
         return Decision(True, Reason.FREE_WINDOW)
     return None
+
+
+def _crawler_decision(crawler: CrawlerVerdict, policy: Policy) -> Decision | None:
+    """Return the decision for a verified crawler, or None for everyone else.
+
+    A verified crawler is never metered: it either reads the full text (the publisher
+    allows indexing) or gets the preview, without counting against anything.
+    """
+    if not crawler.is_verified:
+        return None
+    if policy.crawler_full_text:
+        return Decision(True, Reason.CRAWLER)
+    return Decision(False, Reason.CRAWLER_PREVIEW, Offer.SUBSCRIPTION)
 
 
 def meter_applies(
@@ -233,10 +285,14 @@ def meter_applies(
     policy: Policy,
     now: dt.datetime,
 ) -> bool:
-    """Return True when deciding needs the meter, i.e. a read would be counted."""
-    if effective_level(article, policy) != METERED:
+    """Return True when deciding needs the meter, i.e. a read would be counted.
+
+    False for every level but ``metered``, for unknown levels, for verified crawlers and
+    whenever something else (a gift, an entitlement, the free window) already grants.
+    """
+    if effective_level(article, policy) != METERED or crawler.is_verified:
         return False
-    return _grant_without_meter(article, reader, gift, crawler, policy, now) is None
+    return _grant_without_meter(article, reader, gift, policy, now) is None
 
 
 def decide(
@@ -251,18 +307,21 @@ def decide(
     """Return whether ``reader`` may read ``article`` in full at ``now``.
 
     ``meter`` is the meter store's answer after trying to count this article, or None
-    when it was not asked (``meter_applies`` was False). A metered article with no meter
-    answer denies: the decision fails closed.
+    when it was not asked (``meter_applies`` was False). It denies (fails closed) for an
+    unknown level and for a metered article with no meter answer.
     """
     level = effective_level(article, policy)
     if level not in LEVELS:
-        return Decision(False, Reason.ERROR, Offer.SUBSCRIPTION)
-    granted = _grant_without_meter(article, reader, gift, crawler, policy, now)
+        return Decision(False, Reason.ERROR, _wall_for(reader))
+    granted = _grant_without_meter(article, reader, gift, policy, now)
     if granted is not None:
         return granted
+    if level == REGISTERED and reader.is_authenticated:
+        return Decision(True, Reason.REGISTERED)
+    crawled = _crawler_decision(crawler, policy)
+    if crawled is not None:
+        return crawled
     if level == REGISTERED:
-        if reader.is_authenticated:
-            return Decision(True, Reason.REGISTERED)
         return Decision(False, Reason.REGISTRATION_REQUIRED, Offer.REGISTRATION)
     if level == SUBSCRIBER:
         return Decision(False, Reason.SUBSCRIPTION_REQUIRED, Offer.SUBSCRIPTION)

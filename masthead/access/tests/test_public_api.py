@@ -1,0 +1,55 @@
+"""The public API of ``masthead.access`` is exactly what ``__all__`` lists."""
+
+from __future__ import annotations
+
+from django.test import SimpleTestCase
+
+import masthead.access
+
+EXPECTED = {
+    "ALL_SECTIONS",
+    "ANONYMOUS",
+    "FREE",
+    "LEVELS",
+    "METERED",
+    "NOT_A_CRAWLER",
+    "NO_ENTITLEMENTS",
+    "REGISTERED",
+    "SUBSCRIBER",
+    "UNAVAILABLE_METER",
+    "WINDOWS",
+    "ArticleFacts",
+    "CrawlerVerdict",
+    "Decision",
+    "Entitlements",
+    "FailMode",
+    "GiftGrant",
+    "MeterState",
+    "Offer",
+    "Policy",
+    "ReaderFacts",
+    "Reason",
+    "Window",
+    "decide",
+    "effective_level",
+    "is_ad_free",
+    "meter_applies",
+    "window_start",
+}
+
+
+class PublicApiTests(SimpleTestCase):
+    def test_it_exports_exactly_the_documented_names(self) -> None:
+        self.assertEqual(set(masthead.access.__all__), EXPECTED)
+
+    def test_it_defines_every_exported_name(self) -> None:
+        for name in masthead.access.__all__:
+            self.assertTrue(hasattr(masthead.access, name), name)
+
+    def test_it_exports_nothing_public_beyond_all(self) -> None:
+        public = {
+            name
+            for name, value in vars(masthead.access).items()
+            if not name.startswith("_") and not getattr(value, "__file__", None)
+        }
+        self.assertEqual(public - EXPECTED, set())
