@@ -65,3 +65,11 @@ def browser_page(chromium: object) -> Iterator[object]:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _unhashed_static_files(settings: object) -> None:
+    """Serve static URLs unhashed: tests run without ``collectstatic``'s manifest."""
+    storages = dict(settings.STORAGES)  # type: ignore[attr-defined]
+    storages["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    settings.STORAGES = storages  # type: ignore[attr-defined]

@@ -173,6 +173,8 @@ class Article(models.Model):
     lead_video = models.ForeignKey(
         Video, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Plain text of the lead-in, for site search; never holds text from behind the cut.
+    lead_in_text = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
 

@@ -1,5 +1,34 @@
-from django.urls import URLPattern, URLResolver
+"""The newsroom's public URLs: articles, fronts, feeds, sitemaps and standing pages."""
+
+from django.contrib.sitemaps.views import sitemap
+from django.urls import URLPattern, URLResolver, path, re_path
+
+from . import feeds, sitemaps, views
+from .caching import public_cache
 
 app_name = "newsroom"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.home, name="home"),
+    re_path(
+        r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/(?P<slug>[-a-zA-Z0-9_]+)/$",
+        views.article,
+        name="article",
+    ),
+    path("section/<slug:slug>/", views.section, name="section"),
+    path("section/<slug:slug>/rss/", public_cache(feeds.SectionFeed()), name="section_rss"),
+    path("section/<slug:slug>/atom/", public_cache(feeds.SectionAtomFeed()), name="section_atom"),
+    path("author/<slug:slug>/", views.author, name="author"),
+    path("search/", views.search, name="search"),
+    path("pages/<slug:slug>/", views.page, name="page"),
+    path("feeds/rss/", public_cache(feeds.SiteFeed()), name="rss"),
+    path("feeds/atom/", public_cache(feeds.SiteAtomFeed()), name="atom"),
+    path(
+        "sitemap.xml",
+        public_cache(sitemap),
+        {"sitemaps": sitemaps.SITEMAPS},
+        name="sitemap",
+    ),
+    path("news-sitemap.xml", sitemaps.news_sitemap, name="news_sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
+]

@@ -1,0 +1,84 @@
+"""The impression beacon: the page reports which ad slots were seen, nothing else."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from masthead import analytics
+
+from .models import HouseAd, Impressions
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY = 2048
+MAX_ADS = 20
+
+
+class BadBeacon(ValueError):
+    """The beacon's body is not ``{"ads": [ids], "article": id|null}``."""
+
+
+def parse_beacon(raw: bytes) -> tuple[list[int], int | None]:
+    """Return the ad ids and article id in a beacon body; raise ``BadBeacon`` otherwise."""
+    if len(raw) > MAX_BODY:
+        raise BadBeacon("body too large")
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadBeacon("body is not JSON") from exc
+    if not isinstance(data, dict):
+        raise BadBeacon("body must be an object")
+    ads, article = data.get("ads"), data.get("article")
+    if not isinstance(ads, list) or not 0 < len(ads) <= MAX_ADS:
+        raise BadBeacon(f"ads must be a list of 1 to {MAX_ADS} ids")
+    if not all(_is_id(item) for item in ads):
+        raise BadBeacon("ads must hold positive integers")
+    if article is not None and not _is_id(article):
+        raise BadBeacon("article must be a positive integer or null")
+    return list(dict.fromkeys(ads)), article
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**53
+
+
+def count_impression(ad_id: int, day: dt.date) -> None:
+    """Add one impression for ``ad_id`` on ``day``; a single UPDATE when the row exists."""
+    updated = Impressions.objects.filter(ad_id=ad_id, day=day).update(count=F("count") + 1)
+    if updated:
+        return
+    try:
+        with transaction.atomic():
+            Impressions.objects.create(ad_id=ad_id, day=day, count=1)
+    except IntegrityError:
+        # Another request created the row first; count on it.
+        Impressions.objects.filter(ad_id=ad_id, day=day).update(count=F("count") + 1)
+
+
+@csrf_exempt  # a cookie-less beacon from a cached page: there is no token to send
+@require_POST
+def impressions(request: HttpRequest) -> HttpResponse:
+    """Count the impressions in the beacon; 400 JSON for a malformed body."""
+    try:
+        ad_ids, article_id = parse_beacon(request.body)
+    except BadBeacon as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    now = timezone.now()
+    known = set(HouseAd.objects.filter(pk__in=ad_ids).values_list("pk", flat=True))
+    for ad_id in ad_ids:
+        if ad_id not in known:
+            continue
+        count_impression(ad_id, now.date())
+        analytics.record("ad_impression", article_id=article_id, extra={"ad": ad_id}, at=now)
+    response = HttpResponse(status=204)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,62 @@
+"""The article page: the nine parts of PRODUCT.md section 1, rendered the same for all.
+
+``render_article`` is the one place the page is built, for the public view and the
+admin's "preview as reader". The page carries only the lead-in; the gated part stays
+on the server until an access check grants it (``paywall.gated_html``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import quote
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from masthead.ads.slots import AdPicker
+
+from .caching import mark_private
+from .models import Article, Publication
+from .rendering import render_body
+
+
+def is_dated(article: Article, year: int, month: int, day: int, publication: Publication) -> bool:
+    """Return True when the URL's date is the article's publication date, locally."""
+    if article.published_at is None:
+        return False
+    local = article.published_at.astimezone(publication.zone)
+    return (local.year, local.month, local.day) == (year, month, day)
+
+
+def page_context(article: Article, publication: Publication, now: dt.datetime) -> dict[str, object]:
+    """Return what ``newsroom/article.html`` needs: the article, its lead-in and its ads."""
+    section = article.section.slug if article.section else ""
+    ads = AdPicker.for_section(section, now)
+    url = article.get_absolute_url()
+    return {
+        "article": article,
+        "authors": list(article.authors.all()),
+        "video": article.lead_video,
+        "lead_in": render_body(article, publication, ads).lead_in,
+        "top_ad": ads.slot_html("ad-top"),
+        "bottom_ad": ads.slot_html("ad-bottom"),
+        "next_param": quote(url, safe="/"),
+        "canonical_path": url,
+    }
+
+
+def render_article(
+    request: HttpRequest, article: Article, now: dt.datetime, *, is_preview: bool = False
+) -> HttpResponse:
+    """Return the article page; a preview loads no reader scripts and is never cached.
+
+    The template reads nothing about the reader, so two readers get the same bytes.
+    """
+    publication = Publication.current()
+    context = page_context(article, publication, now)
+    context["is_preview"] = is_preview
+    response = render(request, "newsroom/article.html", context)
+    if is_preview:
+        response["X-Robots-Tag"] = "noindex"
+        mark_private(response)
+    return response

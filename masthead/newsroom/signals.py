@@ -1,0 +1,36 @@
+"""Keep derived data in step with edits: the searchable lead-in and the Editors group."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_delete, post_migrate, post_save
+
+from . import editors, searching
+from .models import Article, Block, Publication
+
+
+def _article_saved(sender: type[Article], instance: Article, raw: bool = False, **kw: Any) -> None:
+    if not raw:
+        searching.refresh_lead_in_text(instance.pk)
+
+
+def _block_changed(sender: type[Block], instance: Block, raw: bool = False, **kw: Any) -> None:
+    if not raw:
+        searching.refresh_lead_in_text(instance.article_id)
+
+
+def _publication_saved(sender: type[Publication], raw: bool = False, **kw: Any) -> None:
+    if not raw:
+        searching.refresh_all()
+
+
+def connect() -> None:
+    """Connect the handlers (called once from the app's ``ready``)."""
+    post_save.connect(_article_saved, sender=Article, dispatch_uid="newsroom.article_saved")
+    post_save.connect(_block_changed, sender=Block, dispatch_uid="newsroom.block_saved")
+    post_delete.connect(_block_changed, sender=Block, dispatch_uid="newsroom.block_deleted")
+    post_save.connect(
+        _publication_saved, sender=Publication, dispatch_uid="newsroom.publication_saved"
+    )
+    post_migrate.connect(editors.ensure_editors_group, dispatch_uid="newsroom.editors_group")

@@ -1,0 +1,67 @@
+"""Template filters for AP-style dates and times in the publication's zone.
+
+Usage: ``{{ article.published_at|ap_date:publication.time_zone }}``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django import template
+
+from masthead.newsroom import aptime
+
+register = template.Library()
+
+_FALLBACK_ZONE = "America/New_York"
+
+
+def _zone(name: object) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(str(name or _FALLBACK_ZONE))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        # A bad zone typed into the admin must not take the page down.
+        return zoneinfo.ZoneInfo(_FALLBACK_ZONE)
+
+
+@register.filter
+def ap_date(value: dt.datetime | None, zone: str = "") -> str:
+    """Return "Feb. 18, 2025", or "" for no value."""
+    return aptime.ap_date(value, _zone(zone)) if value else ""
+
+
+@register.filter
+def ap_time(value: dt.datetime | None, zone: str = "") -> str:
+    """Return "1:47 p.m. ET", or "" for no value."""
+    return aptime.ap_time(value, _zone(zone)) if value else ""
+
+
+@register.filter
+def ap_datetime(value: dt.datetime | None, zone: str = "") -> str:
+    """Return "Feb. 18, 2025, 1:47 p.m. ET", or "" for no value."""
+    if not value:
+        return ""
+    return f"{aptime.ap_date(value, _zone(zone))}, {aptime.ap_time(value, _zone(zone))}"
+
+
+@register.simple_tag
+def ap_updated(updated: dt.datetime | None, published: dt.datetime | None, zone: str) -> str:
+    """Return "Updated 1:47 p.m. ET" (with the date when it is another day), or ""."""
+    return aptime.ap_updated(updated, published, _zone(zone)) if updated else ""
+
+
+@register.filter
+def iso(value: dt.datetime | None) -> str:
+    """Return the moment for a ``datetime`` attribute, in UTC ISO 8601."""
+    if not value:
+        return ""
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+@register.inclusion_tag("newsroom/includes/section_nav.html")
+def section_nav() -> dict[str, object]:
+    """Return the sections for the site's navigation bar."""
+    from masthead.newsroom.models import Section
+
+    return {"sections": list(Section.objects.all()[:12])}

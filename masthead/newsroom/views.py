@@ -1,0 +1,134 @@
+"""Reader-facing pages: the article, fronts, search, standing pages and robots.txt.
+
+Every view here is the same for all readers: none reads ``request.user``, the session
+or the CSRF token, and each is marked publicly cacheable.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from .article_page import is_dated, render_article
+from .caching import mark_private, public_cache
+from .models import Article, Author, Page, Publication, Section
+
+PER_PAGE = 20
+MAX_QUERY = 200
+MAX_TERMS = 8
+
+
+def _live() -> QuerySet[Article]:
+    return (
+        Article.objects.live(timezone.now()).select_related("section").prefetch_related("authors")
+    )
+
+
+def _page_of(request: HttpRequest, articles: QuerySet[Article]) -> PaginatorPage[Article]:
+    """Return the requested page of ``articles``; a bad page number gives the last/first."""
+    return Paginator(articles, PER_PAGE).get_page(request.GET.get("page"))
+
+
+@require_safe
+@public_cache
+def article(request: HttpRequest, year: str, month: str, day: str, slug: str) -> HttpResponse:
+    """Return the article page; 404 unless it is live and the URL carries its date.
+
+    A gift link (``?gift=``) gets the very same HTML, kept out of search engines, shared
+    caches and Referer headers: the token is the reader's, not the public's.
+    """
+    now = timezone.now()
+    story = (
+        Article.objects.live(now).select_related("section", "lead_video").filter(slug=slug).first()
+    )
+    if story is None or not is_dated(story, int(year), int(month), int(day), Publication.current()):
+        raise Http404("No such article")
+    response = render_article(request, story, now)
+    if "gift" in request.GET:
+        response["X-Robots-Tag"] = "noindex"
+        response["Referrer-Policy"] = "no-referrer"
+        mark_private(response)
+    return response
+
+
+@require_safe
+@public_cache
+def home(request: HttpRequest) -> HttpResponse:
+    """Return the front page: the latest live articles first."""
+    return render(request, "newsroom/home.html", {"page": _page_of(request, _live())})
+
+
+@require_safe
+@public_cache
+def section(request: HttpRequest, slug: str) -> HttpResponse:
+    """Return a section front; 404 for a section that does not exist (or was deleted)."""
+    desk = get_object_or_404(Section, slug=slug)
+    page = _page_of(request, _live().filter(section=desk))
+    return render(request, "newsroom/section.html", {"section": desk, "page": page})
+
+
+@require_safe
+@public_cache
+def author(request: HttpRequest, slug: str) -> HttpResponse:
+    """Return an author's page: bio and live articles."""
+    person = get_object_or_404(Author, slug=slug)
+    page = _page_of(request, _live().filter(authors=person))
+    return render(request, "newsroom/author.html", {"author": person, "page": page})
+
+
+def search_articles(query: str) -> QuerySet[Article]:
+    """Return live articles matching every word of ``query`` in public text only.
+
+    Only the headline, the summary and the stored lead-in text are searched: a word
+    from behind the gate must not even reveal which article holds it.
+    """
+    terms = query.split()[:MAX_TERMS]
+    found = _live()
+    for term in terms:
+        found = found.filter(
+            Q(headline__icontains=term)
+            | Q(summary__icontains=term)
+            | Q(lead_in_text__icontains=term)
+        )
+    return found if terms else found.none()
+
+
+@require_safe
+@public_cache
+def search(request: HttpRequest) -> HttpResponse:
+    """Return search results for ``?q=`` (headline, summary and link per result)."""
+    query = request.GET.get("q", "").strip()[:MAX_QUERY]
+    page = _page_of(request, search_articles(query))
+    return render(request, "newsroom/search.html", {"query": query, "page": page})
+
+
+@require_safe
+@public_cache
+def page(request: HttpRequest, slug: str) -> HttpResponse:
+    """Return a standing page such as About, Privacy or Terms."""
+    standing = get_object_or_404(Page, slug=slug)
+    return render(request, "newsroom/page.html", {"page": standing})
+
+
+@require_safe
+@public_cache
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Return robots.txt: keep crawlers out of private areas, point them at the sitemaps."""
+    base = request.build_absolute_uri("/").rstrip("/")
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "Disallow: /api/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {base}/sitemap.xml",
+        f"Sitemap: {base}/news-sitemap.xml",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
