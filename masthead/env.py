@@ -49,6 +49,22 @@ def env_int(name: str, default: int, minimum: int = 0) -> int:
     return value
 
 
+def env_optional_int(name: str, minimum: int = 0) -> int | None:
+    """Return ``name`` read as an integer, or None when it is unset or blank."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return None
+    return env_int(name, 0, minimum)
+
+
+def env_optional_bool(name: str) -> bool | None:
+    """Return ``name`` read as a boolean, or None when it is unset or blank."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return None
+    return env_bool(name, False)
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     """Return ``name`` split on commas, blanks dropped."""
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]

@@ -18,6 +18,8 @@ from masthead.env import (
     env_int,
     env_list,
     env_networks,
+    env_optional_bool,
+    env_optional_int,
     env_secret,
     env_str,
     parse_database_url,
@@ -184,11 +186,22 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env_str("MASTHEAD_FROM_EMAIL", "Masthead <newsroom@example.com>")
 
 # --- The paywall (namespaced; code reads these at call time, never at import) ---
-PAYWALL_ANONYMOUS_ALLOWANCE = env_int("PAYWALL_ANONYMOUS_ALLOWANCE", 3)
-PAYWALL_REGISTERED_ALLOWANCE = env_int("PAYWALL_REGISTERED_ALLOWANCE", 10)
-PAYWALL_NETWORK_DAILY_ALLOWANCE = env_int("PAYWALL_NETWORK_DAILY_ALLOWANCE", 60)
+# The publisher's choices live in the admin ("Paywall policy"). Each override below, when
+# set in the environment, wins over the admin (demo, tests); unset, it is None / "".
+PAYWALL_ANONYMOUS_ALLOWANCE = env_optional_int("PAYWALL_ANONYMOUS_ALLOWANCE")
+PAYWALL_REGISTERED_ALLOWANCE = env_optional_int("PAYWALL_REGISTERED_ALLOWANCE")
+PAYWALL_NETWORK_DAILY_ALLOWANCE = env_optional_int("PAYWALL_NETWORK_DAILY_ALLOWANCE")
+PAYWALL_FREE_HOURS = env_optional_int("PAYWALL_FREE_HOURS")
+PAYWALL_WINDOW = env_str("PAYWALL_WINDOW")  # "calendar_month" or "rolling_30_days"
+PAYWALL_TIME_ZONE = env_str("PAYWALL_TIME_ZONE")  # e.g. "America/New_York"
+PAYWALL_EXEMPT_SECTIONS = env_str("PAYWALL_EXEMPT_SECTIONS")  # comma-separated slugs
+PAYWALL_WALLED_SECTIONS = env_str("PAYWALL_WALLED_SECTIONS")
+PAYWALL_FAIL_MODE = env_str("PAYWALL_FAIL_MODE")  # "open" or "closed"
+# Access checks per client address per minute before 429.
+PAYWALL_CHECK_RATE_LIMIT = env_int("PAYWALL_CHECK_RATE_LIMIT", 120, minimum=1)
 # "sql" or "redis"; redis needs REDIS_URL.
 PAYWALL_METER_STORE = env_str("PAYWALL_METER_STORE", "redis" if REDIS_URL else "sql")
+PAYWALL_REDIS_URL = env_str("PAYWALL_REDIS_URL")  # the meter's Redis; blank: REDIS_URL
 PAYWALL_VISITOR_COOKIE = "masthead_visitor"
 
 # --- Analytics: the paywall's event record (docs/analytics.md) ---
@@ -213,8 +226,8 @@ PAYWALL_CONTENT_SOURCE = "masthead.newsroom.paywall"
 PAYWALL_CRAWLER_VERIFIER = "masthead.access.crawlers.verdict_for"
 
 # --- Search crawlers (docs/crawlers.md) ---
-# Used until the access app's policy model says otherwise: full text for verified crawlers.
-PAYWALL_CRAWLER_FULL_TEXT = env_bool("PAYWALL_CRAWLER_FULL_TEXT", True)
+# Overrides the admin's crawler policy when set: True full text, False the preview.
+PAYWALL_CRAWLER_FULL_TEXT = env_optional_bool("PAYWALL_CRAWLER_FULL_TEXT")
 CRAWLERS_DNS_SERVER = env_str("CRAWLERS_DNS_SERVER")  # empty: the system resolver
 CRAWLERS_DNS_PORT = env_int("CRAWLERS_DNS_PORT", 53, minimum=1)
 CRAWLERS_DNS_TIMEOUT = float(env_str("CRAWLERS_DNS_TIMEOUT", "1"))  # seconds, all lookups

@@ -1,0 +1,57 @@
+"""System checks for the paywall settings (``manage.py check`` runs them)."""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, register
+from django.core.exceptions import ValidationError
+
+from masthead.access.models import validate_slug_list
+from masthead.access.policy import WINDOWS, FailMode
+
+METER_STORES = ("sql", "redis")
+
+
+@register()
+def check_paywall_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Report ``PAYWALL_*`` overrides that cannot be understood."""
+    errors: list[CheckMessage] = []
+    window = settings.PAYWALL_WINDOW
+    if window and window not in WINDOWS:
+        errors.append(Error(f"PAYWALL_WINDOW must be one of {WINDOWS}.", id="access.E001"))
+    if settings.PAYWALL_FAIL_MODE and settings.PAYWALL_FAIL_MODE not in (
+        FailMode.OPEN,
+        FailMode.CLOSED,
+    ):
+        errors.append(Error("PAYWALL_FAIL_MODE must be open or closed.", id="access.E002"))
+    errors.extend(_check_time_zone())
+    errors.extend(_check_store())
+    for name in ("PAYWALL_EXEMPT_SECTIONS", "PAYWALL_WALLED_SECTIONS"):
+        try:
+            validate_slug_list(str(getattr(settings, name, "") or ""))
+        except ValidationError:
+            errors.append(Error(f"{name} must be comma-separated slugs.", id="access.E005"))
+    return errors
+
+
+def _check_time_zone() -> list[CheckMessage]:
+    zone = settings.PAYWALL_TIME_ZONE
+    if not zone:
+        return []
+    try:
+        zoneinfo.ZoneInfo(zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return [Error(f"PAYWALL_TIME_ZONE {zone!r} is not a time zone.", id="access.E003")]
+    return []
+
+
+def _check_store() -> list[CheckMessage]:
+    store = settings.PAYWALL_METER_STORE
+    if store not in METER_STORES:
+        return [Error(f"PAYWALL_METER_STORE must be one of {METER_STORES}.", id="access.E004")]
+    if store == "redis" and not (settings.PAYWALL_REDIS_URL or settings.REDIS_URL):
+        return [Error("PAYWALL_METER_STORE=redis needs REDIS_URL.", id="access.E004")]
+    return []

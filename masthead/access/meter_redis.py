@@ -1,0 +1,114 @@
+"""The meter in Redis: one Lua script per count, so a count is one atomic round trip.
+
+Keys (with the store's prefix): ``reads:<reader>`` is a sorted set of article ids scored
+by when they were counted; ``net:<network>:<YYYYMMDD>`` counts a client network's
+metered reads on one UTC day. The script trims reads older than the window, answers a
+re-read as counted, refuses past the allowance or the network allowance, then adds.
+Redis Cluster would need both keys in one slot; run the meter on a single primary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from typing import Any
+
+import redis
+from django.conf import settings
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from masthead.access.meters import MeterRequest
+from masthead.access.policy import MeterState
+
+# The longest window (a 31-day month) plus a day of slack; re-set on every count.
+_READS_TTL_SECONDS = 32 * 24 * 3600
+_NETWORK_TTL_SECONDS = 2 * 24 * 3600
+# The access check answers within a second even when Redis hangs.
+SOCKET_TIMEOUT_SECONDS = 0.5
+
+_CONSUME = """
+local reads = KEYS[1]
+redis.call('ZREMRANGEBYSCORE', reads, '-inf', '(' .. ARGV[2])
+local used = redis.call('ZCARD', reads)
+if redis.call('ZSCORE', reads, ARGV[1]) then
+  return {used, 1, 0}
+end
+if used >= tonumber(ARGV[4]) then
+  return {used, 0, 0}
+end
+if #KEYS > 1 then
+  local net = tonumber(redis.call('GET', KEYS[2]) or '0')
+  if net >= tonumber(ARGV[5]) then
+    return {used, 0, 1}
+  end
+  redis.call('INCR', KEYS[2])
+  redis.call('EXPIRE', KEYS[2], ARGV[7])
+end
+redis.call('ZADD', reads, ARGV[3], ARGV[1])
+redis.call('EXPIRE', reads, ARGV[6])
+return {used + 1, 1, 0}
+"""
+
+
+def _millis(moment: dt.datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+class RedisMeterStore:
+    """A ``MeterStore`` in Redis."""
+
+    def __init__(self, client: redis.Redis, prefix: str = "masthead:meter:") -> None:
+        self.client = client
+        self.prefix = prefix
+        self._script = client.register_script(_CONSUME)
+
+    def consume(self, request: MeterRequest) -> MeterState:
+        """Count the article unless already counted in the window; return the state after."""
+        keys = [f"{self.prefix}reads:{request.reader}"]
+        if request.network is not None:
+            day = request.now.astimezone(dt.UTC).strftime("%Y%m%d")
+            keys.append(f"{self.prefix}net:{request.network}:{day}")
+        args: list[Any] = [
+            request.article_id,
+            _millis(request.since),
+            _millis(request.now),
+            request.allowance,
+            request.network_allowance,
+            _READS_TTL_SECONDS,
+            _NETWORK_TTL_SECONDS,
+        ]
+        used, counted, network_exhausted = self._script(keys=keys, args=args)
+        return MeterState(
+            allowance=request.allowance,
+            used=int(used),
+            is_counted=bool(counted),
+            is_network_exhausted=bool(network_exhausted),
+        )
+
+    def peek(self, reader: str, allowance: int, since: dt.datetime) -> MeterState:
+        """Return the reader's state without counting anything."""
+        used = self.client.zcount(f"{self.prefix}reads:{reader}", _millis(since), "+inf")
+        return MeterState(allowance=allowance, used=int(used), is_counted=False)
+
+
+def redis_client(url: str) -> redis.Redis:
+    """Return a client with short timeouts and no retries (the fail mode handles outages)."""
+    return redis.Redis.from_url(
+        url,
+        socket_timeout=SOCKET_TIMEOUT_SECONDS,
+        socket_connect_timeout=SOCKET_TIMEOUT_SECONDS,
+        retry=Retry(NoBackoff(), 0),
+        health_check_interval=30,
+    )
+
+
+@functools.cache
+def _store_for(url: str, prefix: str) -> RedisMeterStore:
+    return RedisMeterStore(redis_client(url), prefix)
+
+
+def redis_store_for(url: str) -> RedisMeterStore:
+    """Return the process's shared store (one connection pool) for ``url``."""
+    prefix = str(getattr(settings, "PAYWALL_REDIS_PREFIX", "masthead:meter:"))
+    return _store_for(url, prefix)

@@ -1,0 +1,108 @@
+"""The meter: distinct metered articles per reader per window, behind one interface.
+
+Two stores implement ``MeterStore``: ``SqlMeterStore`` (SQLite, PostgreSQL) and
+``RedisMeterStore`` (one Lua script). ``PAYWALL_METER_STORE`` picks one. A store that
+cannot be reached answers ``UNAVAILABLE_METER`` through ``count_read``; the policy's
+fail mode decides what that means.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import zoneinfo
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.conf import settings
+from django.db import DatabaseError
+from redis.exceptions import RedisError
+
+from masthead.access.policy import UNAVAILABLE_METER, MeterState, Policy, window_start
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class MeterRequest:
+    """One attempt to count ``article_id`` for ``reader`` (``u:<id>`` or ``v:<visitor>``).
+
+    ``network`` is the client network for the network allowance, or None when it does
+    not apply (registered readers, or the allowance switched off).
+    """
+
+    reader: str
+    article_id: int
+    allowance: int
+    since: dt.datetime
+    now: dt.datetime
+    network: str | None = None
+    network_allowance: int = 0
+
+
+class MeterStore(Protocol):
+    """Where the meter keeps its counts."""
+
+    def consume(self, request: MeterRequest) -> MeterState:
+        """Count the article unless already counted in the window; return the state after.
+
+        Atomic per reader: concurrent calls never count past ``request.allowance``.
+        """
+        ...
+
+    def peek(self, reader: str, allowance: int, since: dt.datetime) -> MeterState:
+        """Return the reader's state without counting anything (``is_counted`` False)."""
+        ...
+
+
+def reader_key(user_id: int | None, visitor_id: str | None) -> str:
+    """Return the meter key of an account, else of a visitor; "" when there is neither."""
+    if user_id is not None:
+        return f"u:{user_id}"
+    return f"v:{visitor_id}" if visitor_id else ""
+
+
+def meter_window_start(now: dt.datetime, policy: Policy) -> dt.datetime:
+    """Return the start of the policy's meter window containing ``now``."""
+    try:
+        zone: dt.tzinfo = zoneinfo.ZoneInfo(policy.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = dt.UTC
+    return window_start(now, policy.window, zone)
+
+
+def count_read(store: MeterStore, request: MeterRequest) -> MeterState:
+    """Return ``store.consume(request)``, or ``UNAVAILABLE_METER`` when the store is down.
+
+    Only connection-level failures (database, Redis, sockets) become "unavailable"; any
+    other exception is a bug and propagates, so the caller fails closed.
+    """
+    try:
+        return store.consume(request)
+    except (DatabaseError, RedisError, OSError) as exc:
+        logger.warning(
+            "meter_unavailable store=%s error=%s", type(store).__name__, type(exc).__name__
+        )
+        return UNAVAILABLE_METER
+
+
+def peek_meter(store: MeterStore, reader: str, allowance: int, since: dt.datetime) -> MeterState:
+    """Return ``store.peek(...)``, or ``UNAVAILABLE_METER`` when the store is down."""
+    try:
+        return store.peek(reader, allowance, since)
+    except (DatabaseError, RedisError, OSError) as exc:
+        logger.warning(
+            "meter_unavailable store=%s error=%s", type(store).__name__, type(exc).__name__
+        )
+        return UNAVAILABLE_METER
+
+
+def configured_store() -> MeterStore:
+    """Return the store ``PAYWALL_METER_STORE`` names (``sql`` or ``redis``)."""
+    if settings.PAYWALL_METER_STORE == "redis":
+        from masthead.access.meter_redis import redis_store_for
+
+        return redis_store_for(settings.PAYWALL_REDIS_URL or settings.REDIS_URL)
+    from masthead.access.meter_sql import SqlMeterStore
+
+    return SqlMeterStore()

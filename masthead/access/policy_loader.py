@@ -1,0 +1,130 @@
+"""Build the pure ``Policy`` from the admin's row and the ``PAYWALL_*`` overrides.
+
+The row is read at most every ``_TTL_SECONDS`` per process (and again at once after the
+row is saved in this process); overrides are read from settings on every call, so tests
+using ``override_settings`` see them immediately.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import logging
+import threading
+import time
+import zoneinfo
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from masthead.access.models import PaywallPolicy, parse_slugs
+from masthead.access.policy import WINDOWS, FailMode, Policy
+
+logger = logging.getLogger(__name__)
+
+_TTL_SECONDS = 10.0
+_lock = threading.Lock()
+_cached: tuple[float, Policy] | None = None
+
+
+def load_policy() -> Policy:
+    """Return the policy in force: the stored one with any environment overrides applied."""
+    return _with_overrides(_stored_policy())
+
+
+def forget_policy() -> None:
+    """Drop the cached row so the next ``load_policy`` reads the database."""
+    global _cached
+    with _lock:
+        _cached = None
+
+
+@receiver(post_save, sender=PaywallPolicy)
+def _policy_saved(**kwargs: Any) -> None:
+    forget_policy()
+
+
+def _stored_policy() -> Policy:
+    global _cached
+    now = time.monotonic()
+    with _lock:
+        if _cached is not None and _cached[0] > now:
+            return _cached[1]
+    try:
+        policy = _policy_from_row(PaywallPolicy.current())
+    except DatabaseError:
+        # The defaults are the documented ones; a lost database is reported elsewhere.
+        logger.warning("paywall_policy_unreadable")
+        return Policy(time_zone=_publication_time_zone())
+    with _lock:
+        _cached = (now + _TTL_SECONDS, policy)
+    return policy
+
+
+def _policy_from_row(row: PaywallPolicy) -> Policy:
+    return Policy(
+        anonymous_allowance=row.anonymous_allowance,
+        registered_allowance=row.registered_allowance,
+        free_hours=row.free_hours,
+        exempt_sections=parse_slugs(row.exempt_sections),
+        walled_sections=parse_slugs(row.walled_sections),
+        fail_mode=row.fail_mode,
+        crawler_full_text=row.crawler_policy == PaywallPolicy.CrawlerPolicy.FULL_TEXT,
+        window=row.window,
+        time_zone=row.time_zone or _publication_time_zone(),
+        network_daily_allowance=row.network_daily_allowance,
+    )
+
+
+def _publication_time_zone() -> str:
+    """Return the content source's ``publication_time_zone()``, else ``TIME_ZONE``."""
+    try:
+        source = importlib.import_module(settings.PAYWALL_CONTENT_SOURCE)
+        name = str(source.publication_time_zone())
+        zoneinfo.ZoneInfo(name)
+    except Exception:  # noqa: BLE001 - optional hook; any failure means the site's zone
+        return str(settings.TIME_ZONE)
+    return name
+
+
+def _with_overrides(policy: Policy) -> Policy:
+    """Return ``policy`` with every ``PAYWALL_*`` override that is set applied."""
+    changes: dict[str, Any] = {}
+    for field, setting in _INT_OVERRIDES.items():
+        value = getattr(settings, setting, None)
+        if value is not None:
+            changes[field] = int(value)
+    changes.update(_text_overrides())
+    crawler = getattr(settings, "PAYWALL_CRAWLER_FULL_TEXT", None)
+    if crawler is not None:
+        changes["crawler_full_text"] = bool(crawler)
+    return dataclasses.replace(policy, **changes) if changes else policy
+
+
+_INT_OVERRIDES = {
+    "anonymous_allowance": "PAYWALL_ANONYMOUS_ALLOWANCE",
+    "registered_allowance": "PAYWALL_REGISTERED_ALLOWANCE",
+    "network_daily_allowance": "PAYWALL_NETWORK_DAILY_ALLOWANCE",
+    "free_hours": "PAYWALL_FREE_HOURS",
+}
+
+
+def _text_overrides() -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    window = str(getattr(settings, "PAYWALL_WINDOW", "") or "")
+    if window in WINDOWS:
+        changes["window"] = window
+    fail_mode = str(getattr(settings, "PAYWALL_FAIL_MODE", "") or "")
+    if fail_mode in (FailMode.OPEN, FailMode.CLOSED):
+        changes["fail_mode"] = fail_mode
+    zone = str(getattr(settings, "PAYWALL_TIME_ZONE", "") or "")
+    if zone:
+        changes["time_zone"] = zone
+    for field in ("exempt_sections", "walled_sections"):
+        raw = getattr(settings, f"PAYWALL_{field.upper()}", "") or ""
+        if raw:
+            changes[field] = parse_slugs(str(raw))
+    return changes
