@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "masthead.middleware.DatabaseUnavailableMiddleware",
+    # Outside the session and view layers, so no inner layer can make a gift page cacheable.
+    "masthead.gifts.middleware.GiftLinkHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
