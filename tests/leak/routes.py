@@ -1,0 +1,198 @@
+"""Every route the app serves, as concrete requests the leak suite can send.
+
+``all_routes`` walks the URL resolver recursively, so a route someone adds is visited
+without anyone remembering to list it. A route without parameters is requested at its
+literal path. A route with parameters needs a *filler*: a function that returns the
+concrete URLs to try, given the fixture world. ``FILLERS`` is keyed by the route's
+namespaced name (or by its pattern when it has no name); admin routes are filled from
+``ADMIN_VALUES`` by parameter name. A route nobody taught the suite to fill makes
+``test_it_can_fill_every_route`` fail: adding a route means adding its filler here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from .fixtures import NEVER_KEYS, LeakWorld, hush_word, seek_word
+from .gifts import gift_variants
+
+
+@dataclass(frozen=True)
+class Route:
+    """One URL pattern: its full pattern text, namespaced name and parameter names."""
+
+    pattern: str
+    name: str
+    params: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        """Return the name the suite knows the route by."""
+        return self.name or self.pattern
+
+
+def _params_of(resolver_or_pattern: URLPattern | URLResolver) -> tuple[str, ...]:
+    pattern = resolver_or_pattern.pattern
+    converters = getattr(pattern, "converters", None)
+    if converters:
+        return tuple(converters)
+    regex = getattr(pattern, "regex", None)
+    return tuple(regex.groupindex) if regex is not None else ()
+
+
+def _walk(
+    patterns: list[URLPattern | URLResolver], prefix: str, namespace: str, params: tuple[str, ...]
+) -> Iterator[Route]:
+    for entry in patterns:
+        text = prefix + str(entry.pattern)
+        found = params + _params_of(entry)
+        if isinstance(entry, URLResolver):
+            space = (
+                f"{namespace}:{entry.namespace}"
+                if entry.namespace and namespace
+                else (entry.namespace or namespace)
+            )
+            yield from _walk(entry.url_patterns, text, space, found)
+        else:
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else (entry.name or "")
+            yield Route(text, name, found)
+
+
+def all_routes() -> list[Route]:
+    """Return every route in the URL configuration, in resolution order."""
+    return list(_walk(get_resolver().url_patterns, "", "", ()))
+
+
+def literal_path(pattern: str) -> str:
+    """Return the path of a parameterless pattern (regex anchors removed)."""
+    return "/" + re.sub(r"^\^|\$$|\\Z$", "", pattern.replace("$", "").replace("^", ""))
+
+
+Filler = Callable[[Route, LeakWorld], list[str]]
+
+
+def _article_urls(route: Route, world: LeakWorld) -> list[str]:
+    urls = [fixture.url for fixture in world.articles.values()]
+    # Gift tokens only ever open through the access check; a GET must not care.
+    for fixture in world.walled.values():
+        urls.extend(f"{fixture.url}?gift={token}" for token in gift_variants(world, fixture))
+    return urls
+
+
+def _slugs(route: Route, slugs: list[str]) -> list[str]:
+    return [reverse(route.name, kwargs={"slug": slug}) for slug in slugs]
+
+
+def _search_urls(route: Route, world: LeakWorld) -> list[str]:
+    words = [hush_word(key, 3) for key in world.walled] + [seek_word("free")]
+    words += ["GATEDMARK", "Behind the wall", "hushmedia"]
+    path = reverse(route.name)
+    return [f"{path}?q={word}" for word in words]
+
+
+# Routes filled by name.
+FILLERS: dict[str, Filler] = {
+    "newsroom:article": _article_urls,
+    "newsroom:search": _search_urls,
+}
+
+# Routes taking only a slug, filled by what their path starts with; a new route under
+# one of these prefixes (a section's JSON feed, say) is filled without a new entry.
+SLUG_PREFIXES: dict[str, Callable[[LeakWorld], list[str]]] = {
+    "section/": lambda world: [s.slug for s in world.sections.values()],
+    "author/": lambda world: [a.slug for a in world.authors],
+    "pages/": lambda world: [p.slug for p in world.pages],
+}
+
+
+def _slug_filler(route: Route) -> Filler | None:
+    if route.params != ("slug",) or not route.name:
+        return None
+    for prefix, slugs in SLUG_PREFIXES.items():
+        if route.pattern.startswith(prefix):
+            return lambda route, world: _slugs(route, slugs(world))
+    return None
+
+
+def filler_for(route: Route) -> Filler | None:
+    """Return the filler of ``route``, or None when the suite does not know it."""
+    return FILLERS.get(route.key) or _slug_filler(route)
+
+
+def admin_values(world: LeakWorld) -> dict[str, str]:
+    """Return a value for each parameter admin routes use."""
+    article = world.articles["subscriber"].article
+    return {
+        "app_label": "newsroom",
+        "object_id": str(article.pk),
+        "content_type_id": str(ContentType.objects.get_for_model(article).pk),
+        "id": str(article.pk),
+        "url": f"newsroom/article/{article.pk}/change/",
+        "uidb64": "MQ",
+        "token": "set-password",
+        # The publisher's dashboard downloads (admin/dashboard/<name>.csv).
+        "name": "top_articles",
+    }
+
+
+def can_fill(route: Route) -> bool:
+    """Return True when the suite knows how to build a URL for ``route``."""
+    if not route.params or filler_for(route) is not None:
+        return True
+    if route.pattern.startswith("admin/"):
+        return set(route.params) <= set(ADMIN_PARAMS)
+    return False
+
+
+ADMIN_PARAMS = (
+    "app_label",
+    "object_id",
+    "content_type_id",
+    "id",
+    "url",
+    "uidb64",
+    "token",
+    "name",
+)
+
+
+def _app_label_for(route: Route) -> str:
+    """Return "newsroom" when the admin's app-list pattern accepts it, else its first app."""
+    found = re.search(r"\(\?P<app_label>([^)]*)\)", route.pattern)
+    labels = found.group(1).split("|") if found else ["newsroom"]
+    return "newsroom" if "newsroom" in labels else labels[0]
+
+
+def _admin_url(route: Route, world: LeakWorld) -> str:
+    values = {**admin_values(world), "app_label": _app_label_for(route)}
+    if route.name:
+        return reverse(route.name, kwargs={p: values[p] for p in route.params})
+    path = route.pattern
+    for param in route.params:
+        path = re.sub(rf"<(?:\w+:)?{param}>|\(\?P<{param}>[^)]*\)", values[param], path)
+    return literal_path(path)
+
+
+def urls_for(route: Route, world: LeakWorld) -> list[str]:
+    """Return the concrete URLs to request for ``route``.
+
+    Raises ``LookupError`` when no filler knows the route (see the module docstring).
+    """
+    filler = filler_for(route)
+    if filler is not None:
+        return filler(route, world)
+    if not route.params:
+        return [reverse(route.name) if route.name else literal_path(route.pattern)]
+    if route.pattern.startswith("admin/") and can_fill(route):
+        return [_admin_url(route, world)]
+    raise LookupError(f"no filler for route {route.key!r} ({route.pattern})")
+
+
+def never_live_urls(world: LeakWorld) -> list[str]:
+    """Return the URLs of the scheduled and draft fixture articles."""
+    return [world.articles[key].url for key in NEVER_KEYS]
