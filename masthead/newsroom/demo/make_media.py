@@ -51,8 +51,15 @@ def gradient(draw: ImageDraw.ImageDraw, w: int, h: int, top: Colour, bottom: Col
         draw.rectangle((0, h * i // bands, w, h * (i + 1) // bands + 1), fill=colour)
 
 
-def skyline(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, base: int, tone: Colour,
-            lit: Colour, tallest: int) -> None:
+def skyline(
+    draw: ImageDraw.ImageDraw,
+    rng: random.Random,
+    w: int,
+    base: int,
+    tone: Colour,
+    lit: Colour,
+    tallest: int,
+) -> None:
     """Draw a row of buildings standing on ``base`` with a few lit windows."""
     x = -20
     while x < w:
@@ -89,7 +96,7 @@ def paint_bridge(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: int) 
 
 
 def paint_bus(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: int) -> None:
-    sky, light, mid, deep, red = PALETTES["civic"]
+    sky, light, _mid, deep, red = PALETTES["civic"]
     gradient(draw, w, h, sky, light)
     draw.rectangle((0, h * 0.72, w, h), fill=(90, 96, 104))
     for x in range(0, w, 160):
@@ -98,8 +105,8 @@ def paint_bus(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: int) -> 
     draw.rounded_rectangle(body, radius=40, fill=(249, 199, 79))
     draw.rectangle((w * 0.18, h * 0.6, w * 0.82, h * 0.63), fill=INK)
     for i in range(6):
-        x = w * 0.22 + i * w * 0.095
-        draw.rounded_rectangle((x, h * 0.38, x + w * 0.075, h * 0.52), radius=10, fill=deep)
+        left = w * 0.22 + i * w * 0.095
+        draw.rounded_rectangle((left, h * 0.38, left + w * 0.075, h * 0.52), 10, fill=deep)
     for cx in (w * 0.3, w * 0.7):
         draw.ellipse((cx - 55, h * 0.68, cx + 55, h * 0.68 + 110), fill=INK)
         draw.ellipse((cx - 22, h * 0.68 + 33, cx + 22, h * 0.68 + 77), fill=light)
@@ -118,13 +125,13 @@ def paint_columns(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: int)
     x = 0
     while x < w:
         book = rng.randint(18, 40)
-        colour = rng.choice(PALETTES["warm"][1:] + [deep, accent])
+        colour = rng.choice([*PALETTES["warm"][1:], deep, accent])
         draw.rectangle((x, h * 0.9 + rng.randint(0, 16), x + book, h), fill=colour)
         x += book + 4
 
 
 def paint_bars(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: int) -> None:
-    bg, light, mid, deep, red = PALETTES["civic"]
+    _bg, _light, mid, _deep, red = PALETTES["civic"]
     draw.rectangle((0, 0, w, h), fill=PAPER)
     for y in range(int(h * 0.15), int(h * 0.85), 70):
         draw.line((w * 0.08, y, w * 0.92, y), fill=(220, 214, 204), width=3)
@@ -139,7 +146,7 @@ def paint_bars(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: int) ->
 
 
 def paint_pie(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: int) -> None:
-    colours = PALETTES["civic"][1:] + [PALETTES["dawn"][1], PALETTES["moss"][2]]
+    colours = [*PALETTES["civic"][1:], PALETTES["dawn"][1], PALETTES["moss"][2]]
     draw.rectangle((0, 0, w, h), fill=PAPER)
     shares = [38, 21, 14, 11, 9, 7]
     box = (w * 0.3, h * 0.1, w * 0.3 + h * 0.8, h * 0.9)
@@ -152,7 +159,7 @@ def paint_pie(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: int) -> 
 
 
 def paint_podiums(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: int) -> None:
-    bg, light, mid, deep, red = PALETTES["civic"]
+    _bg, light, mid, deep, red = PALETTES["civic"]
     gradient(draw, w, h, deep, mid)
     for i, colour in enumerate((red, light, (249, 199, 79))):
         cx = w * (0.25 + 0.25 * i)
@@ -165,13 +172,17 @@ def paint_podiums(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: int)
 
 
 def paint_map(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: int) -> None:
-    colours = PALETTES["moss"][:3] + [PALETTES["dawn"][0], PALETTES["civic"][1]]
+    colours = [*PALETTES["moss"][:3], PALETTES["dawn"][0], PALETTES["civic"][1]]
     draw.rectangle((0, 0, w, h), fill=PAPER)
     cols, rows = 7, 4
     points = [
-        [(w * c / (cols - 1) + rng.uniform(-50, 50) * (0 < c < cols - 1),
-          h * r / (rows - 1) + rng.uniform(-40, 40) * (0 < r < rows - 1))
-         for c in range(cols)]
+        [
+            (
+                w * c / (cols - 1) + rng.uniform(-50, 50) * (0 < c < cols - 1),
+                h * r / (rows - 1) + rng.uniform(-40, 40) * (0 < r < rows - 1),
+            )
+            for c in range(cols)
+        ]
         for r in range(rows)
     ]
     for r in range(rows - 1):
@@ -184,8 +195,13 @@ def paint_map(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: int) -> 
 
 def paint_routes(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: int) -> None:
     draw.rectangle((0, 0, w, h), fill=PAPER)
-    colours = [PALETTES["civic"][4], PALETTES["civic"][2], PALETTES["moss"][2],
-               PALETTES["warm"][2], PALETTES["warm"][3]]
+    colours = [
+        PALETTES["civic"][4],
+        PALETTES["civic"][2],
+        PALETTES["moss"][2],
+        PALETTES["warm"][2],
+        PALETTES["warm"][3],
+    ]
     for i, colour in enumerate(colours):
         x, y = rng.uniform(0, w * 0.1), h * (0.14 + 0.18 * i)
         path = [(x, y)]
@@ -201,7 +217,7 @@ def paint_routes(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: int) 
 
 
 def paint_mill(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: int) -> None:
-    sky, sun, brick, teal, deep = PALETTES["dawn"]
+    sky, _sun, brick, teal, deep = PALETTES["dawn"]
     gradient(draw, w, h, (250, 232, 200), sky)
     draw.rectangle((w * 0.72, h * 0.08, w * 0.78, h * 0.5), fill=brick)
     draw.rectangle((w * 0.08, h * 0.35, w * 0.92, h * 0.85), fill=brick)
@@ -223,8 +239,15 @@ def paint_storefront(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: i
         for s in range(6):
             sx = x0 + s * w * 0.28 / 6
             stripe = colour if s % 2 == 0 else PAPER
-            draw.polygon([(sx, h * 0.28), (sx + w * 0.047, h * 0.28),
-                          (sx + w * 0.047, h * 0.38), (sx, h * 0.38)], fill=stripe)
+            draw.polygon(
+                [
+                    (sx, h * 0.28),
+                    (sx + w * 0.047, h * 0.28),
+                    (sx + w * 0.047, h * 0.38),
+                    (sx, h * 0.38),
+                ],
+                fill=stripe,
+            )
         for _ in range(7):
             cx, cy = x0 + rng.uniform(50, w * 0.28 - 50), h * rng.uniform(0.62, 0.8)
             draw.ellipse((cx - 28, cy - 28, cx + 28, cy + 28), fill=rng.choice((orange, amber)))
@@ -273,10 +296,11 @@ def paint_line_chart(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: i
 
 
 def paint_flood(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: int) -> None:
-    sky, light, mid, deep, red = PALETTES["civic"]
+    sky, light, _mid, deep, red = PALETTES["civic"]
     gradient(draw, w, h, sky, light)
-    draw.polygon([(0, h * 0.45), (w * 0.4, h * 0.35), (w, h * 0.5), (w, h), (0, h)],
-                 fill=PALETTES["moss"][1])
+    draw.polygon(
+        [(0, h * 0.45), (w * 0.4, h * 0.35), (w, h * 0.5), (w, h), (0, h)], fill=PALETTES["moss"][1]
+    )
     for i in range(7):
         x, y = w * (0.06 + 0.13 * i), h * (0.5 + 0.04 * (i % 2))
         draw.rectangle((x, y, x + 90, y + 80), fill=PAPER)
@@ -286,7 +310,7 @@ def paint_flood(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: int) -
 
 
 def paint_solar(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: int) -> None:
-    sky, sun, rust, teal, deep = PALETTES["dawn"]
+    _sky, _sun, _rust, _teal, deep = PALETTES["dawn"]
     gradient(draw, w, h, (210, 232, 240), (250, 236, 210))
     draw.ellipse((w * 0.08, h * 0.08, w * 0.2, h * 0.08 + w * 0.12), fill=PALETTES["night"][3])
     draw.polygon([(0, h * 0.55), (w, h * 0.35), (w, h), (0, h)], fill=(120, 110, 104))
@@ -294,8 +318,15 @@ def paint_solar(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: int) -
         for col in range(9):
             x = w * 0.1 + col * w * 0.095
             y = h * 0.53 - col * h * 0.021 + row * h * 0.11
-            draw.polygon([(x, y), (x + w * 0.085, y - h * 0.019),
-                          (x + w * 0.085, y + h * 0.08), (x, y + h * 0.1)], fill=deep)
+            draw.polygon(
+                [
+                    (x, y),
+                    (x + w * 0.085, y - h * 0.019),
+                    (x + w * 0.085, y + h * 0.08),
+                    (x, y + h * 0.1),
+                ],
+                fill=deep,
+            )
 
 
 def paint_arcs(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: int) -> None:
@@ -322,7 +353,7 @@ def paint_mural(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: int) -
 
 
 def paint_pie_dish(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: int) -> None:
-    base, amber, orange, plum, slate = PALETTES["warm"]
+    _base, amber, orange, plum, _slate = PALETTES["warm"]
     draw.rectangle((0, 0, w, h), fill=(44, 62, 80))
     for x in range(0, w, 100):
         draw.rectangle((x, 0, x + 50, h), fill=(52, 73, 94))
@@ -330,9 +361,10 @@ def paint_pie_dish(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: int
     draw.ellipse((cx - r - 30, cy - r - 30, cx + r + 30, cy + r + 30), fill=PAPER)
     draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=amber)
     draw.pieslice((cx - r, cy - r, cx + r, cy + r), 300, 345, fill=plum)
-    for a in range(0, 360, 30):
-        x, y = cx + r * 0.55 * math.cos(math.radians(a)), cy + r * 0.55 * math.sin(math.radians(a))
-        draw.line((cx, cy, x, y), fill=orange, width=8)
+    for degrees in range(0, 360, 30):
+        angle = math.radians(degrees)
+        spoke = (cx + r * 0.55 * math.cos(angle), cy + r * 0.55 * math.sin(angle))
+        draw.line((cx, cy, *spoke), fill=orange, width=8)
     lx = w * 0.8
     draw.line((lx, 0, lx, h * 0.25), fill=INK, width=8)
     draw.rounded_rectangle((lx - 60, h * 0.25, lx + 60, h * 0.5), 20, fill=amber)
@@ -362,8 +394,9 @@ def paint_portrait(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: int
     draw.chord((w * 0.28, h * 0.12, w * 0.72, h * 0.52), 180, 360, fill=hair)
     if rng.random() < 0.4:
         for gx in (0.41, 0.59):
-            draw.ellipse((w * (gx - 0.06), h * 0.36, w * (gx + 0.06), h * 0.46), outline=INK,
-                         width=10)
+            draw.ellipse(
+                (w * (gx - 0.06), h * 0.36, w * (gx + 0.06), h * 0.46), outline=INK, width=10
+            )
 
 
 LEAD_IMAGES: dict[str, Painter] = {
@@ -383,6 +416,8 @@ LEAD_IMAGES: dict[str, Painter] = {
     "heat-map": paint_heat,
     "heat-chart": paint_line_chart,
     "freight-chart": paint_line_chart,
+    "rent-chart": paint_line_chart,
+    "river-gauge": paint_line_chart,
     "floodplain": paint_flood,
     "solar-roofs": paint_solar,
     "orchestra": paint_arcs,
@@ -391,8 +426,14 @@ LEAD_IMAGES: dict[str, Painter] = {
     "diner": paint_pie_dish,
     "skyline": paint_skyline,
 }
-PORTRAITS = ("maren-oduya", "tomasz-greer", "priya-halloran", "desmond-achterberg",
-             "ruth-abernathy-cole", "luis-fenwick")
+PORTRAITS = (
+    "maren-oduya",
+    "tomasz-greer",
+    "priya-halloran",
+    "desmond-achterberg",
+    "ruth-abernathy-cole",
+    "luis-fenwick",
+)
 
 
 def render(painter: Painter, size: tuple[int, int], seed: str, target: Path) -> int:
@@ -432,17 +473,53 @@ def make_video() -> None:
         "box=1:boxcolor=black@0.75:boxborderw=10:x=(w-tw)/2:y=h*0.76"
     )
     subprocess.run(  # noqa: S603 -- fixed arguments, run by hand
-        [ffmpeg, "-y", "-loglevel", "error",
-         "-f", "lavfi", "-i", "smptehdbars=size=640x360:rate=24:duration=6",
-         "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000:duration=6",
-         "-vf", overlay, "-c:v", "libvpx-vp9", "-b:v", "0", "-crf", "40",
-         "-c:a", "libopus", "-b:a", "48k", "-shortest", str(target)],
+        [
+            ffmpeg,
+            "-y",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "smptehdbars=size=640x360:rate=24:duration=6",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=1000:sample_rate=48000:duration=6",
+            "-vf",
+            overlay,
+            "-c:v",
+            "libvpx-vp9",
+            "-b:v",
+            "0",
+            "-crf",
+            "40",
+            "-c:a",
+            "libopus",
+            "-b:a",
+            "48k",
+            "-shortest",
+            str(target),
+        ],
         check=True,
     )
     poster = MEDIA / "video" / "signal-test-poster.jpg"
     subprocess.run(  # noqa: S603 -- fixed arguments, run by hand
-        [ffmpeg, "-y", "-loglevel", "error", "-ss", "1", "-i", str(target),
-         "-frames:v", "1", "-q:v", "5", str(poster)],
+        [
+            ffmpeg,
+            "-y",
+            "-loglevel",
+            "error",
+            "-ss",
+            "1",
+            "-i",
+            str(target),
+            "-frames:v",
+            "1",
+            "-q:v",
+            "5",
+            str(poster),
+        ],
         check=True,
     )
     size = target.stat().st_size

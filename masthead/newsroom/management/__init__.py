@@ -1,0 +1,1 @@
+"""Newsroom management commands."""
