@@ -1,5 +1,11 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from masthead.access import views
 
 app_name = "access"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("access/", views.access_check, name="check"),
+    path("me/", views.me, name="me"),
+    path("schema/", views.schema, name="schema"),
+]

@@ -1,0 +1,138 @@
+"""The access check as a process, between the HTTP edge (``views``) and the decision.
+
+1. Load the article's facts (missing or not live: ``ArticleNotFound``).
+2. Load the reader's entitlements, the gift grant and the crawler verdict.
+3. Load the policy; ask the meter only when the decision needs it.
+4. Decide; for a grant, render the gated part.
+Anything that goes wrong in 2-4 denies with ``Reason.ERROR`` (fail closed): the reader
+keeps the preview and sees the offer, never the full text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest
+
+from masthead.access import meters
+from masthead.access.network import client_address, network_of
+from masthead.access.policy import (
+    ArticleFacts,
+    Decision,
+    MeterState,
+    Offer,
+    Policy,
+    ReaderFacts,
+    Reason,
+    decide,
+    is_ad_free,
+    meter_applies,
+)
+from masthead.access.policy_loader import load_policy
+from masthead.access.sources import content_source, crawler_verdict, entitlements_for, verify_gift
+
+logger = logging.getLogger(__name__)
+
+
+class ArticleNotFound(Exception):
+    """The article does not exist or is not live."""
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """What the check found, ready to be turned into JSON."""
+
+    article: ArticleFacts
+    reader: ReaderFacts
+    decision: Decision
+    policy: Policy
+    meter: MeterState | None = None
+    html: str | None = None
+
+    @property
+    def is_ad_free(self) -> bool:
+        """Return True when the reader's entitlements switch ads off."""
+        return is_ad_free(self.reader)
+
+    @property
+    def reader_kind(self) -> str:
+        """Return ``anonymous``, ``registered`` or ``subscriber`` (for the event record)."""
+        if not self.reader.is_authenticated:
+            return "anonymous"
+        return "registered" if self.reader.entitlements.is_empty else "subscriber"
+
+
+def check_access(
+    request: HttpRequest, article_id: int, gift: str | None, visitor: str, now: dt.datetime
+) -> CheckOutcome:
+    """Return the outcome of the access check for ``article_id``.
+
+    Raise ``ArticleNotFound`` when the article is missing or not live. Database
+    connection errors propagate (the site answers 503); every other failure denies.
+    """
+    user: Any = getattr(request, "user", None)
+    is_authenticated = bool(user is not None and user.is_authenticated)
+    facts = ArticleFacts(article_id, level="")  # stands in until the source answers
+    reader = ReaderFacts(is_authenticated)
+    try:
+        found = content_source().article_facts(article_id, now)
+        if found is None:
+            raise ArticleNotFound(article_id)
+        facts = found
+        reader = ReaderFacts(is_authenticated, entitlements_for(user, now))
+        return _decided(request, facts, reader, gift, visitor, now)
+    except (ArticleNotFound, OperationalError, InterfaceError):
+        raise
+    except Exception:
+        logger.exception("access_check_failed article=%s", article_id)
+        wall = Offer.SUBSCRIPTION if is_authenticated else Offer.REGISTRATION
+        return CheckOutcome(facts, reader, Decision(False, Reason.ERROR, wall), Policy())
+
+
+def _decided(
+    request: HttpRequest,
+    facts: ArticleFacts,
+    reader: ReaderFacts,
+    gift_token: str | None,
+    visitor: str,
+    now: dt.datetime,
+) -> CheckOutcome:
+    gift = verify_gift(gift_token, facts.article_id, now)
+    crawler = crawler_verdict(request)
+    policy = load_policy()
+    meter = None
+    if meter_applies(facts, reader, gift, crawler, policy, now):
+        meter = _count(request, facts, reader, visitor, policy, now)
+    decision = decide(facts, reader, meter, gift, crawler, policy, now)
+    html = None
+    if decision.granted:
+        html = content_source().gated_html(facts.article_id, ad_free=is_ad_free(reader))
+    return CheckOutcome(facts, reader, decision, policy, meter, html)
+
+
+def _count(
+    request: HttpRequest,
+    facts: ArticleFacts,
+    reader: ReaderFacts,
+    visitor: str,
+    policy: Policy,
+    now: dt.datetime,
+) -> MeterState:
+    user_id = getattr(request.user, "pk", None) if reader.is_authenticated else None
+    network = None
+    if not reader.is_authenticated and policy.network_daily_allowance > 0:
+        network = network_of(client_address(request))
+    count = meters.MeterRequest(
+        reader=meters.reader_key(user_id, visitor),
+        article_id=facts.article_id,
+        allowance=policy.allowance_for(reader),
+        since=meters.meter_window_start(now, policy),
+        now=now,
+        network=network,
+        network_allowance=policy.network_daily_allowance,
+    )
+    return meters.count_read(meters.configured_store(), count)

@@ -1,0 +1,206 @@
+"""The paywall's JSON endpoints: the access check, who is logged in, the API schema."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.csrf import csrf_exempt
+
+from masthead import analytics
+from masthead.access.checking import ArticleNotFound, CheckOutcome, check_access
+from masthead.access.network import client_address
+from masthead.access.offers import offer_html
+from masthead.access.ratelimit import is_over_limit
+from masthead.access.schema import api_schema
+from masthead.access.visitors import new_visitor_id, set_visitor_cookie, visitor_from
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 4096
+MAX_GIFT_CHARS = 512
+MAX_ARTICLE_ID = 2**63 - 1
+PRIVATE = "private, no-store"
+
+
+class BadRequest(Exception):
+    """The request body cannot be used; the message is safe to show."""
+
+
+def json_error(status: int, message: str, **headers: str) -> JsonResponse:
+    """Return ``{"error": message}`` with ``status``, never cached."""
+    response = JsonResponse({"error": message}, status=status)
+    response["Cache-Control"] = PRIVATE
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def is_cross_site(request: HttpRequest) -> bool:
+    """Return True when the browser says the request comes from another site.
+
+    ``Sec-Fetch-Site`` (sent by current browsers) must be ``same-origin``; ``Origin``,
+    when sent, must be this site or one of ``CSRF_TRUSTED_ORIGINS``. A request carrying
+    neither comes from a non-browser client, which cannot ride a reader's cookies.
+    """
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None and fetch_site not in ("same-origin", "none"):
+        return True
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return False
+    own = f"{request.scheme}://{request.get_host()}"
+    trusted = {own, *getattr(settings, "CSRF_TRUSTED_ORIGINS", [])}
+    parts = urlsplit(origin)
+    return f"{parts.scheme}://{parts.netloc}" not in trusted or origin == "null"
+
+
+def _read_body(request: HttpRequest) -> dict[str, Any]:
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if not declared.isdigit() or int(declared) > MAX_BODY_BYTES:
+        raise BadRequest(f"The request body must be JSON of at most {MAX_BODY_BYTES} bytes.")
+    raw = request.read(MAX_BODY_BYTES + 1)
+    if len(raw) > MAX_BODY_BYTES:
+        raise BadRequest(f"The request body must be JSON of at most {MAX_BODY_BYTES} bytes.")
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise BadRequest("The request body is not valid JSON.") from exc
+    if not isinstance(body, dict):
+        raise BadRequest('The request body must be a JSON object: {"article": id, "gift": null}.')
+    return body
+
+
+def parse_check(body: dict[str, Any]) -> tuple[int, str | None]:
+    """Return the article id and gift token of a check request; raise ``BadRequest``."""
+    article = body.get("article")
+    if isinstance(article, str) and article.isdigit() and len(article) < 20:
+        article = int(article)
+    if isinstance(article, bool) or not isinstance(article, int):
+        raise BadRequest('"article" must be an article id (a positive integer).')
+    if not 0 < article <= MAX_ARTICLE_ID:
+        raise BadRequest('"article" must be an article id (a positive integer).')
+    gift = body.get("gift")
+    if gift is not None and (not isinstance(gift, str) or len(gift) > MAX_GIFT_CHARS):
+        raise BadRequest(f'"gift" must be a token of at most {MAX_GIFT_CHARS} characters, or null.')
+    return article, gift or None
+
+
+# The check is exempt from Django's CSRF middleware on purpose: it is called by the page
+# script before the reader has any CSRF cookie (the cached page sets none), and its one
+# side effect, counting a metered read, is guarded instead by ``is_cross_site``: browsers
+# always send ``Sec-Fetch-Site``/``Origin`` on a cross-site POST, so another site cannot
+# spend a reader's meter.
+@csrf_exempt
+def access_check(request: HttpRequest) -> HttpResponse:
+    """Answer ``POST /api/access/`` as PRODUCT.md section 5 specifies."""
+    if request.method != "POST":
+        return json_error(405, "Use POST.", Allow="POST")
+    if is_cross_site(request):
+        return json_error(403, "The access check only answers this site's own pages.")
+    if is_over_limit("access", client_address(request), settings.PAYWALL_CHECK_RATE_LIMIT):
+        return json_error(
+            429, "Too many access checks; try again in a minute.", **{"Retry-After": "60"}
+        )
+    try:
+        article_id, gift = parse_check(_read_body(request))
+    except BadRequest as exc:
+        return json_error(400, str(exc))
+    visitor = visitor_from(request)
+    is_new_visitor = visitor is None
+    visitor = visitor or new_visitor_id()
+    try:
+        outcome = check_access(request, article_id, gift, visitor, timezone.now())
+    except ArticleNotFound:
+        return json_error(404, "There is no such article.")
+    response = JsonResponse(_payload(outcome))
+    response["Cache-Control"] = PRIVATE
+    patch_vary_headers(response, ("Cookie",))
+    if not outcome.reader.is_authenticated:
+        if is_new_visitor:
+            set_visitor_cookie(response, visitor)
+    _record(request, outcome, visitor)
+    return response
+
+
+def _payload(outcome: CheckOutcome) -> dict[str, Any]:
+    decision, meter = outcome.decision, outcome.meter
+    offer = None
+    if decision.offer is not None:
+        allowance = meter.allowance if meter is not None and meter.is_available else None
+        html = offer_html(decision.offer, decision.reason, outcome.policy, allowance)
+        offer = {"kind": decision.offer, "html": html}
+    meter_json = None
+    if meter is not None and meter.is_available:
+        meter_json = {
+            "used": meter.used,
+            "allowance": meter.allowance,
+            "remaining": meter.remaining,
+        }
+    return {
+        "granted": decision.granted,
+        "reason": decision.reason,
+        "html": outcome.html if decision.granted else None,
+        "offer": offer,
+        "meter": meter_json,
+        "ad_free": outcome.is_ad_free,
+    }
+
+
+def _record(request: HttpRequest, outcome: CheckOutcome, visitor: str) -> None:
+    user_id = getattr(request.user, "pk", None) if outcome.reader.is_authenticated else None
+    common: dict[str, Any] = {
+        "article_id": outcome.article.article_id,
+        "user_id": user_id,
+        "visitor": None if user_id else visitor,
+        "reader_kind": outcome.reader_kind,
+        "section": outcome.article.section,
+    }
+    decision = outcome.decision
+    analytics.record("access_check", granted=decision.granted, reason=decision.reason, **common)
+    if decision.offer is not None:
+        analytics.record("wall_shown", offer=decision.offer, reason=decision.reason, **common)
+
+
+def _url(name: str, fallback: str) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return fallback
+
+
+def me(request: HttpRequest) -> HttpResponse:
+    """Answer ``GET /api/me/``: who is logged in, for the page header; private."""
+    if request.method != "GET":
+        return json_error(405, "Use GET.", Allow="GET")
+    user: Any = request.user
+    authenticated = bool(user.is_authenticated)
+    response = JsonResponse(
+        {
+            "authenticated": authenticated,
+            "email": user.email if authenticated else None,
+            "account_url": _url("accounts:account", "/accounts/"),
+            "logout_url": _url("accounts:logout", "/accounts/logout/"),
+            "csrf_token": get_token(request),
+        }
+    )
+    response["Cache-Control"] = PRIVATE
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def schema(request: HttpRequest) -> HttpResponse:
+    """Answer ``GET /api/schema/``: the OpenAPI 3 document of every JSON endpoint."""
+    if request.method not in ("GET", "HEAD"):
+        return json_error(405, "Use GET.", Allow="GET")
+    response = JsonResponse(api_schema(), json_dumps_params={"indent": 2})
+    response["Cache-Control"] = "public, max-age=300"
+    return response
