@@ -39,7 +39,9 @@ def production_env(tmp: Path, **overrides: str) -> dict[str, str]:
     return {name: value for name, value in env.items() if value != ""}
 
 
-def manage(env: dict[str, str], *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def manage(
+    env: dict[str, str], *args: str, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     """Run ``manage.py ARGS`` with ``env``; return the finished process (never raises on rc)."""
     return subprocess.run(
         [PYTHON, str(ROOT / "manage.py"), *args],

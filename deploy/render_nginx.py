@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Fill the placeholders of deploy/nginx.conf and print the result.
+
+    deploy/render_nginx.py --listen 127.0.0.1:8080 --upstream 127.0.0.1:8001 \\
+        --run-dir var/prod/nginx --static-root var/static --media-root var/media > nginx.conf
+
+Lines starting ``#purge `` are switched on only when the cache-purge module is installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PURGE_MODULE = Path("/usr/lib/nginx/modules/ngx_http_cache_purge_module.so")
+_PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")
+
+
+def render(template: str, values: dict[str, str], *, has_purge: bool) -> str:
+    """Return ``template`` with every ``{{NAME}}`` replaced; raise KeyError for a missing one."""
+    lines = []
+    for line in template.splitlines():
+        if line.startswith("#purge "):
+            if not has_purge:
+                continue
+            line = line.removeprefix("#purge ")
+        lines.append(_PLACEHOLDER.sub(lambda match: values[match.group(1)], line))
+    return "\n".join(lines) + "\n"
+
+
+def _arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--listen", default="127.0.0.1:8080")
+    parser.add_argument("--upstream", required=True, help="host:port of the app server")
+    parser.add_argument("--run-dir", required=True, help="pid, logs, temp files and the cache")
+    parser.add_argument("--static-root", required=True)
+    parser.add_argument("--media-root", required=True)
+    parser.add_argument("--server-name", default="_")
+    parser.add_argument("--workers", default="auto", help="nginx worker_processes")
+    parser.add_argument("--forwarded-proto", default="$scheme")
+    parser.add_argument("--access-log", default="", help="'off' or a path (default: run dir)")
+    parser.add_argument("--no-purge", action="store_true", help="leave the purge module out")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str]) -> int:
+    """Print the rendered configuration; 0 on success."""
+    args = _arguments(argv)
+    run_dir = os.path.abspath(args.run_dir)
+    access_log = args.access_log or f"{run_dir}/access.log masthead buffer=64k flush=1s"
+    values = {
+        "LISTEN": args.listen,
+        "UPSTREAM": args.upstream,
+        "RUN_DIR": run_dir,
+        "STATIC_ROOT": os.path.abspath(args.static_root),
+        "MEDIA_ROOT": os.path.abspath(args.media_root),
+        "ERRORS_ROOT": str(HERE / "errors"),
+        "SERVER_NAME": args.server_name,
+        "WORKER_PROCESSES": args.workers,
+        "FORWARDED_PROTO": args.forwarded_proto,
+        "ACCESS_LOG": access_log,
+        "PURGE_MODULE": str(PURGE_MODULE),
+    }
+    has_purge = PURGE_MODULE.exists() and not args.no_purge
+    sys.stdout.write(render((HERE / "nginx.conf").read_text(), values, has_purge=has_purge))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
