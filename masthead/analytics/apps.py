@@ -1,7 +1,47 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+EDITORS_GROUP = "Editors"
+
+
+def grant_dashboard_to_editors(using: str = "default", apps: Any = None, **kwargs: Any) -> None:
+    """Give the "Editors" group the ``analytics.view_dashboard`` permission (idempotent).
+
+    The group and the permission are created when missing: this handler may run before
+    auth's own post_migrate handler creates permissions, or before the newsroom's creates
+    the group.
+    """
+    from django.apps import apps as global_apps
+
+    registry = apps or global_apps
+    try:
+        content_types = registry.get_model("contenttypes", "ContentType")
+        permissions = registry.get_model("auth", "Permission")
+        groups = registry.get_model("auth", "Group")
+    except LookupError:
+        return
+    content_type, _ = content_types.objects.using(using).get_or_create(
+        app_label="analytics", model="event"
+    )
+    permission, _ = permissions.objects.using(using).get_or_create(
+        content_type=content_type,
+        codename="view_dashboard",
+        defaults={"name": "Can view the publisher's dashboard"},
+    )
+    group, _ = groups.objects.using(using).get_or_create(name=EDITORS_GROUP)
+    group.permissions.add(permission)
 
 
 class AnalyticsConfig(AppConfig):
     name = "masthead.analytics"
     label = "analytics"
     verbose_name = "Analytics"
+
+    def ready(self) -> None:
+        post_migrate.connect(
+            grant_dashboard_to_editors, sender=self, dispatch_uid="analytics.editors"
+        )

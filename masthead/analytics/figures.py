@@ -15,8 +15,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 
+from masthead.access import Policy
 from masthead.analytics.funnel import FUNNEL_LABELS, as_percent, funnel_steps
 from masthead.analytics.models import DailyAggregate, Event
 from masthead.analytics.recording import EventKind
@@ -89,7 +91,7 @@ def aggregate_rows(period: Period) -> list[dict[str, Any]]:
     stored = stored.filter(day__lt=live_from)
     if period.section:
         stored = stored.filter(section=period.section)
-    rows: list[dict[str, Any]] = list(stored.values())
+    rows: list[dict[str, Any]] = [dict(row) for row in stored.values()]
     if live_from <= period.until:
         rows += aggregate_events(_events(Period(live_from, period.until, period.section)))
     return rows
@@ -109,7 +111,9 @@ def daily_table(period: Period, rows: Iterable[dict[str, Any]] | None = None) ->
             if counts(row):
                 per_day[row["day"]][key] += row["count"]
     columns = ("Day", *(label for label, _ in _DAILY.values()))
-    body = [(day.isoformat(), *(per_day[day][key] for key in DAILY_KEYS)) for day in period.days()]
+    body: list[tuple[Cell, ...]] = [
+        (day.isoformat(), *(per_day[day][key] for key in DAILY_KEYS)) for day in period.days()
+    ]
     return Table("daily", "Day by day", columns, body)
 
 
@@ -134,7 +138,9 @@ def funnel_counts(period: Period) -> list[int]:
         people(kind=K.ACCESS_CHECK, reader_kind="anonymous"),
         people(kind=K.WALL_SHOWN, offer="registration"),
         people(kind=K.REGISTRATION),
-        people(kind=K.WALL_SHOWN, offer="subscription"),
+        # Logged-in readers only: an anonymous reader at a subscription wall is still at
+        # the registration step of this funnel.
+        people(kind=K.WALL_SHOWN, offer="subscription", reader_kind="registered"),
         people(kind=K.SUBSCRIPTION_STARTED),
     ]
 
@@ -143,7 +149,12 @@ def funnel_table(period: Period, counts: list[int] | None = None) -> Table:
     """Return the funnel: people per step, conversion from the step before and overall."""
     steps = funnel_steps(funnel_counts(period) if counts is None else counts, FUNNEL_LABELS)
     body: list[tuple[Cell, ...]] = [
-        (step.label, step.count, as_percent(step.rate_from_previous), as_percent(step.rate_from_start))
+        (
+            step.label,
+            step.count,
+            as_percent(step.rate_from_previous),
+            as_percent(step.rate_from_start),
+        )
         for step in steps
     ]
     columns = ("Step", "People", "From the step before", "From the first step")
@@ -177,6 +188,21 @@ def headlines(article_ids: list[int]) -> dict[int, str]:
 
     found = dict(Article.objects.filter(pk__in=article_ids).values_list("pk", "headline"))
     return {pk: found.get(pk, f"Article #{pk}") for pk in article_ids}
+
+
+def allowances() -> tuple[int, int]:
+    """Return the (anonymous, registered) meter allowances: the settings, else the defaults.
+
+    The allowances an editor saved in the admin's paywall policy are not public to other
+    apps; the ``PAYWALL_*`` environment overrides are, and so are the policy's defaults.
+    """
+    defaults = Policy()
+    anonymous = settings.PAYWALL_ANONYMOUS_ALLOWANCE
+    registered = settings.PAYWALL_REGISTERED_ALLOWANCE
+    return (
+        defaults.anonymous_allowance if anonymous is None else anonymous,
+        defaults.registered_allowance if registered is None else registered,
+    )
 
 
 def meter_table(period: Period) -> Table:
@@ -220,4 +246,17 @@ def all_tables(period: Period) -> dict[str, Table]:
     return {table.name: table for table in tables}
 
 
-TABLE_NAMES = ("daily", "funnel", "top_articles", "meter", "totals")
+_BUILDERS: dict[str, Callable[[Period], Table]] = {
+    "daily": daily_table,
+    "funnel": funnel_table,
+    "top_articles": top_articles_table,
+    "meter": meter_table,
+    "totals": totals_table,
+}
+TABLE_NAMES = tuple(_BUILDERS)
+
+
+def table_named(period: Period, name: str) -> Table | None:
+    """Return one figure of the period by name, or None for an unknown name."""
+    build = _BUILDERS.get(name)
+    return build(period) if build else None

@@ -43,6 +43,9 @@ def funnel_steps(counts: Sequence[int], labels: Sequence[str] = FUNNEL_LABELS) -
     return steps
 
 
+NO_RATE = "\N{EN DASH}"
+
+
 def as_percent(rate: float | None) -> str:
-    """Return ``rate`` as a percentage with one decimal, or an en dash when it is None."""
-    return "–" if rate is None else f"{rate * 100:.1f}%"
+    """Return ``rate`` as a percentage with one decimal, or ``NO_RATE`` when it is None."""
+    return NO_RATE if rate is None else f"{rate * 100:.1f}%"

@@ -71,7 +71,8 @@ def roll_up(first: dt.date, last: dt.date) -> int:
 
 def last_rolled_day() -> dt.date | None:
     """Return the latest day that has aggregates, or None before the first rollup."""
-    return DailyAggregate.objects.aggregate(last=models.Max("day"))["last"]
+    last: dt.date | None = DailyAggregate.objects.aggregate(last=models.Max("day"))["last"]
+    return last
 
 
 def pending_days(today: dt.date) -> tuple[dt.date, dt.date] | None:

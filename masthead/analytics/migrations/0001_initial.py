@@ -4,51 +4,107 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='DailyAggregate',
+            name="DailyAggregate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(db_index=True)),
-                ('section', models.CharField(blank=True, max_length=64)),
-                ('kind', models.CharField(choices=[('access_check', 'Access check'), ('wall_shown', 'Wall shown'), ('registration', 'Registration'), ('checkout_started', 'Checkout started'), ('subscription_started', 'Subscription started'), ('subscription_canceled', 'Subscription canceled'), ('subscription_lapsed', 'Subscription lapsed'), ('gift_created', 'Gift link created'), ('gift_opened', 'Gift link opened'), ('ad_impression', 'Ad impression')], max_length=32)),
-                ('granted', models.BooleanField(null=True)),
-                ('reason', models.CharField(blank=True, max_length=32)),
-                ('offer', models.CharField(blank=True, max_length=32)),
-                ('reader_kind', models.CharField(blank=True, max_length=16)),
-                ('article_id', models.BigIntegerField(blank=True, null=True)),
-                ('count', models.PositiveIntegerField()),
-                ('visitors', models.PositiveIntegerField(help_text='Distinct visitors (or users) that day.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(db_index=True)),
+                ("section", models.CharField(blank=True, max_length=64)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("access_check", "Access check"),
+                            ("wall_shown", "Wall shown"),
+                            ("registration", "Registration"),
+                            ("checkout_started", "Checkout started"),
+                            ("subscription_started", "Subscription started"),
+                            ("subscription_canceled", "Subscription canceled"),
+                            ("subscription_lapsed", "Subscription lapsed"),
+                            ("gift_created", "Gift link created"),
+                            ("gift_opened", "Gift link opened"),
+                            ("ad_impression", "Ad impression"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("granted", models.BooleanField(null=True)),
+                ("reason", models.CharField(blank=True, max_length=32)),
+                ("offer", models.CharField(blank=True, max_length=32)),
+                ("reader_kind", models.CharField(blank=True, max_length=16)),
+                ("article_id", models.BigIntegerField(blank=True, null=True)),
+                ("count", models.PositiveIntegerField()),
+                (
+                    "visitors",
+                    models.PositiveIntegerField(help_text="Distinct visitors (or users) that day."),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['kind', 'day'], name='analytics_d_kind_392fc5_idx')],
+                "indexes": [
+                    models.Index(fields=["kind", "day"], name="analytics_d_kind_392fc5_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('access_check', 'Access check'), ('wall_shown', 'Wall shown'), ('registration', 'Registration'), ('checkout_started', 'Checkout started'), ('subscription_started', 'Subscription started'), ('subscription_canceled', 'Subscription canceled'), ('subscription_lapsed', 'Subscription lapsed'), ('gift_created', 'Gift link created'), ('gift_opened', 'Gift link opened'), ('ad_impression', 'Ad impression')], max_length=32)),
-                ('at', models.DateTimeField(db_index=True)),
-                ('article_id', models.BigIntegerField(blank=True, null=True)),
-                ('section', models.CharField(blank=True, max_length=64)),
-                ('user_id', models.BigIntegerField(blank=True, null=True)),
-                ('visitor', models.CharField(blank=True, help_text='Keyed hash of the visitor id, never the cookie.', max_length=32)),
-                ('granted', models.BooleanField(null=True)),
-                ('reason', models.CharField(blank=True, max_length=32)),
-                ('offer', models.CharField(blank=True, max_length=32)),
-                ('reader_kind', models.CharField(blank=True, max_length=16)),
-                ('extra', models.JSONField(blank=True, default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("access_check", "Access check"),
+                            ("wall_shown", "Wall shown"),
+                            ("registration", "Registration"),
+                            ("checkout_started", "Checkout started"),
+                            ("subscription_started", "Subscription started"),
+                            ("subscription_canceled", "Subscription canceled"),
+                            ("subscription_lapsed", "Subscription lapsed"),
+                            ("gift_created", "Gift link created"),
+                            ("gift_opened", "Gift link opened"),
+                            ("ad_impression", "Ad impression"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True)),
+                ("article_id", models.BigIntegerField(blank=True, null=True)),
+                ("section", models.CharField(blank=True, max_length=64)),
+                ("user_id", models.BigIntegerField(blank=True, null=True)),
+                (
+                    "visitor",
+                    models.CharField(
+                        blank=True,
+                        help_text="Keyed hash of the visitor id, never the cookie.",
+                        max_length=32,
+                    ),
+                ),
+                ("granted", models.BooleanField(null=True)),
+                ("reason", models.CharField(blank=True, max_length=32)),
+                ("offer", models.CharField(blank=True, max_length=32)),
+                ("reader_kind", models.CharField(blank=True, max_length=16)),
+                ("extra", models.JSONField(blank=True, default=dict)),
             ],
             options={
-                'permissions': [('view_dashboard', "Can view the publisher's dashboard")],
-                'indexes': [models.Index(fields=['kind', 'at'], name='analytics_e_kind_d2e0b2_idx')],
+                "permissions": [("view_dashboard", "Can view the publisher's dashboard")],
+                "indexes": [
+                    models.Index(fields=["kind", "at"], name="analytics_e_kind_d2e0b2_idx")
+                ],
             },
         ),
     ]
