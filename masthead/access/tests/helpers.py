@@ -1,0 +1,38 @@
+"""Builders for access tests: articles with unique gated markers, readers, check calls."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+from typing import Any
+
+from django.test import Client
+
+from masthead.newsroom.models import Article
+from masthead.newsroom.tests import factories
+
+_numbers = itertools.count(1)
+
+
+def make_article(level: str = "metered", *, section: str = "metro", **fields: Any) -> Article:
+    """Return a live article whose gated paragraphs carry a marker unique to it."""
+    number = next(_numbers)
+    marker = f"SECRET{number}X"
+    fields.setdefault("published_at", dt.datetime(2025, 1, 10, 12, tzinfo=dt.UTC))
+    art = factories.article(
+        f"story-{number}",
+        access_level=level,
+        section=factories.section(section),
+        marker=marker,
+        **fields,
+    )
+    art.gated_marker = marker  # type: ignore[attr-defined]
+    return art
+
+
+def check(client: Client, article_id: int | str, gift: str | None = None, **extra: Any) -> Any:
+    """POST the access check as the page script does and return the response."""
+    body = json.dumps({"article": article_id, "gift": gift})
+    extra.setdefault("HTTP_SEC_FETCH_SITE", "same-origin")
+    return client.post("/api/access/", body, content_type="application/json", **extra)
