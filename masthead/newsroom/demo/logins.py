@@ -67,20 +67,23 @@ def run_hooks(users: dict[str, Any], stdout: Any) -> list[str]:
     """
     called = []
     for app in HOOK_APPS:
-        hook = _hook(app)
+        hook = find_hook(f"masthead.{app}.demo")
         if hook is not None:
             hook(users, stdout)
             called.append(app)
     return called
 
 
-def _hook(app: str) -> Hook | None:
-    """Return the app's demo ``load`` function, or None when it has none."""
-    name = f"masthead.{app}.demo"
+def find_hook(module_name: str) -> Hook | None:
+    """Return the ``load`` function of the module, or None when there is no such module.
+
+    Also None when the module has no callable ``load``. A module that exists but fails to
+    import (even with an ImportError of its own) raises: a broken hook must be seen.
+    """
     try:
-        module = importlib.import_module(name)
+        module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
-        if exc.name == name:
+        if exc.name == module_name:
             return None
         raise
     load = getattr(module, "load", None)
