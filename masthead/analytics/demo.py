@@ -221,7 +221,7 @@ class Simulation:
     def _respond_to_wall(self, reader: Reader, story: Story, offer: str, at: dt.datetime) -> None:
         if offer == "registration":
             if self.random.random() < REGISTER_AT_WALL:
-                self._register(reader, at)
+                self._register(reader, story, at)
                 self._read(reader, story, at + dt.timedelta(minutes=1))
             return
         if reader.kind == "registered" and self.random.random() < CHECKOUT_AT_WALL:
@@ -230,11 +230,11 @@ class Simulation:
                 reader.kind = "subscriber"
                 self._emit(K.SUBSCRIPTION_STARTED, reader, at + dt.timedelta(minutes=3), story)
 
-    def _register(self, reader: Reader, at: dt.datetime) -> None:
+    def _register(self, reader: Reader, story: Story, at: dt.datetime) -> None:
         reader.kind, reader.user_id = "registered", self._new_user_id()
         # A new account's meter starts afresh: the registered allowance is its own count.
         reader.counted.pop((at.year, at.month), None)
-        self._emit(K.REGISTRATION, reader, at)
+        self._emit(K.REGISTRATION, reader, at, story)  # the story whose wall it was
 
     def _maybe_gift(self, reader: Reader, story: Story, at: dt.datetime) -> None:
         if reader.kind != "subscriber" or self.random.random() >= GIFT_PER_READ:
