@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.safestring import SafeString
 
 from masthead.ads.slots import AdPicker
 
@@ -46,15 +47,23 @@ def page_context(article: Article, publication: Publication, now: dt.datetime) -
 
 
 def render_article(
-    request: HttpRequest, article: Article, now: dt.datetime, *, is_preview: bool = False
+    request: HttpRequest,
+    article: Article,
+    now: dt.datetime,
+    *,
+    is_preview: bool = False,
+    gated: SafeString | None = None,
 ) -> HttpResponse:
     """Return the article page; a preview loads no reader scripts and is never cached.
 
     The template reads nothing about the reader, so two readers get the same bytes.
+    ``gated`` (a verified crawler's page only, see ``crawler_page``) fills
+    ``.masthead-gated``; the caller marks that response private.
     """
     publication = Publication.current()
     context = page_context(article, publication, now)
     context["is_preview"] = is_preview
+    context["gated"] = gated
     response = render(request, "newsroom/article.html", context)
     if is_preview:
         response["X-Robots-Tag"] = "noindex"

@@ -3,7 +3,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import URLPattern, URLResolver, path, re_path
 
-from . import feeds, sitemaps, views
+from . import feeds, oembed, sitemaps, views
 from .caching import public_cache
 
 app_name = "newsroom"
@@ -31,4 +31,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("news-sitemap.xml", sitemaps.news_sitemap, name="news_sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("oembed/", oembed.oembed, name="oembed"),
 ]

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from .article_page import is_dated, render_article
 from .caching import mark_private, public_cache
+from .crawler_page import gated_for_crawler
 from .models import Article, Author, Page, Publication, Section
 
 PER_PAGE = 20
@@ -48,7 +49,11 @@ def article(request: HttpRequest, year: str, month: str, day: str, slug: str) ->
     )
     if story is None or not is_dated(story, int(year), int(month), int(day), Publication.current()):
         raise Http404("No such article")
-    response = render_article(request, story, now)
+    # A verified crawler may get the gated part on the server (private, never cached).
+    gated = gated_for_crawler(request, story, now)
+    response = render_article(request, story, now, gated=gated)
+    if gated is not None:
+        mark_private(response)
     if "gift" in request.GET:
         response["X-Robots-Tag"] = "noindex"
         response["Referrer-Policy"] = "no-referrer"
