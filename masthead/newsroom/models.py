@@ -257,6 +257,19 @@ class Block(models.Model):
         self.html = render_block_html(self.kind, self.text)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
+    def clean(self) -> None:
+        """Refuse a block missing what its kind shows (text, image or video)."""
+        needs: dict[str, tuple[str, str]] = {
+            self.Kind.PARAGRAPH: ("text", "A paragraph needs text."),
+            self.Kind.SUBHEADING: ("text", "A subheading needs text."),
+            self.Kind.PULL_QUOTE: ("text", "A pull quote needs text."),
+            self.Kind.IMAGE: ("image", "An image block needs an image."),
+            self.Kind.VIDEO: ("video", "A video block needs a video."),
+        }
+        field, message = needs.get(self.kind, ("", ""))
+        if field and not getattr(self, field):
+            raise ValidationError({field: message})
+
 
 class Page(models.Model):
     """A standing page: About, Privacy, Terms."""

@@ -58,3 +58,38 @@ def article(
             text = f"A {kind} at {position}"
         Block.objects.create(article=art, position=position, kind=kind, text=text)
     return art
+
+
+def png_bytes(width: int = 8, height: int = 6) -> bytes:
+    """Return a small PNG made on the spot."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (120, 140, 160)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def full_article(slug: str = "full-story", **fields: object) -> Article:
+    """Return an article with every part of the page: video, lead image, correction."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from masthead.newsroom.models import Video
+
+    video = Video.objects.create(
+        title="The vote, in ninety seconds",
+        url="https://video.example.org/vote.webm",
+        caption="Council members cast their votes.",
+        credit="Video by Sam Lens",
+        transcript="Speaker one: The motion carries.\n\nSpeaker two: Thank you all.",
+    )
+    fields.setdefault("lead_video", video)
+    fields.setdefault("lead_image_alt", "Elm Street at dusk")
+    fields.setdefault("lead_image_caption", "Elm Street, where the repaving begins.")
+    fields.setdefault("lead_image_credit", "Photo by Ria Shutter")
+    fields.setdefault("updated_at", WHEN + dt.timedelta(hours=2))
+    fields.setdefault("correction", "An earlier version misstated the street's length.")
+    art = article(slug, paragraphs=8, **fields)
+    art.lead_image.save("elm.png", SimpleUploadedFile("elm.png", png_bytes()), save=True)
+    return art

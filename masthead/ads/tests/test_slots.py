@@ -1,0 +1,87 @@
+"""Ad slots: which house ads run where and when, and how often each is picked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter
+
+from django.test import TestCase
+
+from masthead.ads.models import HouseAd
+from masthead.ads.slots import NO_ADS, AdPicker
+from masthead.newsroom.models import Section
+
+NOW = dt.datetime(2025, 2, 18, 12, tzinfo=dt.UTC)
+DAY = dt.timedelta(days=1)
+
+
+def ad(name: str, **fields: object) -> HouseAd:
+    fields.setdefault("html", f"<p>{name} creative</p>")
+    return HouseAd.objects.create(name=name, **fields)
+
+
+class RunningTests(TestCase):
+    def test_it_runs_only_active_ads_inside_their_window(self) -> None:
+        ad("always")
+        ad("paused", is_active=False)
+        ad("zero", weight=0)
+        ad("future", starts_at=NOW + DAY)
+        ad("ended", ends_at=NOW)
+        ad("window", starts_at=NOW - DAY, ends_at=NOW + DAY)
+        names = set(HouseAd.objects.running(NOW).values_list("name", flat=True))
+        self.assertEqual(names, {"always", "window"})
+
+    def test_it_runs_section_ads_only_in_their_section(self) -> None:
+        sports = Section.objects.create(name="Sports", slug="sports")
+        ad("everywhere")
+        ad("sports-only").sections.add(sports)
+        self.assertEqual(
+            set(HouseAd.objects.for_section("sports").values_list("name", flat=True)),
+            {"everywhere", "sports-only"},
+        )
+        self.assertEqual(
+            set(HouseAd.objects.for_section("metro").values_list("name", flat=True)),
+            {"everywhere"},
+        )
+        self.assertEqual(
+            set(HouseAd.objects.for_section("").values_list("name", flat=True)), {"everywhere"}
+        )
+
+
+class PickerTests(TestCase):
+    def test_it_picks_by_weight(self) -> None:
+        heavy, light = ad("heavy", weight=3), ad("light", weight=1)
+        picker = AdPicker([heavy, light], random.Random(7))
+        counts = Counter(picker.pick().name for _ in range(4000))  # type: ignore[union-attr]
+        share = counts["heavy"] / 4000
+        self.assertGreater(share, 0.71)
+        self.assertLess(share, 0.79)
+
+    def test_it_fills_a_slot_when_no_ad_runs(self) -> None:
+        html = NO_ADS.slot_html("ad-top")
+        self.assertIs(NO_ADS.pick(), None)
+        self.assertIn('aria-label="Advertisement"', html)
+        self.assertIn('<a class="masthead-skip" href="#ad-top-end">Skip advertisement</a>', html)
+        self.assertIn('id="ad-top-end"', html)
+        self.assertNotIn("data-ad-id", html)
+
+    def test_it_marks_the_slot_with_the_ad_for_the_beacon(self) -> None:
+        house = ad("house", link="https://shop.example.org/")
+        html = AdPicker.for_section("", NOW).slot_html("ad-bottom")
+        self.assertIn(f'data-ad-id="{house.pk}"', html)
+        self.assertIn('href="https://shop.example.org/" rel="sponsored noopener"', html)
+        self.assertIn("house creative", html)
+
+
+class CreativeTests(TestCase):
+    def test_it_sanitises_html_creatives_on_save(self) -> None:
+        house = ad(
+            "hostile",
+            html='<img src="https://cdn.example.org/a.png" onerror="x()"><script>y()</script>'
+            '<a href="javascript:z()">go</a>',
+        )
+        self.assertNotIn("onerror", house.html)
+        self.assertNotIn("<script", house.html)
+        self.assertNotIn("javascript:", house.html)
+        self.assertIn('<img src="https://cdn.example.org/a.png">', house.html)

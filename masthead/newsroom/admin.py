@@ -1,0 +1,163 @@
+"""The newsroom in the Django admin: publication, desks, people, media, articles, pages."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from .article_page import render_article
+from .models import Article, Author, Block, Page, Publication, Section, Video
+
+
+@admin.register(Publication)
+class PublicationAdmin(admin.ModelAdmin[Publication]):
+    list_display = ("name", "time_zone", "lead_in_paragraphs", "ad_every_paragraphs")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # One publication per site: the first row is the one in use.
+        return super().has_add_permission(request) and not Publication.objects.exists()
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin[Section]):
+    list_display = ("name", "slug", "default_access_level", "position")
+    list_editable = ("position",)
+    list_filter = ("default_access_level",)
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin[Author]):
+    list_display = ("name", "role", "slug")
+    search_fields = ("name", "role", "bio")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Video)
+class VideoAdmin(admin.ModelAdmin[Video]):
+    list_display = ("title", "credit", "has_transcript")
+    search_fields = ("title", "caption", "transcript")
+
+    @admin.display(boolean=True, description="Transcript")
+    def has_transcript(self, obj: Video) -> bool:
+        return bool(obj.transcript.strip())
+
+
+class BlockInline(admin.StackedInline[Block, Article]):
+    """The body, one block per row; drag a block's header to reorder (admin/blocks.js)."""
+
+    model = Block
+    extra = 1
+    ordering = ("position", "pk")
+    classes = ("masthead-blocks",)
+    autocomplete_fields = ("video",)
+    fields = (
+        ("kind", "position"),
+        "text",
+        ("image", "alt"),
+        ("caption", "credit"),
+        "video",
+        "attribution",
+    )
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin[Article]):
+    inlines = (BlockInline,)
+    list_display = (
+        "headline",
+        "section",
+        "status",
+        "published_at",
+        "access_level_shown",
+        "is_live_now",
+    )
+    list_filter = ("status", "section", "access_level", "authors", "published_at")
+    list_select_related = ("section",)
+    search_fields = ("headline", "summary", "slug")
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ("headline",)}
+    filter_horizontal = ("authors",)
+    autocomplete_fields = ("lead_video",)
+    readonly_fields = ("preview_link",)
+    save_on_top = True
+    fieldsets = (
+        (None, {"fields": ("headline", "summary", "slug", "section", "authors")}),
+        (
+            "Publishing",
+            {
+                "fields": ("status", "published_at", "updated_at", "correction", "preview_link"),
+                "description": "A scheduled article goes live by itself at its time.",
+            },
+        ),
+        ("Access", {"fields": ("access_level", "lead_in_paragraphs")}),
+        (
+            "Lead media",
+            {
+                "fields": (
+                    "lead_video",
+                    "lead_image",
+                    "lead_image_alt",
+                    "lead_image_caption",
+                    "lead_image_credit",
+                )
+            },
+        ),
+    )
+
+    class Media:
+        js = ("newsroom/admin/blocks.js",)
+        css = {"all": ("newsroom/admin/blocks.css",)}
+
+    @admin.display(description="Access")
+    def access_level_shown(self, obj: Article) -> str:
+        return obj.access_level or f"{obj.effective_access_level()} (section)"
+
+    @admin.display(boolean=True, description="Live")
+    def is_live_now(self, obj: Article) -> bool:
+        return obj.is_live(timezone.now())
+
+    @admin.display(description="Preview")
+    def preview_link(self, obj: Article) -> str:
+        if not obj.pk:
+            return "Save the article first."
+        url = reverse("admin:newsroom_article_preview", args=[obj.pk])
+        return format_html('<a href="{}" target="_blank">Preview as reader</a>', url)
+
+    def get_urls(self) -> list[URLPattern]:
+        preview = path(
+            "<int:object_id>/preview/",
+            self.admin_site.admin_view(self.preview_view),
+            name="newsroom_article_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def preview_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """Return the page exactly as an anonymous reader gets it, drafts included.
+
+        Staff only (``admin_view``) and only for editors who may view articles. No
+        reader scripts are loaded, so the gate stays shut even for a subscribed editor.
+        """
+        article = get_object_or_404(
+            Article.objects.select_related("section", "lead_video"), pk=object_id
+        )
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        return render_article(request, article, timezone.now(), is_preview=True)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
+        return super().get_queryset(request).prefetch_related("authors")
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin[Page]):
+    list_display = ("title", "slug", "modified_at")
+    search_fields = ("title", "body")
+    prepopulated_fields = {"slug": ("title",)}
