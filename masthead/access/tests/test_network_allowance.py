@@ -1,0 +1,50 @@
+"""Clearing cookies in a loop stops at the network allowance (anonymous readers only)."""
+
+from __future__ import annotations
+
+from django.test import Client, TestCase, override_settings
+
+from masthead.accounts.models import User
+
+from .helpers import check, make_article
+
+
+@override_settings(PAYWALL_NETWORK_DAILY_ALLOWANCE=4, PAYWALL_ANONYMOUS_ALLOWANCE=3)
+class NetworkAllowanceTests(TestCase):
+    def test_it_stops_fresh_visitors_from_one_network(self) -> None:
+        articles = [make_article() for _ in range(6)]
+        reasons = []
+        for index, article in enumerate(articles):
+            fresh = Client()  # a new visitor every time, as if cookies were cleared
+            addr = f"203.0.113.{index + 1}"  # one /24
+            reasons.append(check(fresh, article.pk, REMOTE_ADDR=addr).json()["reason"])
+        self.assertEqual(reasons, ["metered"] * 4 + ["network_exhausted"] * 2)
+
+    def test_it_counts_other_networks_apart(self) -> None:
+        for index in range(4):
+            check(Client(), make_article().pk, REMOTE_ADDR=f"203.0.113.{index + 1}")
+        data = check(Client(), make_article().pk, REMOTE_ADDR="198.51.100.1").json()
+        self.assertEqual(data["reason"], "metered")
+
+    def test_it_groups_ipv6_readers_by_64(self) -> None:
+        for index in range(4):
+            check(Client(), make_article().pk, REMOTE_ADDR=f"2001:db8:1:2::{index + 1}")
+        data = check(Client(), make_article().pk, REMOTE_ADDR="2001:db8:1:2:ffff::1").json()
+        self.assertEqual(data["reason"], "network_exhausted")
+        self.assertIn("network", data["offer"]["html"])
+
+    def test_it_does_not_apply_to_registered_readers(self) -> None:
+        for index in range(4):
+            check(Client(), make_article().pk, REMOTE_ADDR=f"203.0.113.{index + 1}")
+        reader = Client()
+        reader.force_login(User.objects.create_user("r@example.com", "pw-long-enough"))
+        data = check(reader, make_article().pk, REMOTE_ADDR="203.0.113.50").json()
+        self.assertEqual(data["reason"], "metered")
+
+    @override_settings(PAYWALL_NETWORK_DAILY_ALLOWANCE=0)
+    def test_it_can_be_switched_off(self) -> None:
+        reasons = [
+            check(Client(), make_article().pk, REMOTE_ADDR=f"203.0.113.{n}").json()["reason"]
+            for n in range(1, 7)
+        ]
+        self.assertEqual(set(reasons), {"metered"})
