@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.test import TestCase
 
 from masthead.accounts.models import User
@@ -13,7 +15,7 @@ class LoginTests(TestCase):
     def setUp(self) -> None:
         self.user = User.objects.create_user("reader@example.com", PASSWORD)
 
-    def log_in(self, next_url: str | None = None, email: str = "reader@example.com") -> object:
+    def log_in(self, next_url: str | None = None, email: str = "reader@example.com") -> Any:
         data = {"username": email, "password": PASSWORD}
         if next_url is not None:
             data["next"] = next_url

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 from unittest import mock
 
 import time_machine
@@ -21,7 +22,7 @@ class ImpressionTests(TestCase):
         # The beacon carries no CSRF token: a page served from a shared cache has none.
         self.client = Client(enforce_csrf_checks=True)
 
-    def post(self, payload: object) -> object:
+    def post(self, payload: object) -> Any:
         body = payload if isinstance(payload, (bytes, str)) else json.dumps(payload)
         return self.client.post(URL, body, content_type="application/json")
 

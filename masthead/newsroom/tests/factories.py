@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from masthead.newsroom.models import Article, Author, Block, Publication, Section
 
@@ -71,7 +72,7 @@ def png_bytes(width: int = 8, height: int = 6) -> bytes:
     return buffer.getvalue()
 
 
-def full_article(slug: str = "full-story", **fields: object) -> Article:
+def full_article(slug: str = "full-story", **fields: Any) -> Article:
     """Return an article with every part of the page: video, lead image, correction."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
