@@ -7,9 +7,6 @@ os.environ.setdefault("MASTHEAD_VAR_DIR", os.path.join(os.path.dirname(__file__)
 # Allowances in tests are set per test through the policy; keep the network cap out of
 # the way unless a test asks for it.
 os.environ.setdefault("PAYWALL_NETWORK_DAILY_ALLOWANCE", "60")
-# Events are written on the caller's thread inside the test's transaction, not by the
-# background flusher (which would write outside it and leak rows between tests).
-os.environ.setdefault("ANALYTICS_SYNC", "True")
 
 from collections.abc import Iterator
 

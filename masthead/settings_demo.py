@@ -11,5 +11,8 @@ os.environ.setdefault("MASTHEAD_DEMO", "True")
 os.environ.setdefault(
     "MASTHEAD_VAR_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test")
 )
+# Tests write events on the caller's thread, inside the test's transaction, not through the
+# background flusher (which would write outside it and leak rows between tests).
+os.environ.setdefault("ANALYTICS_SYNC", "True")
 
 from masthead.settings import *  # noqa: F403
