@@ -1,7 +1,8 @@
-"""RSS and Atom feeds, per site and per section: headline, summary and link only.
+"""RSS and Atom feeds, per site, section and author: headline, summary and link only.
 
 A feed item never carries body text, not even the lead-in: the summary is written for
-the public, so nothing an editor placed behind the gate can travel in a feed.
+the public, so nothing an editor placed behind the gate can travel in a feed. Items are
+``Syndicated`` articles from the one access-aware serializer (``syndication.py``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 
-from .models import Article, Publication, Section
+from .models import Article, Author, Publication, Section
+from .syndication import Syndicated, syndicate_all
 
 ITEMS = 30
 
@@ -40,32 +42,34 @@ class SiteFeed(Feed):  # type: ignore[type-arg]
             return obj.description
         return Publication.current().tagline or "The latest articles"
 
-    def items(self, obj: Section | None) -> QuerySet[Article]:
+    def live(self, obj: Section | None) -> QuerySet[Article]:
         live = Article.objects.live(timezone.now()).select_related("section")
-        if obj is not None:
-            live = live.filter(section=obj)
-        return live.prefetch_related("authors")[:ITEMS]
+        return live.filter(section=obj) if obj is not None else live
 
-    def item_title(self, item: Article) -> str:
+    def items(self, obj: Section | None) -> list[Syndicated]:
+        now = timezone.now()
+        return syndicate_all(self.live(obj).prefetch_related("authors")[:ITEMS], now=now)
+
+    def item_title(self, item: Syndicated) -> str:
         return item.headline
 
-    def item_description(self, item: Article) -> str:
+    def item_description(self, item: Syndicated) -> str:
         return item.summary
 
-    def item_link(self, item: Article) -> str:
-        return item.get_absolute_url()
+    def item_link(self, item: Syndicated) -> str:
+        return item.url
 
-    def item_pubdate(self, item: Article) -> dt.datetime | None:
+    def item_pubdate(self, item: Syndicated) -> dt.datetime | None:
         return item.published_at
 
-    def item_updateddate(self, item: Article) -> dt.datetime | None:
-        return item.updated_at or item.published_at
+    def item_updateddate(self, item: Syndicated) -> dt.datetime | None:
+        return item.modified_at
 
-    def item_author_name(self, item: Article) -> str:
-        return ", ".join(person.name for person in item.authors.all())
+    def item_author_name(self, item: Syndicated) -> str:
+        return item.author_names
 
-    def item_categories(self, item: Article) -> tuple[str, ...]:
-        return (item.section.name,) if item.section else ()
+    def item_categories(self, item: Syndicated) -> tuple[str, ...]:
+        return (item.section_name,) if item.section_name else ()
 
 
 class SiteAtomFeed(SiteFeed):
@@ -90,4 +94,32 @@ class SectionAtomFeed(SectionFeed):
     feed_type = Atom1Feed
 
     def subtitle(self, obj: Section | None) -> str:
+        return self.description(obj)
+
+
+class AuthorFeed(SiteFeed):
+    """One author's latest live articles, as RSS 2.0; 404 for an unknown author."""
+
+    def get_object(self, request: HttpRequest, *args: object, **kwargs: object) -> Author:  # type: ignore[override]
+        return get_object_or_404(Author, slug=kwargs["slug"])
+
+    def title(self, obj: Author) -> str:  # type: ignore[override]
+        return f"{Publication.current().name}: {obj.name}"
+
+    def link(self, obj: Author) -> str:  # type: ignore[override]
+        return obj.get_absolute_url()
+
+    def description(self, obj: Author) -> str:  # type: ignore[override]
+        return obj.role or f"The latest articles by {obj.name}"
+
+    def live(self, obj: Author) -> QuerySet[Article]:  # type: ignore[override]
+        return Article.objects.live(timezone.now()).select_related("section").filter(authors=obj)
+
+
+class AuthorAtomFeed(AuthorFeed):
+    """One author's feed as Atom."""
+
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj: Author) -> str:
         return self.description(obj)

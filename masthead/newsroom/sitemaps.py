@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from .caching import public_cache
 from .models import Article
+from .syndication import Syndicated, SyndicatedPages, syndicate_all
 
 # Google News reads articles from the last two days, at most 1,000 of them.
 NEWS_WINDOW = dt.timedelta(days=2)
@@ -24,11 +24,16 @@ class ArticleSitemap(Sitemap):  # type: ignore[type-arg]
 
     limit = 5000
 
-    def items(self) -> QuerySet[Article]:
-        return Article.objects.live(timezone.now()).order_by("-published_at", "-pk")
+    def items(self) -> SyndicatedPages:
+        now = timezone.now()
+        live = Article.objects.live(now).select_related("section").prefetch_related("authors")
+        return SyndicatedPages(live.order_by("-published_at", "-pk"), now=now)
 
-    def lastmod(self, item: Article) -> dt.datetime | None:
-        return item.updated_at or item.published_at
+    def location(self, item: Syndicated) -> str:
+        return item.url
+
+    def lastmod(self, item: Syndicated) -> dt.datetime | None:
+        return item.modified_at
 
 
 SITEMAPS = {"articles": ArticleSitemap}
@@ -39,7 +44,8 @@ SITEMAPS = {"articles": ArticleSitemap}
 def news_sitemap(request: HttpRequest) -> HttpResponse:
     """Return the Google News sitemap: title, publication and date of recent articles."""
     now = timezone.now()
-    recent = Article.objects.live(now).filter(published_at__gte=now - NEWS_WINDOW)[:NEWS_LIMIT]
+    live = Article.objects.live(now).select_related("section").prefetch_related("authors")
+    recent = syndicate_all(live.filter(published_at__gte=now - NEWS_WINDOW)[:NEWS_LIMIT], now=now)
     base = request.build_absolute_uri("/").rstrip("/")
     return render(
         request,

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
@@ -204,3 +206,29 @@ def syndicate_all(
     """Return ``articles`` serialized for an anonymous reader, the policy read once."""
     policy = current_policy()
     return [syndicate(a, now=now, policy=policy, with_body=with_body) for a in articles]
+
+
+class SyndicatedPages(Sequence[Syndicated]):
+    """A query's articles, serialized only when a page of them is sliced out.
+
+    Paginated channels (the sitemap) count the query and serialize one page at a time,
+    instead of building every article of the site up front.
+    """
+
+    def __init__(self, articles: QuerySet[Article], *, now: dt.datetime) -> None:
+        self._articles = articles
+        self._now = now
+
+    def __len__(self) -> int:
+        return self._articles.count()
+
+    @overload
+    def __getitem__(self, index: int) -> Syndicated: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Syndicated]: ...
+
+    def __getitem__(self, index: int | slice) -> Syndicated | list[Syndicated]:
+        if isinstance(index, slice):
+            return syndicate_all(self._articles[index], now=self._now)
+        return syndicate_all([self._articles[index]], now=self._now)[0]

@@ -18,6 +18,7 @@ from .article_page import is_dated, render_article
 from .caching import mark_private, public_cache
 from .crawler_page import gated_for_crawler
 from .models import Article, Author, Page, Publication, Section
+from .syndication import syndicate_all
 
 PER_PAGE = 20
 MAX_QUERY = 200
@@ -109,7 +110,9 @@ def search(request: HttpRequest) -> HttpResponse:
     """Return search results for ``?q=`` (headline, summary and link per result)."""
     query = request.GET.get("q", "").strip()[:MAX_QUERY]
     page = _page_of(request, search_articles(query))
-    return render(request, "newsroom/search.html", {"query": query, "page": page})
+    results = syndicate_all(page.object_list, now=timezone.now())
+    context = {"query": query, "page": page, "results": results}
+    return render(request, "newsroom/search.html", context)
 
 
 @require_safe
