@@ -1,6 +1,15 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 
-from .models import AccessGrant
+from masthead.access.levels import AccessLevel
+
+from .models import AccessGrant, Plan, Subscription, WebhookEvent
+
+_PAYWALLED = [choice for choice in AccessLevel.choices if choice[0] != AccessLevel.FREE]
 
 
 @admin.register(AccessGrant)
@@ -9,3 +18,46 @@ class AccessGrantAdmin(admin.ModelAdmin[AccessGrant]):
     search_fields = ("user__email", "note")
     autocomplete_fields = ("user",)
     filter_horizontal = ("sections",)
+
+
+class PlanForm(forms.ModelForm[Plan]):
+    """The plan form, with the levels as check boxes instead of raw JSON."""
+
+    levels = forms.MultipleChoiceField(
+        choices=_PAYWALLED, widget=forms.CheckboxSelectMultiple, help_text="What the plan opens."
+    )
+
+    class Meta:
+        model = Plan
+        fields = "__all__"
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin[Plan]):
+    form = PlanForm
+    list_display = ("name", "slug", "price_display", "interval", "ad_free", "is_active")
+    list_editable = ("is_active",)
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("sections",)
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin[Subscription]):
+    list_display = ("user", "plan", "status", "current_period_end", "cancel_at_period_end")
+    list_filter = ("status", "provider", "plan")
+    search_fields = ("user__email", "provider_subscription_id", "provider_customer_id")
+    autocomplete_fields = ("user",)
+    readonly_fields = ("provider_state_at", "created_at", "updated_at")
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(admin.ModelAdmin[WebhookEvent]):
+    list_display = ("event_id", "kind", "received_at", "processed_at", "deliveries", "is_failed")
+    list_filter = ("kind", "is_failed")
+    search_fields = ("event_id",)
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

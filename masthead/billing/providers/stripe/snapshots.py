@@ -1,0 +1,171 @@
+"""Reading Stripe's objects (documented shapes, old and new API versions) into our records.
+
+A subscription event carries the whole subscription as it was when the event was made.
+``apply_subscription`` stores it unless a newer snapshot was stored already, so events
+delivered out of order cannot roll a subscription back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from masthead.accounts.emails import Receipt
+from masthead.billing.exceptions import EventError
+from masthead.billing.models import Plan, Subscription
+from masthead.billing.subscriptions import grace_end, save_state
+
+Status = Subscription.Status
+
+# Stripe's statuses mapped to ours. Unpaid, incomplete and paused subscriptions open nothing.
+STATUSES = {
+    "trialing": Status.TRIALING,
+    "active": Status.ACTIVE,
+    "past_due": Status.PAST_DUE,
+    "canceled": Status.CANCELED,
+    "unpaid": Status.EXPIRED,
+    "incomplete": Status.EXPIRED,
+    "incomplete_expired": Status.EXPIRED,
+    "paused": Status.EXPIRED,
+}
+# Two snapshots made in the same second: the one further along this order wins.
+_PROGRESS = {Status.EXPIRED: 0, Status.TRIALING: 1, Status.ACTIVE: 2, Status.PAST_DUE: 3}
+
+
+def moment(value: Any) -> dt.datetime | None:
+    """Return a Stripe Unix timestamp as an aware datetime; None when absent."""
+    if value in (None, ""):
+        return None
+    return dt.datetime.fromtimestamp(int(value), tz=dt.UTC)
+
+
+def _period_end(obj: dict[str, Any]) -> dt.datetime | None:
+    # API versions from 2025 carry the period on each item instead of the subscription.
+    if obj.get("current_period_end"):
+        return moment(obj["current_period_end"])
+    ends = [item.get("current_period_end") for item in _items(obj)]
+    return moment(max(ends)) if any(ends) else None
+
+
+def _items(obj: dict[str, Any]) -> list[dict[str, Any]]:
+    items = obj.get("items") or {}
+    return list(items.get("data") or []) if isinstance(items, dict) else []
+
+
+def _find_plan(obj: dict[str, Any], existing: Subscription | None) -> Plan:
+    for item in _items(obj):
+        price = item.get("price") or {}
+        price_id = price.get("id") if isinstance(price, dict) else price
+        plan = Plan.objects.filter(stripe_price_id=price_id).first() if price_id else None
+        if plan is not None:
+            return plan
+    slug = (obj.get("metadata") or {}).get("masthead_plan", "")
+    plan = Plan.objects.filter(slug=slug).first() if slug else None
+    if plan is not None:
+        return plan
+    if existing is not None:
+        return existing.plan
+    raise EventError(f"no plan for subscription {obj.get('id')}", permanent=True)
+
+
+def find_user(metadata: dict[str, Any] | None, customer_id: str) -> Any:
+    """Return the account a Stripe object belongs to, or None when it cannot be told.
+
+    The ``masthead_user`` metadata set at checkout is believed first, then any earlier
+    subscription of the same Stripe customer.
+    """
+    user_id = str((metadata or {}).get("masthead_user", ""))
+    if user_id.isdigit():
+        user = get_user_model().objects.filter(pk=int(user_id)).first()
+        if user is not None:
+            return user
+    if customer_id:
+        earlier = Subscription.objects.filter(provider="stripe", provider_customer_id=customer_id)
+        found = earlier.select_related("user").first()
+        return found.user if found else None
+    return None
+
+
+def _is_stale(existing: Subscription, status: str, event_at: dt.datetime) -> bool:
+    stored_at = existing.provider_state_at
+    if stored_at is None or event_at > stored_at:
+        return False
+    if event_at < stored_at:
+        return True
+    terminal = (Status.CANCELED,)
+    if existing.status in terminal:
+        return True
+    return _PROGRESS.get(status, 9) < _PROGRESS.get(existing.status, 9)
+
+
+def _status_of(obj: dict[str, Any]) -> str:
+    status = STATUSES.get(str(obj.get("status", "")))
+    if status is None:
+        raise EventError(f"unknown subscription status {obj.get('status')!r}", permanent=True)
+    reason = (obj.get("cancellation_details") or {}).get("reason")
+    if status == Status.CANCELED and reason == "payment_failed":
+        return Status.EXPIRED  # ended for non-payment: the subscription lapsed
+    return status
+
+
+def apply_subscription(obj: dict[str, Any], event_at: dt.datetime) -> Subscription | None:
+    """Store the subscription ``obj`` describes as of ``event_at``; return it.
+
+    Returns None when a newer snapshot is stored already. Raises a permanent
+    ``EventError`` when the owner or plan cannot be told.
+    """
+    sub_id = str(obj.get("id") or "")
+    if not sub_id.startswith("sub_"):
+        raise EventError("subscription event without a subscription id", permanent=True)
+    existing = (
+        Subscription.objects.select_for_update()
+        .filter(provider="stripe", provider_subscription_id=sub_id)
+        .first()
+    )
+    status = _status_of(obj)
+    if existing is not None and _is_stale(existing, status, event_at):
+        return None
+    customer_id = str(obj.get("customer") or "")
+    subscription = existing or _new_subscription(obj, sub_id, customer_id)
+    previous = (existing.status, existing.cancel_at_period_end) if existing else ("", False)
+    subscription.plan = _find_plan(obj, existing)
+    subscription.provider_customer_id = customer_id or subscription.provider_customer_id
+    _copy_state(subscription, obj, status, event_at)
+    save_state(subscription, previous=previous)
+    return subscription
+
+
+def _new_subscription(obj: dict[str, Any], sub_id: str, customer_id: str) -> Subscription:
+    user = find_user(obj.get("metadata"), customer_id)
+    if user is None:
+        raise EventError(f"no account for subscription {sub_id}", permanent=True)
+    return Subscription(user=user, provider="stripe", provider_subscription_id=sub_id)
+
+
+def _copy_state(
+    subscription: Subscription, obj: dict[str, Any], status: str, event_at: dt.datetime
+) -> None:
+    was_past_due = subscription.status == Status.PAST_DUE
+    subscription.status = status
+    subscription.current_period_end = _period_end(obj) or subscription.current_period_end
+    subscription.cancel_at_period_end = bool(obj.get("cancel_at_period_end"))
+    subscription.ended_at = moment(obj.get("ended_at"))
+    subscription.provider_state_at = event_at
+    if status != Status.PAST_DUE:
+        subscription.grace_ends_at = None
+    elif not was_past_due or subscription.grace_ends_at is None:
+        subscription.grace_ends_at = grace_end(event_at)
+
+
+def receipt_from_invoice(obj: dict[str, Any], plan_name: str) -> Receipt:
+    """Return what a receipt mail says about a paid Stripe invoice."""
+    return Receipt(
+        number=str(obj.get("number") or obj.get("id") or ""),
+        amount_minor=int(obj.get("amount_paid") or 0),
+        currency=str(obj.get("currency") or "").upper(),
+        plan_name=plan_name,
+        paid_at=moment((obj.get("status_transitions") or {}).get("paid_at")),
+        url=str(obj.get("hosted_invoice_url") or ""),
+    )
