@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import resolve_url
 from django.urls import NoReverseMatch
 
-from .forms import EmailAuthenticationForm
+from .account_forms import RateLimitedAuthenticationForm
 
 
 class LoginView(auth_views.LoginView):
@@ -18,7 +18,8 @@ class LoginView(auth_views.LoginView):
     falls back to ``LOGIN_REDIRECT_URL``.
     """
 
-    form_class = EmailAuthenticationForm
+    # Failed log-ins are limited per account and per client network (ratelimit.py).
+    form_class = RateLimitedAuthenticationForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = False
 
