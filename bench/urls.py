@@ -7,6 +7,8 @@ from bench import views
 urlpatterns: list[URLPattern | URLResolver] = [
     path("bench/baseline/", views.baseline, name="bench_baseline"),
     path("bench/page/", views.page, name="bench_page"),
+    path("bench/cookie/", views.cookie, name="bench_cookie"),
+    path("bench/address/", views.address, name="bench_address"),
     path("", include("masthead.urls")),
 ]
 

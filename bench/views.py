@@ -14,7 +14,10 @@ import redis
 from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.crypto import get_random_string
 from django.views.decorators.csrf import csrf_exempt
+
+from masthead.access.network import client_address
 
 VISITOR_SALT = "bench.visitor"
 
@@ -54,3 +57,18 @@ def _body(size: int) -> bytes:
     head = b"<!doctype html><html><head><title>baseline</title></head><body><p>"
     tail = b"</p></body></html>"
     return head + b"x" * max(size - len(head) - len(tail), 0) + tail
+
+
+def cookie(request: HttpRequest) -> HttpResponse:
+    """Return a page marked public that also sets a cookie: a shared cache must not keep it."""
+    response = HttpResponse(f"<p>cookie {get_random_string(8)}</p>")
+    response["Cache-Control"] = "public, max-age=60"
+    response.set_cookie("bench_cookie", "1")
+    return response
+
+
+def address(request: HttpRequest) -> JsonResponse:
+    """Return the client address the app believes and whether it thinks TLS was used."""
+    response = JsonResponse({"address": client_address(request), "is_secure": request.is_secure()})
+    response["Cache-Control"] = "no-store"
+    return response

@@ -21,6 +21,8 @@ def production_env(tmp: Path, **overrides: str) -> dict[str, str]:
     secret_file = tmp / "secret_key"
     if not secret_file.exists():
         secret_file.write_text(secrets.token_urlsafe(50))
+    stripe_secret = tmp / "stripe_webhook_secret"
+    stripe_secret.write_text("whsec_" + secrets.token_hex(16))
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(tmp),
@@ -34,6 +36,8 @@ def production_env(tmp: Path, **overrides: str) -> dict[str, str]:
         "MASTHEAD_HSTS_SECONDS": "31536000",
         "MASTHEAD_HSTS_INCLUDE_SUBDOMAINS": "True",
         "MASTHEAD_HSTS_PRELOAD": "True",
+        "BILLING_PROVIDER": "stripe",
+        "BILLING_STRIPE_WEBHOOK_SECRET_FILE": str(stripe_secret),
     }
     env.update(overrides)
     return {name: value for name, value in env.items() if value != ""}

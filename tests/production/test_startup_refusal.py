@@ -39,3 +39,9 @@ def test_it_refuses_to_load_the_wsgi_application(tmp_path: Path) -> None:
     result = manage(env, "shell", "-c", "import masthead.wsgi")
     assert result.returncode != 0
     assert "public demo secret key" in result.stderr
+
+
+def test_it_refuses_the_test_payments_provider(tmp_path: Path) -> None:
+    result = manage(production_env(tmp_path, BILLING_PROVIDER="test"), "check")
+    assert REFUSAL in result.stderr
+    assert "test-payments provider" in result.stderr

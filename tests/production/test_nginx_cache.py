@@ -1,0 +1,138 @@
+"""Behind the shipped nginx configuration: previews are cached, nothing reader-specific is."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import subprocess
+
+import pytest
+import requests
+
+from bench.stack import PYTHON, ROOT
+from tests.production.conftest import Stack
+
+pytestmark = pytest.mark.services
+
+
+@pytest.fixture(scope="module")
+def articles(stack: Stack) -> list[dict[str, object]]:
+    """The demo's live articles with a gated sentence each."""
+    done = subprocess.run(
+        [PYTHON, "-m", "bench.catalogue"],
+        env=stack.env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return [entry for entry in json.loads(done.stdout) if entry["gated_sentence"]]
+
+
+def _of_level(articles: list[dict[str, object]], level: str) -> dict[str, object]:
+    return next(entry for entry in articles if entry["level"] == level)
+
+
+def _get(client: requests.Session | None, url: str, **headers: str) -> requests.Response:
+    return (client or requests).get(url, headers=headers, timeout=10, allow_redirects=False)
+
+
+def test_it_serves_the_anonymous_preview_from_the_cache(stack: Stack, articles) -> None:
+    url = stack.url + str(_of_level(articles, "metered")["url"])
+    first, second = _get(None, url), _get(None, url)
+    assert first.status_code == second.status_code == 200
+    assert first.headers["X-Cache-Status"] in {"MISS", "HIT", "EXPIRED", "STALE", "UPDATING"}
+    assert second.headers["X-Cache-Status"] == "HIT"
+    assert "Set-Cookie" not in second.headers
+    assert second.text == first.text
+
+
+def test_it_never_serves_a_readers_answer_from_the_cache(stack: Stack, articles) -> None:
+    subscriber = stack.log_in("subscriber@example.com")
+    for entry in articles:
+        url = stack.url + str(entry["url"])
+        page = _get(subscriber, url)
+        assert page.headers["X-Cache-Status"] == "BYPASS", url
+        check = subscriber.post(
+            f"{stack.url}/api/access/", json={"article": entry["id"], "gift": None}, timeout=10
+        )
+        assert check.status_code == 200, check.text[:300]
+        assert check.json()["granted"] is True, check.json()
+        assert entry["gated_sentence"] in check.json()["html"]
+        assert check.headers["X-Cache-Status"] == "BYPASS"
+        assert "no-store" in check.headers["Cache-Control"]
+    # Then an anonymous reader asks for the very same URLs.
+    for entry in articles:
+        url = stack.url + str(entry["url"])
+        page = _get(None, url)
+        assert page.status_code == 200
+        assert entry["gated_sentence"] not in page.text, url
+        assert "subscriber@example.com" not in page.text
+        check = requests.post(
+            f"{stack.url}/api/access/",
+            json={"article": entry["id"], "gift": None},
+            headers={
+                "Origin": stack.url,
+                "Sec-Fetch-Site": "same-origin",
+                "X-Forwarded-For": f"127.9.{entry['id']}.1",
+            },
+            timeout=10,
+        )
+        assert check.headers["X-Cache-Status"] == "BYPASS"
+        if entry["level"] == "subscriber":
+            assert check.json()["granted"] is False
+            assert check.json()["html"] is None
+
+
+def test_it_sends_gift_links_to_the_app_every_time(stack: Stack, articles) -> None:
+    url = stack.url + str(_of_level(articles, "subscriber")["url"]) + "?gift=not-a-real-token"
+    for _ in range(3):
+        page = _get(None, url)
+        assert page.headers["X-Cache-Status"] == "BYPASS"
+        assert page.headers.get("X-Robots-Tag") == "noindex"  # the app answered
+        assert "no-store" in page.headers["Cache-Control"]
+
+
+def test_it_sends_claimed_crawlers_to_the_app(stack: Stack, articles) -> None:
+    entry = _of_level(articles, "subscriber")
+    url = stack.url + str(entry["url"])
+    _get(None, url)  # the preview is in the cache now
+    googlebot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+    for _ in range(2):
+        page = _get(None, url, **{"User-Agent": googlebot})
+        assert page.status_code == 200
+        assert page.headers["X-Cache-Status"] == "BYPASS"
+        # Not verified (no DNS answers here): the app gives the spoofed crawler the preview.
+        assert entry["gated_sentence"] not in page.text
+
+
+def test_it_does_not_cache_a_response_that_sets_a_cookie(stack: Stack) -> None:
+    answers = [_get(None, f"{stack.url}/bench/cookie/") for _ in range(3)]
+    assert all("bench_cookie" in answer.headers.get("Set-Cookie", "") for answer in answers)
+    assert {answer.headers["X-Cache-Status"] for answer in answers} == {"MISS"}
+    assert len({answer.text for answer in answers}) == 3
+
+
+def test_it_does_not_cache_a_response_without_cache_control(stack: Stack) -> None:
+    answers = [_get(None, f"{stack.url}/bench/page/?size=2000") for _ in range(2)]
+    assert [answer.headers["X-Cache-Status"] for answer in answers] == ["MISS", "MISS"]
+
+
+def test_it_bypasses_the_cache_for_account_pages_and_the_api(stack: Stack) -> None:
+    for path in ("/accounts/login/", "/subscribe/", "/api/me/"):
+        for _ in range(2):
+            answer = _get(None, stack.url + path)
+            assert answer.headers["X-Cache-Status"] == "BYPASS", path
+
+
+def test_it_passes_the_client_address_to_the_app(stack: Stack) -> None:
+    # Connect from 127.0.0.2 with a forged X-Forwarded-For: nginx appends the real peer and
+    # the app (trusting only nginx) believes that one.
+    connection = http.client.HTTPConnection(
+        "127.0.0.1", stack.nginx.port, timeout=10, source_address=("127.0.0.2", 0)
+    )
+    connection.request("GET", "/bench/address/", headers={"X-Forwarded-For": "203.0.113.9"})
+    answer = json.loads(connection.getresponse().read())
+    connection.close()
+    assert answer == {"address": "127.0.0.2", "is_secure": False}
