@@ -20,7 +20,7 @@ from masthead.newsroom.models import Article, Author, Block, Page, Publication, 
 
 from . import stories_business, stories_city, stories_climate, stories_culture, stories_politics
 from .pages import PAGES
-from .specs import AuthorSpec, PageSpec, SectionSpec, StorySpec, VideoSpec
+from .specs import AuthorSpec, PageSpec, SectionSpec, StorySpec, VideoSpec, typeset
 from .staff import AUTHORS, PUBLICATION_NAME, PUBLICATION_TAGLINE, PUBLICATION_TIME_ZONE, SECTIONS
 
 MEDIA_DIR = Path(__file__).resolve().parent / "media"
@@ -110,7 +110,7 @@ def _set_up_publication(reset: bool) -> None:
 def _section(spec: SectionSpec, reset: bool) -> Section:
     values = {
         "name": spec.name,
-        "description": spec.description,
+        "description": typeset(spec.description),
         "default_access_level": spec.access_level,
         "position": [s.slug for s in SECTIONS].index(spec.slug),
     }
@@ -120,7 +120,7 @@ def _section(spec: SectionSpec, reset: bool) -> Section:
 
 
 def _author(spec: AuthorSpec, media: _Media, reset: bool) -> Author:
-    values = {"name": spec.name, "role": spec.role, "bio": spec.bio, "photo": ""}
+    values = {"name": spec.name, "role": spec.role, "bio": typeset(spec.bio), "photo": ""}
     if spec.photo:
         values["photo"] = media.name_for(f"authors/{spec.photo}")
     if reset:
@@ -129,7 +129,7 @@ def _author(spec: AuthorSpec, media: _Media, reset: bool) -> Author:
 
 
 def _page(spec: PageSpec, reset: bool) -> None:
-    values = {"title": spec.title, "body": spec.body.strip()}
+    values = {"title": spec.title, "body": typeset(spec.body.strip())}
     if reset:
         Page.objects.update_or_create(slug=spec.slug, defaults=values)
     else:
@@ -157,18 +157,18 @@ def _create_story(
     lead = spec.lead
     article = Article.objects.create(
         slug=spec.slug,
-        headline=spec.headline,
-        summary=spec.summary,
+        headline=typeset(spec.headline),
+        summary=typeset(spec.summary),
         section=sections[spec.section],
         status=spec.status,
         published_at=published,
         updated_at=updated,
-        correction=spec.correction,
+        correction=typeset(spec.correction),
         access_level=spec.access_level,
         lead_in_paragraphs=spec.lead_in_paragraphs,
         lead_image=media.name_for(f"images/{lead.file}") if lead else "",
-        lead_image_alt=lead.alt if lead else "",
-        lead_image_caption=lead.caption if lead else "",
+        lead_image_alt=typeset(lead.alt) if lead else "",
+        lead_image_caption=typeset(lead.caption) if lead else "",
         lead_image_credit=lead.credit if lead else "",
         lead_video=_video(spec.video, media) if spec.video else None,
     )
@@ -179,11 +179,11 @@ def _create_story(
             article=article,
             position=position,
             kind=block.kind,
-            text=block.text,
+            text=typeset(block.text),
             attribution=block.attribution,
             image=media.name_for(f"images/{block.image}") if block.image else "",
-            alt=block.alt,
-            caption=block.caption,
+            alt=typeset(block.alt),
+            caption=typeset(block.caption),
             credit=block.credit,
         )
     return article
@@ -194,7 +194,7 @@ def _video(spec: VideoSpec, media: _Media) -> Video:
         title=spec.title,
         file=media.name_for(f"video/{spec.file}"),
         poster=media.name_for(f"video/{spec.poster}"),
-        caption=spec.caption,
+        caption=typeset(spec.caption),
         credit=spec.credit,
-        transcript=spec.transcript,
+        transcript=typeset(spec.transcript),
     )

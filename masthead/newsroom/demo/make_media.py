@@ -85,7 +85,7 @@ def paint_bridge(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: int) 
     gradient(draw, w, h, sky, sun)
     draw.ellipse((w * 0.68, h * 0.18, w * 0.82, h * 0.18 + w * 0.14), fill=(252, 236, 200))
     skyline(draw, rng, w, int(h * 0.62), (196, 120, 96), sky, int(h * 0.35))
-    river(draw, w, int(h * 0.62), h, water)
+    river(draw, w, int(h * 0.62), h + 20, water)
     deck = int(h * 0.5)
     draw.rectangle((0, deck, w, deck + 26), fill=steel)
     for i in range(4):
@@ -256,7 +256,7 @@ def paint_storefront(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: i
 def paint_port(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: int) -> None:
     sky, mid, violet, yellow, orange = PALETTES["night"]
     gradient(draw, w, h, sky, mid)
-    river(draw, w, int(h * 0.78), h, (30, 40, 70))
+    river(draw, w, int(h * 0.78), h + 20, (30, 40, 70))
     for i in range(3):
         x = w * (0.15 + 0.3 * i)
         draw.line((x, h * 0.78, x, h * 0.15), fill=yellow, width=18)
@@ -305,7 +305,7 @@ def paint_flood(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: int) -
         x, y = w * (0.06 + 0.13 * i), h * (0.5 + 0.04 * (i % 2))
         draw.rectangle((x, y, x + 90, y + 80), fill=PAPER)
         draw.polygon([(x - 12, y), (x + 45, y - 50), (x + 102, y)], fill=red)
-    river(draw, w, int(h * 0.62), h, (69, 123, 157))
+    river(draw, w, int(h * 0.62), h + 20, (69, 123, 157))
     draw.line((0, h * 0.57, w, h * 0.57), fill=deep, width=6)
 
 
@@ -399,6 +399,29 @@ def paint_portrait(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: int
             )
 
 
+def paint_signs(draw: ImageDraw.ImageDraw, rng: random.Random, w: int, h: int) -> None:
+    top, _mid, violet, _gold, orange = PALETTES["night"]
+    gradient(draw, w, h, violet, orange)
+    river(draw, w, int(h * 0.72), h + 20, top)
+    bars = [
+        (192, 192, 192),
+        (192, 192, 0),
+        (0, 192, 192),
+        (0, 192, 0),
+        (192, 0, 192),
+        (192, 0, 0),
+        (0, 0, 192),
+    ]
+    for i in range(4):
+        x, y = w * (0.06 + 0.24 * i), h * (0.22 + 0.05 * (i % 2))
+        draw.rectangle((x + w * 0.085, y, x + w * 0.1, h * 0.75), fill=top)
+        draw.rectangle((x, y - 10, x + w * 0.185, y + h * 0.22), fill=INK)
+        step = w * 0.165 / len(bars)
+        for j, colour in enumerate(bars):
+            left = x + w * 0.01 + j * step
+            draw.rectangle((left, y + 8, left + step, y + h * 0.2 - 8), fill=colour)
+
+
 LEAD_IMAGES: dict[str, Painter] = {
     "bridge": paint_bridge,
     "school-bus": paint_bus,
@@ -425,6 +448,7 @@ LEAD_IMAGES: dict[str, Painter] = {
     "mural-detail": paint_mural,
     "diner": paint_pie_dish,
     "skyline": paint_skyline,
+    "alert-signs": paint_signs,
 }
 PORTRAITS = (
     "maren-oduya",

@@ -12,6 +12,7 @@ lines of a chunk are joined with spaces, so prose wraps freely in the source):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 PARAGRAPH = "paragraph"
@@ -19,6 +20,8 @@ SUBHEADING = "subheading"
 IMAGE = "image"
 PULL_QUOTE = "pull_quote"
 PAYWALL_BREAK = "paywall_break"
+# A double quote opens after the start, a space, a bracket or a dash; any other closes.
+_OPENING_QUOTE = re.compile(r'(^|[\s(\[\u2014])"')
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,17 @@ class PageSpec:
     slug: str
     title: str
     body: str
+
+
+def typeset(text: str) -> str:
+    """Return ``text`` with straight quotes and apostrophes turned typographic.
+
+    The content is written with straight quotes so the source stays plain ASCII; readers
+    get curly ones. None of the demo text holds HTML attributes, whose quotes this would
+    break.
+    """
+    text = _OPENING_QUOTE.sub("\\1\u201c", text).replace('"', "\u201d")
+    return text.replace("'", "\u2019")
 
 
 def parse_body(body: str) -> list[BlockSpec]:

@@ -15,7 +15,7 @@ SIGNAL_TEST = VideoSpec(
         "What screens showed during the test: colour bars, the network's name and a steady "
         "tone. This six-second clip is a generated test pattern; it has no narration."
     ),
-    credit="Video: generated test pattern, The Alder Falls Courier",
+    credit="Video by the Courier video desk",
     transcript=(
         "[0:00] Colour bars fill the screen. On a black band across the middle, white "
         'capital letters read "Alder Falls Alert Network", and below them, "Signal test".\n\n'
@@ -37,6 +37,12 @@ ALERT_NETWORK = StorySpec(
     authors=("luis-fenwick", "maren-oduya"),
     age_hours=5,
     video=SIGNAL_TEST,
+    lead=PictureSpec(
+        file="skyline.jpg",
+        alt="Flat illustration of the Alder Falls skyline at night with lit windows",
+        caption="The alert network reaches screens in every ward, from downtown to the hills.",
+        credit="Illustration by June Castellanos",
+    ),
     body="""
 For six seconds, nearly every public screen in Alder Falls showed the same thing: a band of
 colour bars, the words "Signal test" and a tone that made dogs on Canal Street look up. It was
@@ -58,9 +64,9 @@ The test pattern is the only thing the network will ever send without words. A r
 carries a short message in English and Spanish, a map link and a time it expires, and repeats
 every two minutes until the emergency office cancels it.
 
-@image skyline.jpg | Flat illustration of the Alder Falls skyline at night with lit windows |
-The alert network reaches screens across downtown and the river wards. | Illustration by June
-Castellanos
+@image alert-signs.jpg | Illustration of four riverside street signs showing colour bars at
+dusk | The 31 digital signs along the river showed the test pattern at the same moment. |
+Illustration by June Castellanos
 
 Phones get a text rather than a push notification, because the city could not require an app.
 Brennan said 14,200 numbers were registered by the morning of the test, about a fifth of

@@ -21,6 +21,7 @@ from masthead.access.levels import AccessLevel
 from masthead.billing.models import AccessGrant
 from masthead.newsroom.demo.loader import MEDIA_DIR, STORIES
 from masthead.newsroom.demo.logins import DEMO_PASSWORD, ensure_logins, find_hook
+from masthead.newsroom.demo.specs import typeset
 from masthead.newsroom.models import Article, Author, Block, Page, Publication, Section, Video
 
 WHEN = dt.datetime(2026, 3, 10, 15, 0, tzinfo=dt.UTC)
@@ -205,7 +206,8 @@ class LoadDemoTests(TestCase):
         Article.objects.create(slug="an-editors-own-story", headline="Mine", status="draft")
         output = load_demo("--reset")
         self.assertIn("20 articles created", output)
-        self.assertEqual(Article.objects.get(slug=STORIES[0].slug).headline, STORIES[0].headline)
+        restored = Article.objects.get(slug=STORIES[0].slug).headline
+        self.assertEqual(restored, typeset(STORIES[0].headline))
         self.assertIs(Article.objects.filter(slug="an-editors-own-story").exists(), True)
         self.assertEqual(Article.objects.count(), before["Article"] + 1)
         self.assertEqual(Video.objects.count(), before["Video"])
