@@ -155,6 +155,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Site-wide assets (masthead/static) belong to no app, so the app finder cannot see them.
+STATICFILES_DIRS = [BASE_DIR / "masthead" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MASTHEAD_MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploads must be shared by every app process: a shared folder (MASTHEAD_MEDIA_ROOT) or

@@ -1,9 +1,11 @@
 """The site's URL map: one include per app, in the order requests are matched."""
 
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
+from django.views.static import serve
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/dashboard/", include("masthead.analytics.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("masthead.accounts.urls")),
@@ -13,6 +15,12 @@ urlpatterns = [
     path("ads/", include("masthead.ads.urls")),
     path("", include("masthead.newsroom.urls")),
 ]
+
+if settings.DEBUG or settings.DEMO:
+    # The demo serves uploads itself; production serves MEDIA_ROOT from nginx or S3.
+    urlpatterns.insert(
+        0, re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    )
 
 handler404 = "masthead.errors.not_found"
 handler500 = "masthead.errors.server_error"
