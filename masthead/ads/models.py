@@ -6,6 +6,7 @@ import datetime as dt
 
 import nh3
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 
@@ -23,6 +24,13 @@ def sanitise_creative(raw: str) -> str:
         url_schemes={"http", "https"},
         link_rel="noopener noreferrer sponsored",
     )
+
+
+def validate_ad_link(value: str) -> None:
+    """Accept a path on this site or an http(s) URL; refuse other schemes and ``//host``."""
+    if value.startswith("/") and not value.startswith("//"):
+        return
+    URLValidator(schemes=["http", "https"])(value)
 
 
 class HouseAdQuerySet(models.QuerySet["HouseAd"]):
@@ -52,7 +60,12 @@ class HouseAd(models.Model):
     html = models.TextField(
         blank=True, help_text="Used when no image is uploaded. Simple HTML; scripts are removed."
     )
-    link = models.URLField(blank=True)
+    link = models.CharField(
+        max_length=500,
+        blank=True,
+        validators=[validate_ad_link],
+        help_text='Where the ad leads: a path on this site ("/subscribe/") or an https:// URL.',
+    )
     sections = models.ManyToManyField(
         "newsroom.Section", blank=True, help_text="Leave empty to run in every section."
     )

@@ -6,9 +6,10 @@ import datetime as dt
 import random
 from collections import Counter
 
+from django.core.exceptions import ValidationError
 from django.test import TestCase
 
-from masthead.ads.models import HouseAd
+from masthead.ads.models import HouseAd, validate_ad_link
 from masthead.ads.slots import NO_ADS, AdPicker
 from masthead.newsroom.models import Section
 
@@ -72,6 +73,17 @@ class PickerTests(TestCase):
         self.assertIn(f'data-ad-id="{house.pk}"', html)
         self.assertIn('href="https://shop.example.org/" rel="sponsored noopener"', html)
         self.assertIn("house creative", html)
+
+
+class LinkTests(TestCase):
+    def test_it_accepts_site_paths_and_web_urls(self) -> None:
+        for good in ("/subscribe/", "https://shop.example.org/", "http://example.org/x"):
+            validate_ad_link(good)
+
+    def test_it_refuses_other_schemes_and_protocol_relative_links(self) -> None:
+        for bad in ("javascript:alert(1)", "//evil.example/", "data:text/html,x", "ftp://x.org/"):
+            with self.assertRaises(ValidationError, msg=bad):
+                validate_ad_link(bad)
 
 
 class CreativeTests(TestCase):
