@@ -72,7 +72,7 @@ def _is_gift_for(gift: GiftGrant | None, article: ArticleFacts) -> bool:
     return gift is not None and gift.article_id == article.article_id
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(inputs)
 def test_it_never_opens_a_subscriber_article_without_entitlement_gift_or_crawler(case) -> None:
     article, reader, meter, gift, crawler, policy = case
@@ -84,7 +84,7 @@ def test_it_never_opens_a_subscriber_article_without_entitlement_gift_or_crawler
         assert entitled or _is_gift_for(gift, article) or verified
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(inputs)
 def test_it_never_opens_a_registered_article_to_an_anonymous_reader(case) -> None:
     article, reader, meter, gift, crawler, policy = case
@@ -94,7 +94,7 @@ def test_it_never_opens_a_registered_article_to_an_anonymous_reader(case) -> Non
             assert decision.reason in (Reason.GIFT, Reason.CRAWLER)
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(inputs)
 def test_it_never_grants_past_the_allowance(case) -> None:
     article, reader, meter, gift, crawler, policy = case
@@ -106,7 +106,7 @@ def test_it_never_grants_past_the_allowance(case) -> None:
         assert decision.reason != Reason.METERED
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(inputs)
 def test_it_always_denies_an_unknown_level(case) -> None:
     article, reader, meter, gift, crawler, policy = case
@@ -116,7 +116,7 @@ def test_it_always_denies_an_unknown_level(case) -> None:
         assert decision.reason == Reason.ERROR
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(inputs)
 def test_it_ignores_the_meter_when_the_meter_does_not_apply(case) -> None:
     article, reader, meter, gift, crawler, policy = case
@@ -125,7 +125,7 @@ def test_it_ignores_the_meter_when_the_meter_does_not_apply(case) -> None:
         assert with_meter == decide(article, reader, None, gift, crawler, policy, NOW)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(inputs)
 def test_it_keeps_metered_articles_shut_without_a_meter_answer_unless_fail_open(case) -> None:
     article, reader, meter, gift, crawler, policy = case

@@ -108,7 +108,7 @@
     if (old) old.parentNode.removeChild(old);
     var box = el("div", { class: "masthead-retry", "data-masthead-retry-box": "", role: "alert" });
     box.appendChild(el("p", { class: "wall-reason" }, "We could not confirm your access just now."));
-    var button = el("button", { type: "button", class: "wall-button", "data-masthead-retry": "" }, "Try again");
+    var button = el("button", { type: "button", class: "button wall-button", "data-masthead-retry": "" }, "Try again");
     button.addEventListener("click", function () {
       button.disabled = true;
       button.textContent = "Checking…";
@@ -178,7 +178,12 @@
         var form = el("form", { method: "post", action: me.logout_url, class: "logout-form" });
         form.appendChild(el("input", { type: "hidden", name: "csrfmiddlewaretoken", value: me.csrf_token }));
         form.appendChild(el("input", { type: "hidden", name: "next", value: herePath() }));
-        form.appendChild(el("button", { type: "submit", class: "logout-button" }, "Log out"));
+        var logout = el("button", { type: "submit", class: "logout-button" }, "Log out");
+        // Look like the header's links, whatever the site's button style is.
+        form.style.display = "inline";
+        form.style.marginLeft = "1rem";
+        logout.style.cssText = "background:none;border:0;padding:0;font:inherit;color:inherit;text-decoration:underline;cursor:pointer";
+        form.appendChild(logout);
         nav.appendChild(form);
       })
       .catch(function () {
