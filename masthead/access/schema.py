@@ -132,8 +132,133 @@ PATHS: dict[str, Any] = {
     },
 }
 
-# Endpoints of other apps described here until they ship their own ``api_schema.py``.
-FALLBACK_PATHS: dict[str, Any] = {}
+_ERR = {"$ref": "#/components/schemas/Error"}
+_FORM = "application/x-www-form-urlencoded"
+
+# Endpoints of other apps described here until they ship their own ``api_schema.py``
+# (a path in an app's module replaces the entry here).
+FALLBACK_PATHS: dict[str, Any] = {
+    "/gifts/status/": {
+        "get": {
+            "operationId": "giftStatus",
+            "summary": "Whether the reader may gift an article, and how many gifts are left.",
+            "parameters": [
+                {"name": "article", "in": "query", "required": True, "schema": {"type": "integer"}}
+            ],
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["can_gift"],
+                        "properties": {
+                            "can_gift": {"type": "boolean"},
+                            "remaining": {"type": "integer"},
+                            "limit": {"type": "integer"},
+                            "csrf_token": {"type": "string"},
+                        },
+                    },
+                    "Private, no-store.",
+                ),
+                "404": error_response("Unknown article."),
+            },
+        }
+    },
+    "/gifts/": {
+        "post": {
+            "operationId": "createGift",
+            "summary": "Make (or return this month's) gift link for an article.",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    _FORM: {
+                        "schema": {
+                            "type": "object",
+                            "required": ["article"],
+                            "properties": {"article": {"type": "integer"}},
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "url": {"type": "string"},
+                            "remaining": {"type": "integer"},
+                            "is_new": {"type": "boolean"},
+                        },
+                    },
+                    "The gift link.",
+                ),
+                "403": error_response("Only subscribers can gift this article."),
+                "404": error_response("Unknown article."),
+                "429": error_response("This month's gifts are used up."),
+            },
+        }
+    },
+    "/ads/impressions/": {
+        "post": {
+            "operationId": "adImpressions",
+            "summary": "Beacon: count impressions of house ads on a page.",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    JSON: {
+                        "schema": {
+                            "type": "object",
+                            "required": ["ads"],
+                            "properties": {
+                                "ads": {"type": "array", "items": {"type": "integer"}},
+                                "article": {"type": ["integer", "null"]},
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "204": {"description": "Counted."},
+                "400": error_response("Malformed beacon."),
+            },
+        }
+    },
+    "/oembed/": {
+        "get": {
+            "operationId": "oembed",
+            "summary": "oEmbed card for an article URL (preview only, never gated text).",
+            "parameters": [
+                {"name": "url", "in": "query", "required": True, "schema": {"type": "string"}},
+                {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json"]}},
+                {"name": "maxwidth", "in": "query", "schema": {"type": "integer"}},
+            ],
+            "responses": {
+                "200": _json({"type": "object"}, "An oEmbed 1.0 rich/link response."),
+                "400": error_response("Bad parameters."),
+                "404": error_response("Not an article of this site."),
+            },
+        }
+    },
+    "/billing/stripe/webhook/": {
+        "post": {
+            "operationId": "stripeWebhook",
+            "summary": "Stripe's signed webhook; replays and bad signatures are refused.",
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "received": {"type": "boolean"},
+                            "outcome": {"type": "string"},
+                        },
+                    },
+                    "Accepted (or already processed).",
+                ),
+                "400": _json(_ERR, "Signature verification failed."),
+                "503": _json(_ERR, "Temporarily unable to process the event."),
+            },
+        }
+    },
+}
 
 
 def _discovered_parts() -> list[tuple[dict[str, Any], dict[str, Any]]]:

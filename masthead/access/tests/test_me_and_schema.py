@@ -54,3 +54,19 @@ class SchemaTests(TestCase):
             "responses"
         ]
         self.assertEqual(set(responses), {"200", "400", "403", "404", "405", "429", "503"})
+
+
+class SchemaCoverageTests(TestCase):
+    """Every JSON endpoint the site routes appears in the schema."""
+
+    def test_it_lists_the_other_apps_json_endpoints(self) -> None:
+        from django.urls import Resolver404, resolve
+
+        paths = self.client.get("/api/schema/").json()["paths"]
+        for path in ("/gifts/status/", "/gifts/", "/ads/impressions/", "/oembed/"):
+            self.assertIn(path, paths)
+        for path in paths:
+            try:
+                resolve(path)
+            except Resolver404:
+                self.fail(f"the schema lists {path}, which the site does not route")
