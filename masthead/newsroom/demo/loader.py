@@ -130,10 +130,12 @@ def _author(spec: AuthorSpec, media: _Media, reset: bool) -> Author:
 
 def _page(spec: PageSpec, reset: bool) -> None:
     values = {"title": spec.title, "body": typeset(spec.body.strip())}
-    if reset:
-        Page.objects.update_or_create(slug=spec.slug, defaults=values)
-    else:
-        Page.objects.get_or_create(slug=spec.slug, defaults=values)
+    page, created = Page.objects.get_or_create(slug=spec.slug, defaults=values)
+    if reset and not created:
+        # A full save, not update_or_create: that saves only the given fields, and
+        # Page.save must rewrite ``html`` from the body.
+        page.title, page.body = values["title"], values["body"]
+        page.save()
 
 
 def _times(spec: StorySpec, now: dt.datetime) -> tuple[dt.datetime | None, dt.datetime | None]:

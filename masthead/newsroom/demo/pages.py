@@ -47,22 +47,29 @@ demonstration site and describes how the Masthead software behaves.
 When you open an article, the page itself is the same for every reader and sets no cookie.
 That is what lets it be served quickly from a shared cache.
 
-**The visitor cookie for the free-article allowance**
+**The cookies the rest of the site sets**
 
-After the page loads, a small script asks the server whether you may read the rest of the
-article. If you are not logged in, the server's answer sets one cookie: a signed, random
-visitor identifier. It lets us count how many different metered articles this browser has
-read this month, so that we can offer a handful free before asking you to register or
-subscribe. The cookie holds no name, e-mail address or browsing history; the count of articles
-read is kept on our server against that identifier, and it expires after the allowance window.
-If you delete the cookie, the count starts again.
+After an article page loads, a small script asks our server two things: who is logged in, so
+the header shows the right links, and whether you may read the rest of the article. Those
+answers can set two cookies:
+
+- **A visitor cookie**, set once while you are logged out: a signed, random identifier. It
+  lets us count how many different metered articles this browser has read in the current
+  month, so that we can offer a handful free before asking you to register or subscribe. It
+  holds no name, e-mail address or browsing history, and it lasts up to a year; the count
+  itself is kept on our server against that identifier. If you delete the cookie, the count
+  starts again.
+- **A security cookie** that protects forms, such as the login form, from forgery. It holds
+  a random value and nothing about you.
+
+With JavaScript turned off, neither is set, and you see the opening of each article.
 
 **If you have an account**
 
-When you log in, a session cookie keeps you logged in, and a security cookie protects forms
-from forgery. We store your e-mail address, a hash of your password (never the password
-itself), your subscription, and which metered articles you have opened this month. Payments
-are handled by our payment processor; we never see or store your card number.
+When you log in, a session cookie keeps you logged in. We store your e-mail address, a hash of
+your password (never the password itself), your subscription, and which metered articles you
+have opened this month. Payments are handled by our payment processor; we never see or store
+your card number.
 
 **What we count**
 
@@ -72,8 +79,8 @@ advertisers. House ads on this site are our own and do not track you.
 
 **Your choices**
 
-You can read free articles without an account and without accepting any cookie other than the
-visitor cookie described above. You can delete your account at any time by writing to us, and
+You can read without an account; the only cookies a logged-out reader gets are the two
+described above. You can delete your account at any time by writing to us, and
 we will delete what we store about you, except records the law requires us to keep.
 """,
 )

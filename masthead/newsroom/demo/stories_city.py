@@ -103,8 +103,8 @@ BRIDGE_REPAIRS = StorySpec(
     access_level="free",
     updated_after_hours=6.5,
     correction=(
-        "Correction: An earlier version of this article gave the wrong year for the bridge's "
-        "opening. The Merrow Street Bridge opened in 1931, not 1913."
+        "An earlier version of this article gave the wrong year for the bridge's opening. "
+        "The Merrow Street Bridge opened in 1931, not 1913."
     ),
     lead=PictureSpec(
         file="bridge.jpg",

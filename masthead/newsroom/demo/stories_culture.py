@@ -117,7 +117,7 @@ DINER_REVIEW = StorySpec(
     access_level="subscriber",
     lead=PictureSpec(
         file="diner.jpg",
-        alt="Illustration of a pie with a slice cut out, under a hanging lantern",
+        alt="Illustration of a round pie with one purple wedge, under a hanging lantern",
         caption="The sour cherry pie at the Lantern, $6.50 a slice.",
         credit="Illustration by June Castellanos",
     ),

@@ -129,7 +129,9 @@ class LoadDemoTests(TestCase):
         assert article.updated_at is not None and article.published_at is not None
         self.assertGreater(article.updated_at, article.published_at)
         self.assertLess(article.updated_at, WHEN)
-        self.assertTrue(article.correction.startswith("Correction:"))
+        # The page labels the note itself, so the text must not say "Correction:" again.
+        self.assertIn("1931, not 1913", article.correction)
+        self.assertFalse(article.correction.startswith("Correction"))
 
     def test_it_places_one_paywall_break_by_hand(self) -> None:
         breaks = Block.objects.filter(kind=Block.Kind.PAYWALL_BREAK)
@@ -204,6 +206,8 @@ class LoadDemoTests(TestCase):
         before = counts()
         Article.objects.filter(slug=STORIES[0].slug).update(headline="Edited by hand")
         Article.objects.create(slug="an-editors-own-story", headline="Mine", status="draft")
+        Page.objects.get(slug="privacy").delete()
+        Page.objects.create(slug="privacy", title="Privacy", body="Scribbled over.")
         output = load_demo("--reset")
         self.assertIn("20 articles created", output)
         restored = Article.objects.get(slug=STORIES[0].slug).headline
@@ -212,6 +216,7 @@ class LoadDemoTests(TestCase):
         self.assertEqual(Article.objects.count(), before["Article"] + 1)
         self.assertEqual(Video.objects.count(), before["Video"])
         self.assertEqual(Block.objects.count(), before["Block"])
+        self.assertIn("visitor cookie", Page.objects.get(slug="privacy").html)
 
 
 class FindHookTests(SimpleTestCase):
