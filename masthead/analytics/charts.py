@@ -8,15 +8,18 @@ it, so headlines in labels cannot inject markup.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
+import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 
 import matplotlib
 
 matplotlib.use("Agg")
 
+from django.core.cache import cache
 from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -25,6 +28,9 @@ from matplotlib.ticker import MaxNLocator
 from masthead.analytics import figures
 from masthead.analytics.figures import Table
 from masthead.analytics.funnel import NO_RATE
+
+logger = logging.getLogger(__name__)
+CHART_CACHE_SECONDS = 600
 
 # The Django admin's palette, so the charts sit in its pages naturally.
 BLUE = "#417690"
@@ -231,7 +237,7 @@ def top_articles_chart(top: Table) -> str:
     labels = [_shorten(str(label)) for label in top.column(0)]
     started = _numbers(top, 1)
     with _styled():
-        figure, axes = _new_axes(max(1.4, 0.32 * len(labels) + 0.8))
+        figure, axes = _new_axes(max(2.0, 0.32 * len(labels) + 0.8))
         positions = list(range(len(labels)))[::-1]
         axes.barh(positions, started, height=0.6, color=GREEN)
         axes.set_yticks(positions, labels)
@@ -240,8 +246,16 @@ def top_articles_chart(top: Table) -> str:
         axes.set_title("Top articles by subscriptions started from them")
         axes.spines["left"].set_visible(False)
         if not labels:
-            axes.text(0.5, 0.5, "No subscriptions in this period", ha="center", va="center")
-            axes.set_axis_off()
+            axes.text(
+                0.5,
+                0.5,
+                "No subscriptions in this period",
+                ha="center",
+                va="center",
+                transform=axes.transAxes,
+            )
+            axes.set_xticks([])
+            axes.spines["bottom"].set_visible(False)
         return _as_svg(figure)
 
 
@@ -296,13 +310,39 @@ def _shorten(text: str, limit: int = 48) -> str:
 
 
 def draw_all(tables: dict[str, Table], today: dt.date) -> dict[str, str]:
-    """Return every dashboard chart as SVG, keyed by chart name."""
+    """Return every dashboard chart as SVG, keyed by chart name.
+
+    Drawing takes matplotlib a few hundred milliseconds per chart, so each SVG is cached
+    under a hash of exactly what it shows: unchanged figures are not drawn twice.
+    """
     daily = tables["daily"]
-    return {
-        "reading": reading_chart(daily, today),
-        "walls": walls_chart(daily, today),
-        "conversions": conversions_chart(daily, today),
-        "funnel": funnel_chart(tables["funnel"]),
-        "top_articles": top_articles_chart(tables["top_articles"]),
-        "meter": meter_chart(tables["meter"]),
+    drawers: dict[str, tuple[Table, Callable[[], str]]] = {
+        "reading": (daily, lambda: reading_chart(daily, today)),
+        "walls": (daily, lambda: walls_chart(daily, today)),
+        "conversions": (daily, lambda: conversions_chart(daily, today)),
+        "funnel": (tables["funnel"], lambda: funnel_chart(tables["funnel"])),
+        "top_articles": (
+            tables["top_articles"],
+            lambda: top_articles_chart(tables["top_articles"]),
+        ),
+        "meter": (tables["meter"], lambda: meter_chart(tables["meter"])),
     }
+    return {
+        name: _cached(f"{name}|{today}|{table.columns}|{table.rows}|{figures.allowances()}", draw)
+        for name, (table, draw) in drawers.items()
+    }
+
+
+def _cached(shown: str, draw: Callable[[], str]) -> str:
+    key = "analytics.chart." + hashlib.sha256(shown.encode()).hexdigest()
+    try:
+        svg = cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache outage only costs the drawing time
+        svg = None
+    if svg is None:
+        svg = draw()
+        try:
+            cache.set(key, svg, CHART_CACHE_SECONDS)
+        except Exception:  # noqa: BLE001 - see above
+            logger.warning("analytics: could not cache a chart")
+    return str(svg)
