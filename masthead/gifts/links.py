@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -64,7 +65,7 @@ def give(sender: Any, article: Article, now: dt.datetime) -> Gift:
     """
     with transaction.atomic():
         # Lock the sender's row so two tabs cannot both spend the last gift.
-        type(sender).objects.select_for_update().filter(pk=sender.pk).first()
+        get_user_model().objects.select_for_update().filter(pk=sender.pk).first()
         earlier = _this_month(sender, now).filter(article=article)
         for link in earlier:
             token = recover_token(link) if link.is_open(now) else None
