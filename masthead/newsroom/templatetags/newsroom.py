@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from typing import Any
 
 from django import template
 
@@ -57,6 +58,12 @@ def iso(value: dt.datetime | None) -> str:
     if not value:
         return ""
     return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+@register.filter
+def article_url(article: Any, publication: Any) -> str:
+    """Return ``article``'s URL dated in ``publication``'s zone, without a query per card."""
+    return str(article.url_in(_zone(getattr(publication, "time_zone", ""))))
 
 
 @register.inclusion_tag("newsroom/includes/section_nav.html")
