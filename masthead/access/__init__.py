@@ -33,6 +33,7 @@ from masthead.access.policy import (
     meter_applies,
     window_start,
 )
+from masthead.access.snapshot import meter_snapshot
 
 __all__ = [
     "ALL_SECTIONS",
@@ -62,5 +63,6 @@ __all__ = [
     "effective_level",
     "is_ad_free",
     "meter_applies",
+    "meter_snapshot",
     "window_start",
 ]

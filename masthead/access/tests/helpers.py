@@ -9,14 +9,13 @@ from typing import Any
 
 from django.test import Client
 
-from masthead.newsroom.models import Article
 from masthead.newsroom.tests import factories
 
 _numbers = itertools.count(1)
 
 
-def make_article(level: str = "metered", *, section: str = "metro", **fields: Any) -> Article:
-    """Return a live article whose gated paragraphs carry a marker unique to it."""
+def make_article(level: str = "metered", *, section: str = "metro", **fields: Any) -> Any:
+    """Return a live article whose gated paragraphs carry ``gated_marker``, unique to it."""
     number = next(_numbers)
     marker = f"SECRET{number}X"
     fields.setdefault("published_at", dt.datetime(2025, 1, 10, 12, tzinfo=dt.UTC))

@@ -16,9 +16,10 @@ class CheckEventTests(TestCase):
         check(self.client, first.pk)
         check(self.client, second.pk)
         checks = Event.objects.filter(kind="access_check").order_by("pk")
-        self.assertEqual([(e.article_id, e.granted, e.reason) for e in checks], [
-            (first.pk, True, "metered"), (second.pk, False, "meter_exhausted")
-        ])
+        self.assertEqual(
+            [(e.article_id, e.granted, e.reason) for e in checks],
+            [(first.pk, True, "metered"), (second.pk, False, "meter_exhausted")],
+        )
         self.assertEqual({e.reader_kind for e in checks}, {"anonymous"})
         walls = Event.objects.filter(kind="wall_shown")
         self.assertEqual([(w.article_id, w.offer) for w in walls], [(second.pk, "registration")])

@@ -52,7 +52,7 @@ class RegistrationTests(TestCase):
         self.assertEqual(User.objects.count(), 1)
 
     def test_it_needs_the_csrf_token(self) -> None:
-        self.client.handler.enforce_csrf_checks = True  # type: ignore[attr-defined]
+        self.client.handler.enforce_csrf_checks = True
         response = self.client.post("/accounts/register/", GOOD)
         self.assertEqual(response.status_code, 403)
         self.assertEqual(User.objects.count(), 0)

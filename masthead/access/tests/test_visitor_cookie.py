@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core import signing
 from django.test import TestCase, override_settings
 
@@ -33,7 +35,7 @@ class VisitorCookieTests(TestCase):
         self.assertNotIn(COOKIE, second.cookies)
         self.assertEqual(second.json()["reason"], "meter_exhausted")
 
-    def _spend_then_forge(self, forged: str) -> dict[str, object]:
+    def _spend_then_forge(self, forged: str) -> Any:
         check(self.client, make_article().pk)
         self.client.cookies[COOKIE] = forged
         response = check(self.client, make_article().pk)
