@@ -81,6 +81,8 @@ class LeakWorld:
     pages: list[Page]
     # Genuine tokens that must open nothing for the article keyed (set once gifts exist).
     bad_gifts: dict[str, list[str]] = field(default_factory=dict)
+    # A genuine, open gift token of the "subscriber" article.
+    open_gift: str = ""
 
     def gated_markers(self, keys: object = None) -> list[str]:
         """Return the gated markers of ``keys`` (every article when None)."""
@@ -304,6 +306,10 @@ def build_world(now: dt.datetime | None = None, *, with_passwords: bool = False)
         title="About the leak suite",
         body="LEADMARK-page-1 A standing page, public by design.",
     )
-    return LeakWorld(
+    world = LeakWorld(
         articles, _build_users(sections, moment, with_passwords), sections, [author], [page]
     )
+    from .gifts import add_gifts  # gifts.py builds on this module
+
+    add_gifts(world, moment)
+    return world

@@ -16,9 +16,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.core import signing
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from .fixtures import NEVER_KEYS, LeakWorld, hush_word, seek_word
+from .fixtures import IMAGE_NAME, NEVER_KEYS, LeakWorld, hush_word, seek_word
 from .gifts import gift_variants
 
 
@@ -78,9 +79,17 @@ Filler = Callable[[Route, LeakWorld], list[str]]
 
 def _article_urls(route: Route, world: LeakWorld) -> list[str]:
     urls = [fixture.url for fixture in world.articles.values()]
-    # Gift tokens only ever open through the access check; a GET must not care.
-    for fixture in world.walled.values():
-        urls.extend(f"{fixture.url}?gift={token}" for token in gift_variants(world, fixture))
+    # A GET never redeems a gift token (only the access check does), so the page must not
+    # care: every bad kind on two articles, the genuine-but-wrong kinds on the rest, and
+    # the genuine open gift itself.
+    for key, fixture in world.walled.items():
+        tokens = (
+            gift_variants(world, fixture)
+            if key in ("subscriber", "media")
+            else (world.bad_gifts.get(key, []))
+        )
+        urls.extend(f"{fixture.url}?gift={token}" for token in tokens)
+    urls.append(f"{world.articles['subscriber'].url}?gift={world.open_gift}")
     return urls
 
 
@@ -95,10 +104,62 @@ def _search_urls(route: Route, world: LeakWorld) -> list[str]:
     return [f"{path}?q={word}" for word in words]
 
 
+def _values(param: str, values: Callable[[LeakWorld], list[str]]) -> Filler:
+    """Return a filler that reverses ``route`` once per value of its one parameter."""
+
+    def fill(route: Route, world: LeakWorld) -> list[str]:
+        return [reverse(route.name, kwargs={param: value}) for value in values(world)]
+
+    return fill
+
+
+def _forged_tokens(world: LeakWorld) -> list[str]:
+    return ["forged", signing.dumps({"u": 1, "a": 1}, salt="leak-suite"), world.open_gift]
+
+
+def _reset_urls(route: Route, world: LeakWorld) -> list[str]:
+    return [
+        reverse(route.name, kwargs={"uidb64": uid, "token": token})
+        for uid, token in (("MQ", "set-password"), ("MQ", "forged-token"), ("zz", "x"))
+    ]
+
+
+def _subscription_pks(world: LeakWorld) -> list[str]:
+    # Someone else's subscription, and one that does not exist.
+    from masthead.billing.models import Subscription
+
+    return [str(pk) for pk in Subscription.objects.values_list("pk", flat=True)[:2]] + ["999999"]
+
+
+def _gift_pks(world: LeakWorld) -> list[str]:
+    from masthead.gifts.models import GiftLink
+
+    return [str(pk) for pk in GiftLink.objects.values_list("pk", flat=True)[:2]] + ["999999"]
+
+
+def _plan_slugs(world: LeakWorld) -> list[str]:
+    from masthead.billing.models import Plan
+
+    return [*Plan.objects.values_list("slug", flat=True)[:3], "no-such-plan"]
+
+
 # Routes filled by name.
 FILLERS: dict[str, Filler] = {
     "newsroom:article": _article_urls,
     "newsroom:search": _search_urls,
+    "accounts:email_confirm": _values("token", _forged_tokens),
+    "accounts:password_reset_confirm": _reset_urls,
+    "billing:checkout": _values("slug", _plan_slugs),
+    "billing:cancel": _values("pk", _subscription_pks),
+    "billing:resume": _values("pk", _subscription_pks),
+    "billing:test_checkout": _values("token", _forged_tokens),
+    "gifts:revoke": _values("pk", _gift_pks),
+    # The demo serves uploads itself: the gated figure's file, a miss, a traversal.
+    "^media/(?P<path>.*)$": lambda route, world: [
+        f"/media/{IMAGE_NAME}",
+        "/media/no-such.png",
+        "/media/../masthead/settings.py",
+    ],
 }
 
 # Routes taking only a slug, filled by what their path starts with; a new route under
