@@ -89,6 +89,8 @@ class Postgres:
             done = _as_postgres(f"{_pg_bin()}/initdb -D '{self.data}' -U postgres --auth=trust")
             if done.returncode:
                 raise RuntimeError(f"initdb failed: {done.stderr}")
+        if _as_postgres(f"{_pg_bin()}/pg_ctl -D '{self.data}' status").returncode == 0:
+            return  # left running by an interrupted run: reuse it
         options = (
             f"-p {self.port} -k '{self.data}' -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
@@ -103,6 +105,15 @@ class Postgres:
     def stop(self, mode: str = "fast") -> None:
         """Stop the cluster (``fast`` disconnects everyone; ``immediate`` is a crash)."""
         _as_postgres(f"{_pg_bin()}/pg_ctl -D '{self.data}' -m {mode} -w stop")
+
+    def drop_database(self, name: str) -> None:
+        """Drop ``name`` if it exists, disconnecting its sessions."""
+        if not name.isidentifier():
+            raise ValueError(f"not a database name: {name!r}")
+        psql = f"{_pg_bin()}/psql -h 127.0.0.1 -p {self.port} -U postgres -d postgres -qc"
+        done = _as_postgres(f"{psql} 'DROP DATABASE IF EXISTS {name} WITH (FORCE)'")
+        if done.returncode:
+            raise RuntimeError(f"dropdb failed: {done.stderr}")
 
     def create_database(self, name: str = "masthead") -> None:
         """Create ``name`` unless it exists; raise ValueError for a name that is not a word."""

@@ -1,0 +1,183 @@
+"""Generate the readers the benchmarks replay: anonymous, registered and subscribers.
+
+    DJANGO_SETTINGS_MODULE=bench.settings python -m bench.population OUT_DIR NAME...
+
+For each NAME it writes ``OUT_DIR/requests-NAME.txt`` (bench/wrk/requests.lua's format) with
+a population of its own — fresh visitors, accounts and sessions — so that every measured
+run starts from an untouched meter. Each reader has a client address in a /24 of its own
+inside 127.0.0.0/8 (sent as X-Forwarded-For from the trusted proxy), so the network
+allowance never stops them. It also clones the demo articles until there are
+``ARTICLES`` live ones and writes ``articles.json``, ``baseline.txt`` (the baseline view's
+requests) and ``subscriber-cookie.txt`` (a subscriber's session, for the browser).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import secrets
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ARTICLES = 200
+VISITORS = 3000
+REGISTERED = 150
+SUBSCRIBERS = 40
+REQUESTS = 20000
+# Who asks: mostly anonymous readers, as on a news site.
+READER_MIX = {"anonymous": 0.7, "registered": 0.2, "subscriber": 0.1}
+# What they open, by the article's access level.
+LEVEL_MIX = {"metered": 0.6, "free": 0.1, "registered": 0.15, "subscriber": 0.15}
+
+
+@dataclass(frozen=True)
+class Reader:
+    """One generated reader: a cookie header and a client address."""
+
+    cookie: str
+    address: str
+
+
+def _address(index: int) -> str:
+    # One /24 per reader: 127.A.B.7 with A in 1..254, B in 0..249.
+    return f"127.{1 + index // 250}.{index % 250}.7"
+
+
+def clone_articles(target: int) -> None:
+    """Copy the live demo articles (with their blocks) until ``target`` are live."""
+    from django.utils import timezone
+
+    from masthead.newsroom.models import Article
+
+    originals = list(Article.objects.live(timezone.now()).prefetch_related("blocks", "authors"))
+    copy = 0
+    while Article.objects.live(timezone.now()).count() < target and originals:
+        source = originals[copy % len(originals)]
+        copy += 1
+        blocks, authors = list(source.blocks.all()), list(source.authors.all())
+        source.pk = None
+        source.slug = f"{source.slug[:100]}-b{copy}"
+        source.save()
+        for block in blocks:
+            block.pk = None
+            block.article = source
+            block.save()
+        source.authors.set(authors)
+
+
+def _sessions(users: list[Any]) -> list[str]:
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    cookies = []
+    for user in users:
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        cookies.append(f"sessionid={session.session_key}")
+    return cookies
+
+
+def _accounts(name: str, count: int, *, subscribers: bool) -> list[str]:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    from masthead.billing.models import AccessGrant
+
+    kind = "subscriber" if subscribers else "reader"
+    user_model = get_user_model()
+    users = user_model.objects.bulk_create(
+        user_model(email=f"bench-{name}-{kind}-{n}@example.com", password=make_password(None))
+        for n in range(count)
+    )
+    if subscribers:
+        AccessGrant.objects.bulk_create(AccessGrant(user=user, note="bench") for user in users)
+    return _sessions(users)
+
+
+def _visitors(count: int) -> list[str]:
+    from django.conf import settings
+    from django.core import signing
+
+    from masthead.access.visitors import SALT
+
+    signer = signing.Signer(salt=SALT)
+    name = settings.PAYWALL_VISITOR_COOKIE
+    return [f"{name}={signer.sign(secrets.token_urlsafe(16))}" for _ in range(count)]
+
+
+def population(name: str, first_address: int) -> dict[str, list[Reader]]:
+    """Create one population's readers; addresses start at index ``first_address``."""
+    groups = {
+        "anonymous": _visitors(VISITORS),
+        "registered": _accounts(name, REGISTERED, subscribers=False),
+        "subscriber": _accounts(name, SUBSCRIBERS, subscribers=True),
+    }
+    readers: dict[str, list[Reader]] = {}
+    index = first_address
+    for kind, cookies in groups.items():
+        readers[kind] = []
+        for cookie in cookies:
+            readers[kind].append(Reader(cookie, _address(index)))
+            index += 1
+    return readers
+
+
+def requests_lines(
+    readers: dict[str, list[Reader]], articles: list[dict[str, Any]], rng: random.Random
+) -> list[str]:
+    """Return ``REQUESTS`` access-check lines drawn from the reader and level mixes."""
+    by_level: dict[str, list[int]] = {}
+    for entry in articles:
+        by_level.setdefault(entry["level"], []).append(entry["id"])
+    levels = [level for level in LEVEL_MIX if level in by_level]
+    lines = []
+    for _ in range(REQUESTS):
+        kind = rng.choices(list(READER_MIX), weights=list(READER_MIX.values()))[0]
+        reader = rng.choice(readers[kind])
+        level = rng.choices(levels, weights=[LEVEL_MIX[level] for level in levels])[0]
+        body = json.dumps({"article": rng.choice(by_level[level]), "gift": None})
+        lines.append(f"POST\t/api/access/\t{reader.cookie}\t{reader.address}\t{body}")
+    return lines
+
+
+def baseline_lines(articles: list[dict[str, Any]], rng: random.Random) -> list[str]:
+    """Return the baseline view's requests: a signed cookie each, spread addresses."""
+    from bench.views import visitor_cookie
+
+    lines = []
+    for n in range(REQUESTS):
+        cookie = f"bench_visitor={visitor_cookie(f'visitor-{n % VISITORS}')}"
+        body = json.dumps({"article": rng.choice(articles)["id"], "gift": None})
+        lines.append(f"POST\t/bench/baseline/\t{cookie}\t{_address(40_000 + n % VISITORS)}\t{body}")
+    return lines
+
+
+def main(argv: list[str]) -> int:
+    """Write the populations named in ``argv[1:]`` into ``argv[0]``; 0 on success."""
+    import django
+
+    django.setup()
+    from bench.catalogue import catalogue
+
+    out, names = Path(argv[0]), argv[1:]
+    out.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(6)  # a fixed seed: the same mix every run
+    clone_articles(ARTICLES)
+    articles = catalogue()
+    (out / "articles.json").write_text(json.dumps(articles, indent=1))
+    (out / "baseline.txt").write_text("\n".join(baseline_lines(articles, rng)) + "\n")
+    for number, name in enumerate(names):
+        readers = population(name, first_address=number * 4000)
+        lines = requests_lines(readers, articles, rng)
+        (out / f"requests-{name}.txt").write_text("\n".join(lines) + "\n")
+    (out / "subscriber-cookie.txt").write_text(_accounts("browser", 1, subscribers=True)[0])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

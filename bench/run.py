@@ -1,0 +1,310 @@
+"""make bench: every figure against a baseline measured in the same run, on the same server.
+
+    .venv/bin/python -m bench.run [--seconds 10] [--rounds 2] [--workers 2]
+
+Starts a private stack in var/bench (PostgreSQL, Redis, granian, nginx with the shipped
+configuration), loads the demo, generates reader populations, drives wrk against the app
+and the cache, opens articles in Chromium, then prints a table and writes
+bench/results/latest.json (PRODUCT.md section 5) plus latest-runs.json (every wrk run).
+Everything listens on 127.0.0.1; the whole run is bounded (about 5 minutes by default).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import platform
+import secrets
+import subprocess
+import sys
+import urllib.request
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from bench import browser
+from bench.load import Load, request_file, run_wrk
+from bench.report import Figures, machine, print_table
+from bench.stack import (
+    ROOT,
+    AppServer,
+    Nginx,
+    Postgres,
+    Redis,
+    app_env,
+    free_port,
+    manage,
+)
+
+VAR = ROOT / "var" / "bench"
+RESULTS = ROOT / "bench" / "results"
+POPULATIONS = ["warm", "redis-1", "redis-2", "noevents-1", "noevents-2", "pg-1", "pg-2"]
+
+
+def _arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Masthead benchmarks (loopback only)")
+    parser.add_argument("--seconds", type=int, default=10, help="length of each measured run")
+    parser.add_argument("--warmup", type=int, default=3, help="length of each warm-up run")
+    parser.add_argument("--rounds", type=int, default=2, help="baseline/check pairs per store")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2, help="app worker processes")
+    parser.add_argument("--server", choices=["granian", "gunicorn"], default="granian")
+    parser.add_argument("--browser-runs", type=int, default=15)
+    parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
+    return parser.parse_args(argv)
+
+
+class Bench:
+    """One benchmark run: the stack, the populations and the figures gathered so far."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.figures = Figures()
+        self.runs: list[dict[str, Any]] = []
+        VAR.mkdir(parents=True, exist_ok=True)
+        VAR.chmod(0o755)
+        secret = VAR / "secret_key"
+        if not secret.exists():
+            secret.write_text(secrets.token_urlsafe(50))
+        self.postgres = Postgres(VAR, 54359)
+        self.redis = Redis(VAR / "redis", free_port())
+        self.app_port, nginx_port = free_port(), free_port()
+        self.env = app_env(
+            DJANGO_SETTINGS_MODULE="bench.settings",
+            MASTHEAD_VAR_DIR=str(VAR / "var"),
+            MASTHEAD_MEDIA_ROOT=str(VAR / "media"),
+            MASTHEAD_SECRET_KEY_FILE=str(secret),
+            DATABASE_URL=self.postgres.url("masthead_bench"),
+            REDIS_URL=self.redis.url,
+            MASTHEAD_ALLOWED_HOSTS="127.0.0.1,localhost",
+            MASTHEAD_TRUSTED_PROXIES="127.0.0.1/32",
+            MASTHEAD_SECURE_COOKIES="False",
+            MASTHEAD_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            BILLING_PROVIDER="stripe",
+            # Placeholders: the benchmarks never reach Stripe.
+            BILLING_STRIPE_SECRET_KEY="sk_test_placeholder",  # noqa: S106
+            BILLING_STRIPE_WEBHOOK_SECRET="whsec_placeholder",  # noqa: S106
+            PAYWALL_METER_STORE="redis",
+            MASTHEAD_LOG_LEVEL="ERROR",
+        )
+        self.nginx = Nginx(
+            VAR / "nginx",
+            nginx_port,
+            f"127.0.0.1:{self.app_port}",
+            VAR / "var" / "static",
+            VAR / "media",
+            workers="1",
+            access_log="off",
+        )
+        self.app: AppServer | None = None
+
+    # --- the stack ---------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Start PostgreSQL and Redis, build a fresh database, write the populations."""
+        print("==> PostgreSQL, Redis, a fresh database with the demo newsroom", flush=True)
+        self.postgres.start()
+        self.postgres.drop_database("masthead_bench")
+        self.postgres.create_database("masthead_bench")
+        self.redis.start()
+        manage(self.env, "migrate", "--noinput", "-v", "0")
+        manage(self.env, "load_demo")
+        manage(self.env, "collectstatic", "--noinput", "-v", "0")
+        print("==> reader populations", flush=True)
+        subprocess.run(
+            [sys.executable, "-m", "bench.population", str(VAR / "population"), *POPULATIONS],
+            env=self.env,
+            cwd=ROOT,
+            check=True,
+        )
+        self.articles = json.loads((VAR / "population" / "articles.json").read_text())
+
+    def start_app(self, **overrides: str) -> AppServer:
+        """(Re)start the app server with ``overrides`` on the same port."""
+        if self.app is not None:
+            self.app.stop()
+        self.app = AppServer(
+            self.app_port,
+            {**self.env, **overrides},
+            kind=self.args.server,
+            workers=self.args.workers,
+            log=VAR / "app.log",
+        )
+        self.app.start()
+        return self.app
+
+    def stop(self) -> None:
+        """Stop everything this run started."""
+        for stop in (self.nginx.stop, self.app.stop if self.app else None, self.redis.stop):
+            if stop is not None:
+                try:
+                    stop()
+                except Exception as exc:  # noqa: BLE001 - keep stopping the rest
+                    print(f"while stopping: {exc}", file=sys.stderr)
+        self.postgres.stop()
+
+    # --- load ----------------------------------------------------------------------------
+
+    def load(self, label: str, url: str, requests: Path, seconds: int | None = None) -> Load:
+        """Run wrk once, remember the run, and return it."""
+        result = run_wrk(
+            url, requests, seconds=seconds or self.args.seconds, connections=self.args.connections
+        )
+        self.runs.append({"label": label, **asdict(result), "rate": result.rate})
+        print(
+            f"    {label:<28} {result.rate:9.0f}/s  p50 {result.p50_ms:6.1f} ms  "
+            f"p99 {result.p99_ms:7.1f} ms  2xx {result.ok_share:6.1%}",
+            flush=True,
+        )
+        return result
+
+    def population(self, name: str) -> Path:
+        """The requests file of population ``name`` (or ``baseline``)."""
+        folder = VAR / "population"
+        return folder / ("baseline.txt" if name == "baseline" else f"requests-{name}.txt")
+
+    def checks_against_baseline(self, store: str, populations: list[str]) -> None:
+        """Alternate baseline and check runs; keep the best of each (least disturbed)."""
+        app_url = f"http://127.0.0.1:{self.app_port}/"
+        self.load("warm-up", app_url, self.population("warm"), self.args.warmup)
+        self.load("warm-up baseline", app_url, self.population("baseline"), self.args.warmup)
+        baselines, checks = [], []
+        for name in populations[: self.args.rounds]:
+            baselines.append(self.load(f"baseline ({store})", app_url, self.population("baseline")))
+            checks.append(self.load(f"checks ({store}, {name})", app_url, self.population(name)))
+        best_baseline = max(baselines, key=lambda run: run.rate)
+        best_check = max(checks, key=lambda run: run.rate)
+        name = f"access_checks_{store}"
+        self.figures.throughput(name, best_check.rate, best_baseline.rate, "checks/s")
+        self.figures.latency(f"{name}_p50", best_check.p50_ms, best_baseline.p50_ms)
+        self.figures.latency(f"{name}_p99", best_check.p99_ms, best_baseline.p99_ms)
+        self.best_checks = best_check
+
+    def previews(self) -> None:
+        """Cached previews vs nginx static; rendered previews vs a fixed Django page."""
+        entry = next(a for a in self.articles if a["level"] == "metered")
+        page = urllib.request.urlopen(f"http://127.0.0.1:{self.app_port}{entry['url']}").read()
+        static_dir = VAR / "var" / "static" / "bench"
+        static_dir.mkdir(parents=True, exist_ok=True)
+        (static_dir / "preview.html").write_bytes(page)
+        folder = VAR / "population"
+        nginx_url, app_url = (
+            f"http://127.0.0.1:{self.nginx.port}/",
+            f"http://127.0.0.1:{self.app_port}/",
+        )
+        cached = request_file(folder / "cached.txt", "GET", [entry["url"]])
+        static = request_file(folder / "static.txt", "GET", ["/static/bench/preview.html"])
+        urllib.request.urlopen(nginx_url.rstrip("/") + entry["url"]).read()  # into the cache
+        self.load("warm-up nginx", nginx_url, cached, self.args.warmup)
+        best: dict[str, list[Load]] = {"cached": [], "static": [], "rendered": [], "page": []}
+        urls = [a["url"] for a in self.articles if a["level"] != "free"]
+        rendered = request_file(folder / "rendered.txt", "GET", urls)
+        same_size = request_file(folder / "page.txt", "GET", [f"/bench/page/?size={len(page)}"])
+        for _ in range(self.args.rounds):
+            best["static"].append(self.load("nginx static file", nginx_url, static))
+            best["cached"].append(self.load("preview via nginx cache", nginx_url, cached))
+            best["page"].append(self.load("Django fixed page", app_url, same_size))
+            best["rendered"].append(self.load("preview rendered (no cache)", app_url, rendered))
+        top = {kind: max(runs, key=lambda run: run.rate) for kind, runs in best.items()}
+        self.figures.throughput("preview_cached", top["cached"].rate, top["static"].rate, "pages/s")
+        self.figures.throughput(
+            "preview_rendered", top["rendered"].rate, top["page"].rate, "pages/s"
+        )
+        self.preview_bytes = len(page)
+
+    def time_to_full_text(self) -> None:
+        """Chromium, subscriber, through nginx: median navigation start to gated text."""
+        cookie = (VAR / "population" / "subscriber-cookie.txt").read_text().strip()
+        walled = [a for a in self.articles if a["level"] == "subscriber"]
+        timing = browser.measure(
+            f"http://127.0.0.1:{self.nginx.port}",
+            cookie,
+            walled,
+            "/static/bench/preview.html",
+            runs=self.args.browser_runs,
+        )
+        print(
+            f"    time to full text {timing.full_text_ms:.0f} ms (static page "
+            f"{timing.static_ms:.0f} ms), every page unlocked: {timing.all_unlocked}"
+        )
+        if not timing.all_unlocked:
+            raise RuntimeError("a subscriber page did not show its gated text")
+        self.figures.latency("time_to_full_text", timing.full_text_ms, timing.static_ms)
+
+    def run(self) -> None:
+        """Measure everything, in an order that keeps each comparison inside one server."""
+        self.prepare()
+        self.nginx.start()
+        print("==> Redis meter, analytics events on", flush=True)
+        app = self.start_app()
+        rss_before = max(_rss_mb(pid) for pid in app.worker_pids())
+        self.checks_against_baseline("redis", ["redis-1", "redis-2"])
+        with_events = self.best_checks
+        print("==> previews", flush=True)
+        self.previews()
+        print("==> Chromium", flush=True)
+        self.time_to_full_text()
+        rss_after = max(_rss_mb(pid) for pid in app.worker_pids())
+        self.figures.latency("worker_rss", rss_after, rss_before, unit="MB")
+        print("==> Redis meter, analytics events off", flush=True)
+        app_url = f"http://127.0.0.1:{self.app_port}/"
+        self.start_app(ANALYTICS_ENABLED="False")
+        self.load("warm-up", app_url, self.population("warm"), self.args.warmup)
+        without = [
+            self.load(f"checks (no events, {name})", app_url, self.population(name))
+            for name in ["noevents-1", "noevents-2"][: self.args.rounds]
+        ]
+        best_without = max(without, key=lambda run: run.rate)
+        self.figures.throughput(
+            "access_checks_with_events", with_events.rate, best_without.rate, "checks/s"
+        )
+        print("==> PostgreSQL meter", flush=True)
+        self.start_app(PAYWALL_METER_STORE="sql")
+        self.checks_against_baseline("postgres", ["pg-1", "pg-2"])
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def main(argv: list[str]) -> int:
+    """Run the benchmarks; write the results; 0 on success."""
+    args = _arguments(argv)
+    bench = Bench(args)
+    started = dt.datetime.now(dt.UTC)
+    try:
+        bench.run()
+    finally:
+        bench.stop()
+    details = {
+        "server": args.server,
+        "workers": args.workers,
+        "connections": args.connections,
+        "seconds": args.seconds,
+        "rounds": args.rounds,
+        "preview_bytes": getattr(bench, "preview_bytes", None),
+        "duration_s": round((dt.datetime.now(dt.UTC) - started).total_seconds()),
+    }
+    result = {
+        "when": started.isoformat(timespec="seconds"),
+        "machine": machine(details),
+        "figures": bench.figures.as_dict(),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    runs = args.out.with_name(args.out.stem + "-runs.json")
+    runs.write_text(json.dumps({"when": result["when"], "runs": bench.runs}, indent=1) + "\n")
+    print_table(result)
+    print(
+        f"\nwritten: {args.out.relative_to(ROOT)} and {runs.relative_to(ROOT)} "
+        f"({details['duration_s']} s, {platform.node()})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
