@@ -136,3 +136,12 @@ class BrokenLoaderTests(TestCase):
         with override_settings(PAYWALL_GIFT_VERIFIER="masthead.nowhere.verify_gift"):
             data = check(self.client, article.pk, gift="anything").json()
         self.assertEqual(data["reason"], "subscription_required")
+
+
+class DatabaseDownTests(TestCase):
+    @override_settings(PAYWALL_CONTENT_SOURCE="masthead.access.tests.db_down")
+    def test_it_answers_503_json_when_the_database_is_gone(self) -> None:
+        response = check(self.client, 1)
+        self.assertEqual(response.status_code, 503)
+        self.assertEqual(set(response.json()), {"error"})
+        self.assertNotIn("Traceback", response.content.decode())
