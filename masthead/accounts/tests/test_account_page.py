@@ -1,0 +1,74 @@
+"""/accounts/: plan, renewal or end, gift links left and sent, with their openings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from masthead.billing.models import AccessGrant, Subscription
+from masthead.billing.tests.factories import reader, subscription
+from masthead.gifts import links
+from masthead.gifts.tokens import verify_gift
+from masthead.newsroom.tests.factories import article
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_requires_logging_in(client) -> None:
+    assert client.get("/accounts/")["Location"] == "/accounts/login/?next=/accounts/"
+
+
+def test_it_shows_the_plan_and_its_renewal_date(client) -> None:
+    user = reader()
+    renews = timezone.now() + dt.timedelta(days=12)
+    subscription(user, current_period_end=renews)
+    client.force_login(user)
+    response = client.get("/accounts/")
+    page = response.content.decode()
+    assert "All Access" in page
+    assert f"Renews on {renews:%B} {renews.day}, {renews.year}" in page
+    assert "Cancel at the end of this period" in page
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_it_shows_when_a_past_due_plan_stops(client) -> None:
+    user = reader()
+    grace = timezone.now() + dt.timedelta(days=3)
+    subscription(user, Subscription.Status.PAST_DUE, grace_ends_at=grace)
+    client.force_login(user)
+    page = client.get("/accounts/").content.decode()
+    assert "Payment overdue" in page
+    assert f"Access ends on {grace:%B} {grace.day}" in page
+
+
+def test_it_shows_comps_and_offers_plans_to_others(client) -> None:
+    user = reader()
+    client.force_login(user)
+    assert "See the plans" in client.get("/accounts/").content.decode()
+    AccessGrant.objects.create(user=user, note="Comp: newsroom staff")
+    assert "Comp: newsroom staff" in client.get("/accounts/").content.decode()
+
+
+def test_it_lists_gift_links_with_openings_and_a_revoke_button(client, settings) -> None:
+    settings.GIFTS_MONTHLY_LIMIT = 10
+    user = reader()
+    subscription(user)
+    story = article("gifted")
+    now = timezone.now()
+    gift = links.give(user, story, now)
+    verify_gift(gift.token, story.pk, now)
+    client.force_login(user)
+    page = client.get("/accounts/").content.decode()
+    assert "9 of 10 gift links left this month" in page
+    assert "1 time" in page
+    assert f"?gift={gift.token}" in page
+    assert f"/gifts/{gift.link.pk}/revoke/" in page
+
+
+def test_it_shows_no_one_elses_gifts(client) -> None:
+    sender = reader()
+    links.give(sender, article("gifted"), timezone.now())
+    client.force_login(reader())
+    assert "/revoke/" not in client.get("/accounts/").content.decode()
