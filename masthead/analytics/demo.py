@@ -75,11 +75,12 @@ class Reader:
         return visitor_key(f"demo-visitor-{self.number}")
 
 
-def load(users: Any, stdout: TextIO) -> int:
+def load(users: Any, stdout: TextIO, *, readers: int = READERS) -> int:
     """Write the demo traffic once and roll it up; return how many events were written.
 
     ``users`` are the demo logins (a mapping or an iterable of users): their ids are never
-    used. Return 0 when demo traffic exists already or there are no live articles.
+    used. ``readers`` is the size of the simulated population. Return 0 when demo traffic
+    exists already or there are no live articles.
     """
     if Event.objects.filter(extra__demo=True).exists():
         stdout.write("Demo traffic: already loaded.\n")
@@ -90,7 +91,7 @@ def load(users: Any, stdout: TextIO) -> int:
         return 0
     now = timezone.now()
     first = now.date() - dt.timedelta(days=DEMO_DAYS)
-    events = Simulation(stories, first, now, _reserved_ids(users)).run()
+    events = Simulation(stories, first, now, _reserved_ids(users), readers).run()
     with transaction.atomic():
         Event.objects.bulk_create(events, batch_size=1000)
         roll_up(first, now.date())
@@ -116,7 +117,12 @@ class Simulation:
     """Readers visiting stories day by day; collects the events they cause."""
 
     def __init__(
-        self, stories: list[Story], first_day: dt.date, until: dt.datetime, reserved: set[int]
+        self,
+        stories: list[Story],
+        first_day: dt.date,
+        until: dt.datetime,
+        reserved: set[int],
+        readers: int = READERS,
     ) -> None:
         self.random = random.Random(SEED)
         self.stories = stories
@@ -126,7 +132,7 @@ class Simulation:
         self.sections = sorted({story.section for story in stories})
         self.events: list[Event] = []
         self.next_user = max([FIRST_USER_ID - 1, *reserved]) + 1
-        self.readers = [self._new_reader(number) for number in range(READERS)]
+        self.readers = [self._new_reader(number) for number in range(readers)]
 
     def _new_reader(self, number: int) -> Reader:
         roll, visits = self.random.random(), HABITS[-1][1]

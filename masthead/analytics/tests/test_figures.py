@@ -70,7 +70,7 @@ class DailyTableTests(TestCase):
         self.assertEqual(metro["Registrations"], 0)  # named no article, so no section
 
     def test_it_totals_every_kind(self) -> None:
-        totals = dict(totals_table(Period(DAY, NEXT_DAY)).rows)
+        totals = {row[0]: row[1] for row in totals_table(Period(DAY, NEXT_DAY)).rows}
         self.assertEqual(totals["Access check"], 3)
         self.assertEqual(totals["Gift link opened"], 1)
         self.assertEqual(totals["Ad impression"], 0)

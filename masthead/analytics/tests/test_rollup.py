@@ -64,7 +64,8 @@ class RollupTests(TestCase):
 
     def test_it_rolls_up_from_the_last_rolled_day_afterwards(self) -> None:
         roll_up(DAY, NEXT_DAY)
-        self.assertEqual(pending_days(NEXT_DAY + dt.timedelta(days=2))[0], NEXT_DAY)
+        today = NEXT_DAY + dt.timedelta(days=2)
+        self.assertEqual(pending_days(today), (NEXT_DAY, today))
 
     def test_it_has_nothing_to_do_without_events(self) -> None:
         Event.objects.all().delete()

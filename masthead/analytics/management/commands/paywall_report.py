@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
@@ -34,7 +34,7 @@ class Command(BaseCommand):
         period = self._period(options)
         is_terminal = self.stdout.isatty()
         console = Console(
-            file=self.stdout,
+            file=cast(IO[str], self.stdout),  # Django's OutputWrapper is a text stream
             force_terminal=is_terminal,
             no_color=not is_terminal,
             width=None if is_terminal else PLAIN_WIDTH,
