@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -57,6 +59,7 @@ class BlockInline(admin.StackedInline[Block, Article]):
     extra = 1
     ordering = ("position", "pk")
     classes = ("masthead-blocks",)
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4})}}
     autocomplete_fields = ("video",)
     fields = (
         ("kind", "position"),

@@ -10,7 +10,41 @@
       if (input) { n += 10; input.value = n; }
     });
   }
+  // Which fields each kind of block uses; the others are hidden to keep the form short.
+  var FIELDS = {
+    paragraph: ["text"],
+    subheading: ["text"],
+    pull_quote: ["text", "attribution"],
+    image: ["image", "alt", "caption", "credit"],
+    video: ["video"],
+    paywall_break: []
+  };
+  var OPTIONAL = ["text", "attribution", "image", "alt", "caption", "credit", "video"];
+
+  function fieldsOf(node) {
+    return Array.prototype.filter.call(node.classList, function (name) {
+      return name.indexOf("field-") === 0;
+    }).map(function (name) { return name.slice(6); });
+  }
+
+  function showFieldsFor(row) {
+    var select = row.querySelector("select[name$='-kind']");
+    if (!select) return;
+    var wanted = FIELDS[select.value] || OPTIONAL;
+    row.querySelectorAll(".form-row, .fieldBox").forEach(function (node) {
+      var names = fieldsOf(node).filter(function (n) { return OPTIONAL.indexOf(n) !== -1; });
+      if (!names.length) return;
+      // style, not the hidden attribute: the admin CSS sets display on these rows.
+      node.style.display = names.some(function (n) { return wanted.indexOf(n) !== -1; }) ? "" : "none";
+    });
+  }
+
   function setup(group) {
+    group.addEventListener("change", function (event) {
+      if (event.target.matches("select[name$='-kind']")) {
+        showFieldsFor(event.target.closest(".inline-related"));
+      }
+    });
     var dragged = null;
     group.addEventListener("dragstart", function (event) {
       var handle = event.target.closest && event.target.closest(".inline-related > h3");
@@ -42,8 +76,12 @@
         handle.title = "Drag to reorder";
       });
     }
-    arm();
-    document.addEventListener("formset:added", function () { arm(); renumber(group); });
+    function refresh() {
+      arm();
+      group.querySelectorAll(".inline-related:not(.empty-form)").forEach(showFieldsFor);
+    }
+    refresh();
+    document.addEventListener("formset:added", function () { refresh(); renumber(group); });
   }
   window.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".masthead-blocks").forEach(setup);
