@@ -240,6 +240,8 @@ CRAWLERS_FAILURE_TTL = env_int("CRAWLERS_FAILURE_TTL", 60)
 # Refreshed range files; a file missing here falls back to the shipped sample.
 CRAWLERS_RANGES_DIR = env_str("CRAWLERS_RANGES_DIR", str(VAR_DIR / "crawler-ranges"))
 CRAWLERS_FETCH_TIMEOUT = env_int("CRAWLERS_FETCH_TIMEOUT", 10, minimum=1)
+# The publisher logo in JSON-LD (an absolute URL or a path); empty: a neutral default.
+MASTHEAD_PUBLISHER_LOGO = env_str("MASTHEAD_PUBLISHER_LOGO")
 # "file.json=https://...,other.json=https://..."; unset: the engines' published URLs.
 CRAWLERS_RANGE_URLS = (
     dict(item.split("=", 1) for item in env_list("CRAWLERS_RANGE_URLS"))
