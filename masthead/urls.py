@@ -5,7 +5,10 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.static import serve
 
+from masthead.health import health
+
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("healthz", health, name="health"),
     path("admin/dashboard/", include("masthead.analytics.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("masthead.accounts.urls")),

@@ -76,6 +76,8 @@ def test_it_holds_the_fail_mode_while_redis_is_down_and_resumes_the_meter(
         assert shut.json()["granted"] is False
         assert shut.json()["html"] is None
         assert _fresh_page(stack, metered[1]).status_code == 200
+        health = requests.get(f"{stack.url}/healthz", timeout=10)
+        assert (health.status_code, health.json()["status"]) == (200, "degraded")
         subscriber = stack.log_in("subscriber@example.com")
         assert _check(subscriber, stack, walled["id"]).json()["granted"] is True
     finally:
@@ -104,6 +106,8 @@ def test_it_recovers_from_a_postgresql_restart_without_restarting_the_app(
         check = _check(_anonymous(stack), stack, entry["id"])
         assert check.status_code == 503
         assert "error" in check.json()
+        health = requests.get(f"{stack.url}/healthz", timeout=10)
+        assert (health.status_code, health.json()["database"]) == (503, "unavailable")
         preview = requests.get(cached, timeout=10)
         assert preview.status_code == 200  # the cache keeps serving previews
         assert preview.headers["X-Cache-Status"] in {"HIT", "STALE", "UPDATING"}
@@ -112,6 +116,7 @@ def test_it_recovers_from_a_postgresql_restart_without_restarting_the_app(
 
     statuses = [_fresh_page(stack, entry).status_code for _ in range(8)]
     assert statuses == [200] * 8
+    assert requests.get(f"{stack.url}/healthz", timeout=10).json()["status"] == "ok"
     assert _check(_anonymous(stack), stack, entry["id"]).json()["granted"] is True
 
 
