@@ -58,7 +58,7 @@ class RateLimitedPasswordResetForm(PasswordResetForm):
         self.request = request
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         email = str(cleaned.get("email") or "")
         if self.request is None or not email:
             return cleaned

@@ -76,15 +76,16 @@ def email_change(request: HttpRequest) -> HttpResponse:
     form = EmailChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         new_email = form.cleaned_data["new_email"]
+        reader: Any = request.user
         # Whether another account holds the address is not said here (it would tell
         # who has an account); such a request simply mails nothing.
         if not email_in_use(new_email):
             token = signing.dumps(
-                {"u": request.user.pk, "old": request.user.email, "new": new_email},
+                {"u": reader.pk, "old": reader.email, "new": new_email},
                 salt=EMAIL_CHANGE_SALT,
             )
             url = request.build_absolute_uri(reverse("accounts:email_confirm", args=[token]))
-            emails.send_email_change(request.user, new_email, url)
+            emails.send_email_change(reader, new_email, url)
         return _private(render(request, "accounts/email_change_sent.html", {"email": new_email}))
     return _private(render(request, "accounts/email_change.html", {"form": form}))
 
@@ -95,9 +96,10 @@ def _pending_change(token: str) -> tuple[Any, str] | None:
         data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_MAX_AGE)
     except signing.BadSignature:
         return None
-    if not isinstance(data, dict):
+    user_id = data.get("u") if isinstance(data, dict) else None
+    if not isinstance(user_id, int):
         return None
-    user = get_user_model().objects.filter(pk=data.get("u"), is_active=True).first()
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None or user.email != data.get("old"):
         return None
     return user, str(data.get("new", ""))

@@ -29,7 +29,21 @@ class PlanForm(forms.ModelForm[Plan]):
 
     class Meta:
         model = Plan
-        fields = "__all__"
+        fields = (
+            "name",
+            "slug",
+            "description",
+            "price_minor",
+            "currency",
+            "interval",
+            "trial_days",
+            "levels",
+            "sections",
+            "ad_free",
+            "stripe_price_id",
+            "is_active",
+            "position",
+        )
 
 
 @admin.register(Plan)

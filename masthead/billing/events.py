@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 Handler = Callable[[dict[str, Any], dt.datetime], None]
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     """What processing one delivery did."""
 
     PROCESSED = "processed"

@@ -30,7 +30,7 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
     except SignatureError as exc:
         logger.warning("stripe webhook refused from %s: %s", client_address(request), exc)
         return JsonResponse({"error": "Signature verification failed."}, status=400)
-    except Exception:  # noqa: BLE001 - the boundary: log, answer 5xx, Stripe retries
+    except Exception:
         logger.exception("stripe webhook: transient failure, Stripe will retry")
         return JsonResponse({"error": "Temporarily unable to process the event."}, status=503)
     return JsonResponse({"received": True, "outcome": outcome.value})

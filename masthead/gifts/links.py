@@ -54,7 +54,7 @@ def _this_month(sender: Any, now: dt.datetime) -> Any:
 
 def remaining(sender: Any, now: dt.datetime) -> int:
     """Return how many more articles ``sender`` may gift this month (never negative)."""
-    used = _this_month(sender, now).values("article_id").distinct().count()
+    used: int = _this_month(sender, now).values("article_id").distinct().count()
     return max(monthly_limit() - used, 0)
 
 

@@ -25,7 +25,7 @@ class Inbox:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append(parsed)  # type: ignore[arg-type]
+        self.messages.append(parsed)
         return "250 Message accepted"
 
     def to(self, address: str) -> list[EmailMessage]:
@@ -35,12 +35,12 @@ class Inbox:
     @staticmethod
     def body(message: EmailMessage) -> str:
         part = message.get_body(preferencelist=("plain",))
-        return part.get_content() if part is not None else ""
+        return str(part.get_content()) if part is not None else ""
 
     def link_in(self, message: EmailMessage) -> str:
         """Return the path of the one site link in ``message``."""
         [path] = LINK.findall(self.body(message))
-        return path
+        return str(path)
 
 
 def free_port() -> int:

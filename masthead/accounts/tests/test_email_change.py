@@ -21,7 +21,9 @@ def ada(client):
 
 
 def test_it_changes_the_address_after_confirmation_from_the_new_one(client, ada, smtp) -> None:
-    response = client.post("/accounts/email/", {"new_email": "Ada@New.example", "password": PASSWORD})
+    response = client.post(
+        "/accounts/email/", {"new_email": "Ada@New.example", "password": PASSWORD}
+    )
     assert b"We sent a confirmation link" in response.content
     [message] = smtp.to("ada@new.example")
     link = smtp.link_in(message)
@@ -47,7 +49,9 @@ def test_it_wants_the_current_password(client, ada, smtp) -> None:
 
 def test_it_does_not_tell_whether_an_address_is_taken(client, ada, smtp) -> None:
     reader("taken@example.com")
-    response = client.post("/accounts/email/", {"new_email": "taken@example.com", "password": PASSWORD})
+    response = client.post(
+        "/accounts/email/", {"new_email": "taken@example.com", "password": PASSWORD}
+    )
     assert b"We sent a confirmation link" in response.content
     assert smtp.to("taken@example.com") == []
 

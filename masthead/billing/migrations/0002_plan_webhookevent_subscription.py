@@ -2,82 +2,194 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import masthead.billing.models
 from django.conf import settings
 from django.db import migrations, models
 
+import masthead.billing.models
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('billing', '0001_initial'),
-        ('newsroom', '0002_article_lead_in_text'),
+        ("billing", "0001_initial"),
+        ("newsroom", "0002_article_lead_in_text"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80)),
-                ('slug', models.SlugField(unique=True)),
-                ('description', models.CharField(blank=True, max_length=300)),
-                ('price_minor', models.PositiveIntegerField(help_text="In cents (or the currency's minor unit): 1500 = 15.00.", verbose_name='price (minor units)')),
-                ('currency', models.CharField(default='USD', help_text='ISO 4217, e.g. USD.', max_length=3)),
-                ('interval', models.CharField(choices=[('month', 'Monthly'), ('year', 'Yearly')], default='month', max_length=8)),
-                ('trial_days', models.PositiveSmallIntegerField(default=0)),
-                ('levels', models.JSONField(default=masthead.billing.models.default_plan_levels, help_text='Access levels the plan opens.')),
-                ('ad_free', models.BooleanField(default=False)),
-                ('stripe_price_id', models.CharField(blank=True, help_text='The Stripe Price this plan is sold at (price_…).', max_length=100)),
-                ('is_active', models.BooleanField(default=True, verbose_name='on sale')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('sections', models.ManyToManyField(blank=True, help_text='Leave empty to open every section.', to='newsroom.section')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80)),
+                ("slug", models.SlugField(unique=True)),
+                ("description", models.CharField(blank=True, max_length=300)),
+                (
+                    "price_minor",
+                    models.PositiveIntegerField(
+                        help_text="In cents (or the currency's minor unit): 1500 = 15.00.",
+                        verbose_name="price (minor units)",
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(default="USD", help_text="ISO 4217, e.g. USD.", max_length=3),
+                ),
+                (
+                    "interval",
+                    models.CharField(
+                        choices=[("month", "Monthly"), ("year", "Yearly")],
+                        default="month",
+                        max_length=8,
+                    ),
+                ),
+                ("trial_days", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "levels",
+                    models.JSONField(
+                        default=masthead.billing.models.default_plan_levels,
+                        help_text="Access levels the plan opens.",
+                    ),
+                ),
+                ("ad_free", models.BooleanField(default=False)),
+                (
+                    "stripe_price_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="The Stripe Price this plan is sold at (price_…).",
+                        max_length=100,
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="on sale")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "sections",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Leave empty to open every section.",
+                        to="newsroom.section",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('position', 'price_minor'),
+                "ordering": ("position", "price_minor"),
             },
         ),
         migrations.CreateModel(
-            name='WebhookEvent',
+            name="WebhookEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('provider', models.CharField(default='stripe', max_length=16)),
-                ('event_id', models.CharField(max_length=120)),
-                ('kind', models.CharField(max_length=80)),
-                ('payload', models.JSONField()),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('processed_at', models.DateTimeField(blank=True, null=True)),
-                ('deliveries', models.PositiveIntegerField(default=1)),
-                ('error', models.TextField(blank=True)),
-                ('is_failed', models.BooleanField(default=False, help_text='Processing failed for good; the event was acknowledged.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("provider", models.CharField(default="stripe", max_length=16)),
+                ("event_id", models.CharField(max_length=120)),
+                ("kind", models.CharField(max_length=80)),
+                ("payload", models.JSONField()),
+                ("received_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("processed_at", models.DateTimeField(blank=True, null=True)),
+                ("deliveries", models.PositiveIntegerField(default=1)),
+                ("error", models.TextField(blank=True)),
+                (
+                    "is_failed",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Processing failed for good; the event was acknowledged.",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-received_at',),
-                'constraints': [models.UniqueConstraint(fields=('provider', 'event_id'), name='billing_webhookevent_unique_event')],
+                "ordering": ("-received_at",),
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("provider", "event_id"), name="billing_webhookevent_unique_event"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Subscription',
+            name="Subscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('provider', models.CharField(choices=[('stripe', 'Stripe'), ('test', 'Test payments (demo)'), ('manual', 'By hand')], max_length=16)),
-                ('provider_customer_id', models.CharField(blank=True, max_length=100)),
-                ('provider_subscription_id', models.CharField(blank=True, max_length=100, null=True)),
-                ('status', models.CharField(choices=[('trialing', 'Trial'), ('active', 'Active'), ('past_due', 'Payment overdue'), ('canceled', 'Canceled'), ('expired', 'Expired')], max_length=16)),
-                ('current_period_end', models.DateTimeField(blank=True, null=True)),
-                ('cancel_at_period_end', models.BooleanField(default=False)),
-                ('grace_ends_at', models.DateTimeField(blank=True, help_text='While payment is overdue, access lasts until then.', null=True)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('provider_state_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='subscriptions', to='billing.plan')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='subscriptions', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "provider",
+                    models.CharField(
+                        choices=[
+                            ("stripe", "Stripe"),
+                            ("test", "Test payments (demo)"),
+                            ("manual", "By hand"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("provider_customer_id", models.CharField(blank=True, max_length=100)),
+                (
+                    "provider_subscription_id",
+                    models.CharField(blank=True, max_length=100, null=True),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("trialing", "Trial"),
+                            ("active", "Active"),
+                            ("past_due", "Payment overdue"),
+                            ("canceled", "Canceled"),
+                            ("expired", "Expired"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("current_period_end", models.DateTimeField(blank=True, null=True)),
+                ("cancel_at_period_end", models.BooleanField(default=False)),
+                (
+                    "grace_ends_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="While payment is overdue, access lasts until then.",
+                        null=True,
+                    ),
+                ),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                ("provider_state_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="subscriptions",
+                        to="billing.plan",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="subscriptions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-created_at',),
-                'constraints': [models.UniqueConstraint(fields=('provider', 'provider_subscription_id'), name='billing_subscription_unique_provider_id')],
+                "ordering": ("-created_at",),
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("provider", "provider_subscription_id"),
+                        name="billing_subscription_unique_provider_id",
+                    )
+                ],
             },
         ),
     ]

@@ -11,6 +11,12 @@ from .stripe_events import SECRET
 
 
 @pytest.fixture(autouse=True)
+def fast_hashing(settings: Any) -> None:
+    """Hash test passwords cheaply; Argon2's cost buys nothing in a test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def analytics_in_the_test_transaction(settings: Any) -> None:
     """Write analytics events at once, inside the test's transaction, so tests can count them.
 

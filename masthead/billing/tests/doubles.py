@@ -50,7 +50,8 @@ class RecordingProvider:
         self._note("fetch_subscription", subscription_id)
         if subscription_id not in self.subscriptions:
             raise ProviderError("no such subscription", permanent=True)
-        return json.loads(json.dumps(self.subscriptions[subscription_id]))
+        copied: dict[str, Any] = json.loads(json.dumps(self.subscriptions[subscription_id]))
+        return copied
 
 
 class RecordingStripeHTTP(stripe.HTTPClient):

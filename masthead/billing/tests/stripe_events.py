@@ -33,7 +33,9 @@ def sign(payload: str, secret: str = SECRET, at: int | None = None) -> str:
     return f"t={stamp},v1={digest}"
 
 
-def event(kind: str, obj: dict[str, Any], created: dt.datetime, event_id: str = "") -> dict[str, Any]:
+def event(
+    kind: str, obj: dict[str, Any], created: dt.datetime, event_id: str = ""
+) -> dict[str, Any]:
     """Return an event envelope around ``obj``."""
     return {
         "id": event_id or f"evt_test_{next(_ids):06d}",
@@ -135,7 +137,9 @@ def invoice(
     }
 
 
-def deliver(client: Client, body: dict[str, Any] | str, secret: str = SECRET, **headers: str) -> Any:
+def deliver(
+    client: Client, body: dict[str, Any] | str, secret: str = SECRET, **headers: str
+) -> Any:
     """POST an event to the webhook, signed with ``secret`` unless a header is given."""
     payload = body if isinstance(body, str) else json.dumps(body)
     signature = headers.pop("signature", None) or sign(payload, secret)

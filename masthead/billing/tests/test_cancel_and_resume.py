@@ -22,7 +22,9 @@ def held(client, provider):
     return item
 
 
-def test_it_cancels_at_period_end_at_stripe_and_here(client, held, provider, django_capture_on_commit_callbacks) -> None:
+def test_it_cancels_at_period_end_at_stripe_and_here(
+    client, held, provider, django_capture_on_commit_callbacks
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/billing/subscriptions/{held.pk}/cancel/")
     assert response["Location"] == "/accounts/"

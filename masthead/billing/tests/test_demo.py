@@ -27,7 +27,10 @@ def test_it_loads_plans_and_the_subscribers_plan_once() -> None:
     assert sorted(Plan.objects.values_list("name", flat=True)) == ["All Access", "News"]
     held = Subscription.objects.get()
     assert (held.user, held.plan.slug, held.provider, held.status) == (
-        users["subscriber"], "all-access", "test", "active"
+        users["subscriber"],
+        "all-access",
+        "test",
+        "active",
     )
     now = timezone.now()
     assert entitlements_for(users["subscriber"], now).ad_free is True

@@ -32,7 +32,8 @@ def test_it_keeps_the_plans_page_out_of_shared_caches(client) -> None:
 
 
 @pytest.mark.parametrize(
-    "evil", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)", "http:\\\\evil.example"]
+    "evil",
+    ["https://evil.example/", "//evil.example/x", "javascript:alert(1)", "http:\\\\evil.example"],
 )
 def test_it_refuses_open_redirects_in_next(client, provider, evil) -> None:
     plan()
@@ -55,7 +56,11 @@ def test_it_starts_a_checkout_returning_to_the_article(client, provider) -> None
     assert name == "start_checkout"
     assert request.success_url == f"http://testserver{ARTICLE}"
     assert request.cancel_url.startswith("http://testserver/subscribe/?next=")
-    assert (request.user_id, request.price_id, request.trial_days) == (user.pk, "price_all_access", 7)
+    assert (request.user_id, request.price_id, request.trial_days) == (
+        user.pk,
+        "price_all_access",
+        7,
+    )
     assert Event.objects.filter(kind="checkout_started", user_id=user.pk).count() == 1
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from masthead.billing.exceptions import ProviderError
@@ -10,8 +12,16 @@ from masthead.billing.providers.stripe.client import StripeProvider
 
 from .doubles import RecordingStripeHTTP
 
-SESSION = {"id": "cs_test_1", "object": "checkout.session", "url": "https://checkout.stripe.com/c/pay/cs_test_1"}
-PORTAL = {"id": "bps_1", "object": "billing_portal.session", "url": "https://billing.stripe.com/p/session/1"}
+SESSION = {
+    "id": "cs_test_1",
+    "object": "checkout.session",
+    "url": "https://checkout.stripe.com/c/pay/cs_test_1",
+}
+PORTAL = {
+    "id": "bps_1",
+    "object": "billing_portal.session",
+    "url": "https://billing.stripe.com/p/session/1",
+}
 
 
 def _request(**fields: object) -> CheckoutRequest:
@@ -28,7 +38,9 @@ def _request(**fields: object) -> CheckoutRequest:
     return CheckoutRequest(**values)  # type: ignore[arg-type]
 
 
-def _provider(answers: dict[str, tuple[int, dict[str, object]]]) -> tuple[StripeProvider, RecordingStripeHTTP]:
+def _provider(
+    answers: dict[str, tuple[int, Any]],
+) -> tuple[StripeProvider, RecordingStripeHTTP]:
     http = RecordingStripeHTTP(answers)
     return StripeProvider("sk_test_masthead", http_client=http), http
 
@@ -64,14 +76,21 @@ def test_it_opens_the_customer_portal() -> None:
 
 
 def test_it_sets_and_clears_cancel_at_period_end() -> None:
-    provider, http = _provider({"/v1/subscriptions/sub_1": (200, {"id": "sub_1", "object": "subscription"})})
+    provider, http = _provider(
+        {"/v1/subscriptions/sub_1": (200, {"id": "sub_1", "object": "subscription"})}
+    )
     provider.set_cancel_at_period_end("sub_1", True)
     provider.set_cancel_at_period_end("sub_1", False)
     assert [r["form"]["cancel_at_period_end"] for r in http.requests] == [["true"], ["false"]]
 
 
 def test_it_fetches_a_subscription_as_a_plain_dict() -> None:
-    answer = {"id": "sub_1", "object": "subscription", "status": "active", "items": {"object": "list", "data": []}}
+    answer = {
+        "id": "sub_1",
+        "object": "subscription",
+        "status": "active",
+        "items": {"object": "list", "data": []},
+    }
     provider, _ = _provider({"/v1/subscriptions/sub_1": (200, answer)})
     found = provider.fetch_subscription("sub_1")
     assert isinstance(found, dict)
@@ -79,14 +98,23 @@ def test_it_fetches_a_subscription_as_a_plain_dict() -> None:
 
 
 def test_it_turns_a_refusal_into_a_permanent_error() -> None:
-    provider, _ = _provider({"/v1/checkout/sessions": (400, {"error": {"message": "No such price", "type": "invalid_request_error"}})})
+    provider, _ = _provider(
+        {
+            "/v1/checkout/sessions": (
+                400,
+                {"error": {"message": "No such price", "type": "invalid_request_error"}},
+            )
+        }
+    )
     with pytest.raises(ProviderError) as caught:
         provider.start_checkout(_request())
     assert caught.value.permanent is True
 
 
 def test_it_turns_a_stripe_outage_into_a_transient_error() -> None:
-    provider, _ = _provider({"/v1/subscriptions/sub_1": (503, {"error": {"message": "down", "type": "api_error"}})})
+    provider, _ = _provider(
+        {"/v1/subscriptions/sub_1": (503, {"error": {"message": "down", "type": "api_error"}})}
+    )
     with pytest.raises(ProviderError) as caught:
         provider.fetch_subscription("sub_1")
     assert caught.value.permanent is False

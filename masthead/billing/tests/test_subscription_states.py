@@ -16,7 +16,9 @@ Status = Subscription.Status
 
 def _subscription(status: str, **fields: object) -> Subscription:
     # Unsaved: the state rule needs no database.
-    return Subscription(user=User(email="a@example.com"), plan=Plan(name="P"), status=status, **fields)
+    return Subscription(
+        user=User(email="a@example.com"), plan=Plan(name="P"), status=status, **fields
+    )
 
 
 class SubscriptionStateTests(SimpleTestCase):

@@ -17,10 +17,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def held(webhook_secret):
-    return subscription(reader(), provider_subscription_id="sub_1", provider_customer_id="cus_test_1")
+    return subscription(
+        reader(), provider_subscription_id="sub_1", provider_customer_id="cus_test_1"
+    )
 
 
-def test_it_mails_a_receipt_when_an_invoice_is_paid(client, held, django_capture_on_commit_callbacks) -> None:
+def test_it_mails_a_receipt_when_an_invoice_is_paid(
+    client, held, django_capture_on_commit_callbacks
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = deliver(client, event("invoice.paid", invoice("sub_1", paid_at=NOW), NOW))
     assert response.status_code == 200
@@ -31,9 +35,13 @@ def test_it_mails_a_receipt_when_an_invoice_is_paid(client, held, django_capture
     assert "All Access" in message.body
 
 
-def test_it_finds_the_reader_of_an_invoice_before_its_subscription(client, webhook_secret, django_capture_on_commit_callbacks) -> None:
+def test_it_finds_the_reader_of_an_invoice_before_its_subscription(
+    client, webhook_secret, django_capture_on_commit_callbacks
+) -> None:
     buyer = reader()
-    body = event("invoice.paid", invoice("sub_new", user_id=buyer.pk, customer="cus_new", paid_at=NOW), NOW)
+    body = event(
+        "invoice.paid", invoice("sub_new", user_id=buyer.pk, customer="cus_new", paid_at=NOW), NOW
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert deliver(client, body).status_code == 200
     assert [message.to for message in mail.outbox] == [[buyer.email]]
@@ -46,7 +54,9 @@ def test_it_acknowledges_an_invoice_of_nobody_without_mail(client, webhook_secre
     assert mail.outbox == []
 
 
-def test_it_starts_grace_and_mails_when_a_payment_fails(client, held, settings, django_capture_on_commit_callbacks) -> None:
+def test_it_starts_grace_and_mails_when_a_payment_fails(
+    client, held, settings, django_capture_on_commit_callbacks
+) -> None:
     settings.BILLING_GRACE_DAYS = 7
     retry = NOW + dt.timedelta(days=3)
     with django_capture_on_commit_callbacks(execute=True):

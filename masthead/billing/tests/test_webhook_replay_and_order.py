@@ -17,7 +17,9 @@ PERIOD_END = NOW + dt.timedelta(days=30)
 MINUTE = dt.timedelta(minutes=1)
 
 
-def test_it_processes_a_replayed_event_once(client, webhook_secret, django_capture_on_commit_callbacks) -> None:
+def test_it_processes_a_replayed_event_once(
+    client, webhook_secret, django_capture_on_commit_callbacks
+) -> None:
     subscription(reader(), provider_subscription_id="sub_1")
     body = event("invoice.paid", invoice("sub_1", paid_at=NOW), NOW)
     with django_capture_on_commit_callbacks(execute=True):
@@ -37,7 +39,9 @@ def _snapshot(buyer, **fields):
 def test_it_ignores_an_older_update_arriving_after_a_newer_one(client, webhook_secret) -> None:
     plan()
     buyer = reader()
-    newer = event("customer.subscription.updated", _snapshot(buyer, cancel_at_period_end=True), NOW + MINUTE)
+    newer = event(
+        "customer.subscription.updated", _snapshot(buyer, cancel_at_period_end=True), NOW + MINUTE
+    )
     older = event("customer.subscription.updated", _snapshot(buyer), NOW)
     deliver(client, newer)
     assert deliver(client, older).json()["outcome"] == "processed"
@@ -47,9 +51,14 @@ def test_it_ignores_an_older_update_arriving_after_a_newer_one(client, webhook_s
 def test_it_keeps_a_deletion_when_the_creation_arrives_last(client, webhook_secret) -> None:
     plan()
     buyer = reader()
-    deliver(client, event("customer.subscription.deleted", _snapshot(buyer, status="canceled"), NOW + MINUTE))
+    deliver(
+        client,
+        event("customer.subscription.deleted", _snapshot(buyer, status="canceled"), NOW + MINUTE),
+    )
     deliver(client, event("customer.subscription.updated", _snapshot(buyer), NOW + MINUTE / 2))
-    deliver(client, event("customer.subscription.created", _snapshot(buyer, status="incomplete"), NOW))
+    deliver(
+        client, event("customer.subscription.created", _snapshot(buyer, status="incomplete"), NOW)
+    )
     stored = Subscription.objects.get()
     assert stored.status == "canceled"
     assert stored.is_entitling(NOW + 2 * MINUTE) is False
@@ -60,16 +69,27 @@ def test_it_prefers_the_further_state_within_one_second(client, webhook_secret) 
     buyer = reader()
     # Stripe often stamps created (incomplete) and updated (active) with the same second.
     deliver(client, event("customer.subscription.updated", _snapshot(buyer), NOW))
-    deliver(client, event("customer.subscription.created", _snapshot(buyer, status="incomplete"), NOW))
+    deliver(
+        client, event("customer.subscription.created", _snapshot(buyer, status="incomplete"), NOW)
+    )
     assert Subscription.objects.get().status == "active"
 
 
-def test_it_applies_the_checkout_before_the_subscription_events(client, webhook_secret, provider) -> None:
+def test_it_applies_the_checkout_before_the_subscription_events(
+    client, webhook_secret, provider
+) -> None:
     from .stripe_events import checkout_session
 
     plan()
     buyer = reader()
     provider.subscriptions["sub_1"] = _snapshot(buyer)
-    deliver(client, event("checkout.session.completed", checkout_session("sub_1", user_id=buyer.pk), NOW + MINUTE))
-    deliver(client, event("customer.subscription.created", _snapshot(buyer, status="incomplete"), NOW))
+    deliver(
+        client,
+        event(
+            "checkout.session.completed", checkout_session("sub_1", user_id=buyer.pk), NOW + MINUTE
+        ),
+    )
+    deliver(
+        client, event("customer.subscription.created", _snapshot(buyer, status="incomplete"), NOW)
+    )
     assert Subscription.objects.get().status == "active"

@@ -31,7 +31,9 @@ def test_it_refuses_a_wrong_secret_and_stores_nothing(client, webhook_secret, ca
 
 def test_it_refuses_a_missing_signature(client, webhook_secret) -> None:
     response = client.post(
-        "/billing/stripe/webhook/", data=json.dumps(_unknown_event()), content_type="application/json"
+        "/billing/stripe/webhook/",
+        data=json.dumps(_unknown_event()),
+        content_type="application/json",
     )
     assert response.status_code == 400
     assert WebhookEvent.objects.count() == 0

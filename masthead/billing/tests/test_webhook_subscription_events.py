@@ -29,7 +29,9 @@ def _send(client, kind, buyer, at, **fields):
     return deliver(client, event(kind, obj, at))
 
 
-def test_it_creates_the_subscription_from_created(client, buyer, django_capture_on_commit_callbacks) -> None:
+def test_it_creates_the_subscription_from_created(
+    client, buyer, django_capture_on_commit_callbacks
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = _send(client, "customer.subscription.created", buyer, NOW)
     assert response.status_code == 200
@@ -51,7 +53,9 @@ def test_it_finds_the_plan_by_price_before_metadata(client, buyer) -> None:
     assert Subscription.objects.get().plan.slug == "news"
 
 
-def test_it_records_cancel_at_period_end_from_updated(client, buyer, django_capture_on_commit_callbacks) -> None:
+def test_it_records_cancel_at_period_end_from_updated(
+    client, buyer, django_capture_on_commit_callbacks
+) -> None:
     _send(client, "customer.subscription.created", buyer, NOW)
     with django_capture_on_commit_callbacks(execute=True):
         _send(client, "customer.subscription.updated", buyer, NOW + HOUR, cancel_at_period_end=True)
@@ -84,7 +88,9 @@ def test_it_ends_access_on_deleted(client, buyer, django_capture_on_commit_callb
     assert Event.objects.filter(kind="subscription_canceled").count() == 1
 
 
-def test_it_calls_a_deletion_for_non_payment_a_lapse(client, buyer, django_capture_on_commit_callbacks) -> None:
+def test_it_calls_a_deletion_for_non_payment_a_lapse(
+    client, buyer, django_capture_on_commit_callbacks
+) -> None:
     _send(client, "customer.subscription.created", buyer, NOW)
     with django_capture_on_commit_callbacks(execute=True):
         _send(

@@ -1,4 +1,4 @@
-"""Fixtures for gift tests: a subscriber, a live subscriber-only article, events recorded at once."""
+"""Fixtures for gift tests: a subscriber, live subscriber-only articles, events kept at once."""
 
 from __future__ import annotations
 
@@ -8,6 +8,12 @@ import pytest
 
 from masthead.billing.tests.factories import reader, subscription
 from masthead.newsroom.tests.factories import article, publication, section
+
+
+@pytest.fixture(autouse=True)
+def fast_hashing(settings: Any) -> None:
+    """Hash test passwords cheaply; Argon2's cost buys nothing in a test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
 from masthead.gifts import links
+from masthead.gifts.models import GiftLink
 from masthead.newsroom.tests.factories import article, section
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +19,7 @@ SAME_ORIGIN = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
 GATED = "GATEDWORD6"
 
 
-def check(client: Client, article_id: int, gift: str | None = None) -> dict:
+def check(client: Client, article_id: int, gift: str | None = None) -> Any:
     response = client.post(
         "/api/access/",
         data=json.dumps({"article": article_id, "gift": gift}),
@@ -39,7 +41,9 @@ def test_it_opens_a_subscriber_article_in_full_for_anyone(subscriber, story) -> 
 
 
 def test_it_leaves_the_readers_meter_untouched(subscriber) -> None:
-    metered = [article(f"metered-{n}", section=section("news"), access_level="metered") for n in range(3)]
+    metered = [
+        article(f"metered-{n}", section=section("news"), access_level="metered") for n in range(3)
+    ]
     token = _gift(subscriber, metered[0])
     reader = Client()
     assert check(reader, metered[1].pk)["meter"]["used"] == 1
@@ -52,9 +56,9 @@ def test_it_leaves_the_readers_meter_untouched(subscriber) -> None:
 def test_it_opens_nothing_with_a_bad_gift(subscriber, story, other_story, kind, settings) -> None:
     token = _gift(subscriber, other_story if kind == "other_article" else story)
     if kind == "expired":
-        links.GiftLink.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+        GiftLink.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     if kind == "revoked":
-        links.GiftLink.objects.update(revoked_at=timezone.now())
+        GiftLink.objects.update(revoked_at=timezone.now())
     if kind == "forged":
         token = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
     answer = check(Client(), story.pk, token)
@@ -63,7 +67,9 @@ def test_it_opens_nothing_with_a_bad_gift(subscriber, story, other_story, kind, 
     assert GATED not in json.dumps(answer)
 
 
-def test_it_keeps_a_gift_open_after_the_sender_lapses_but_shuts_the_sender(subscriber, story) -> None:
+def test_it_keeps_a_gift_open_after_the_sender_lapses_but_shuts_the_sender(
+    subscriber, story
+) -> None:
     # A gift outlives its sender's subscription: it was given while the sender was entitled.
     token = _gift(subscriber, story)
     subscriber.subscriptions.update(status="expired")

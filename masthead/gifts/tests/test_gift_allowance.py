@@ -43,7 +43,9 @@ def test_it_regifts_an_article_for_free_with_the_same_link(subscriber, stories, 
     assert GiftLink.objects.count() == 1
 
 
-def test_it_gives_a_fresh_free_link_when_this_months_was_revoked(subscriber, stories, settings) -> None:
+def test_it_gives_a_fresh_free_link_when_this_months_was_revoked(
+    subscriber, stories, settings
+) -> None:
     settings.GIFTS_MONTHLY_LIMIT = 1
     first = links.give(subscriber, stories[0], NOW)
     links.revoke(subscriber, first.link.pk, NOW)

@@ -71,7 +71,9 @@ def test_it_refuses_a_section_the_subscriber_does_not_hold(client, story) -> Non
     assert client.post("/gifts/", {"article": story.pk}).status_code == 403
 
 
-def test_it_answers_429_past_the_allowance(client, subscriber, story, other_story, settings) -> None:
+def test_it_answers_429_past_the_allowance(
+    client, subscriber, story, other_story, settings
+) -> None:
     settings.GIFTS_MONTHLY_LIMIT = 1
     client.force_login(subscriber)
     client.post("/gifts/", {"article": story.pk})

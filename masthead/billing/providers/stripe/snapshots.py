@@ -31,7 +31,12 @@ STATUSES = {
     "paused": Status.EXPIRED,
 }
 # Two snapshots made in the same second: the one further along this order wins.
-_PROGRESS = {Status.EXPIRED: 0, Status.TRIALING: 1, Status.ACTIVE: 2, Status.PAST_DUE: 3}
+_PROGRESS: dict[str, int] = {
+    Status.EXPIRED: 0,
+    Status.TRIALING: 1,
+    Status.ACTIVE: 2,
+    Status.PAST_DUE: 3,
+}
 
 
 def moment(value: Any) -> dt.datetime | None:
@@ -45,8 +50,10 @@ def _period_end(obj: dict[str, Any]) -> dt.datetime | None:
     # API versions from 2025 carry the period on each item instead of the subscription.
     if obj.get("current_period_end"):
         return moment(obj["current_period_end"])
-    ends = [item.get("current_period_end") for item in _items(obj)]
-    return moment(max(ends)) if any(ends) else None
+    ends = [
+        int(item["current_period_end"]) for item in _items(obj) if item.get("current_period_end")
+    ]
+    return moment(max(ends)) if ends else None
 
 
 def _items(obj: dict[str, Any]) -> list[dict[str, Any]]:
