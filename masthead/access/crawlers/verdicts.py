@@ -81,6 +81,13 @@ def _verify(engine: Engine, address: IPAddress) -> bool:
     return verdict is True
 
 
+def _plain(address: IPAddress) -> IPAddress:
+    """Return an IPv4-mapped IPv6 address (a dual-stack socket's view) as IPv4."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
 def verdict_for(request: HttpRequest) -> CrawlerVerdict:
     """Return whether the request comes from a verified search-engine crawler.
 
@@ -92,7 +99,7 @@ def verdict_for(request: HttpRequest) -> CrawlerVerdict:
         engine = engine_for(str(request.META.get("HTTP_USER_AGENT", "")), configured_engines())
         if engine is None:
             return NOT_A_CRAWLER
-        address = ipaddress.ip_address(client_address(request))
+        address = _plain(ipaddress.ip_address(client_address(request)))
         if address.is_unspecified:
             return CrawlerVerdict(is_verified=False, engine=engine.name)
         return CrawlerVerdict(is_verified=_verify(engine, address), engine=engine.name)

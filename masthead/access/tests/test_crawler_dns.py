@@ -55,6 +55,10 @@ class DnsVerificationTests(CrawlerDnsTestCase):
     def test_it_verifies_over_ipv6(self) -> None:
         self.assertIs(self.verdict("::1").is_verified, True)
 
+    def test_it_reads_an_ipv4_mapped_address_as_ipv4(self) -> None:
+        self.assertIs(self.verdict("::ffff:127.0.0.2").is_verified, True)
+        self.assertIs(self.verdict("::ffff:127.0.0.3").is_verified, False)
+
     def test_it_asks_nothing_for_a_browser(self) -> None:
         self.assertEqual(self.verdict("127.0.0.2", BROWSER), NOT_A_CRAWLER)
         self.assertEqual(self.zone.questions, [])
