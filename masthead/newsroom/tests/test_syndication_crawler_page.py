@@ -8,6 +8,8 @@ from django.test import override_settings
 from masthead.access.tests.crawler_dns_server import BINGBOT, GOOGLEBOT
 
 from .crawler_support import (
+    BROWSER,
+    FACEBOOK,
     GENUINE_BINGBOT,
     GENUINE_GOOGLEBOT,
     PROXY,
@@ -74,3 +76,9 @@ class CrawlerPageTests(CrawlerTestCase):
         spoofed = self.get(url, user_agent, **meta).content
         plain = self.client.get(url).content
         self.assertEqual(spoofed, plain, label)
+
+    def test_it_asks_dns_nothing_for_readers_and_link_previews(self) -> None:
+        self.zone.questions.clear()
+        for user_agent in (BROWSER, FACEBOOK):
+            self.get(self.article.get_absolute_url(), user_agent, REMOTE_ADDR=GENUINE_GOOGLEBOT)
+        self.assertEqual(self.zone.questions, [])
