@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
@@ -143,8 +144,36 @@ def _plan_slugs(world: LeakWorld) -> list[str]:
     return [*Plan.objects.values_list("slug", flat=True)[:3], "no-such-plan"]
 
 
-# Routes filled by name.
+def _oembed_urls(route: Route, world: LeakWorld) -> list[str]:
+    path = reverse(route.name)
+    urls = [path, f"{path}?url=http://evil.example/x/"]
+    for fixture in world.articles.values():
+        target = quote(f"http://testserver{fixture.url}", safe="")
+        urls += [f"{path}?url={target}", f"{path}?url={target}&format=xml&maxwidth=10"]
+    gifted = quote(f"http://testserver{world.articles['subscriber'].url}?gift={world.open_gift}")
+    return [*urls, f"{path}?url={gifted}"]
+
+
+def _query(param: str, values: Callable[[LeakWorld], list[str]]) -> Filler:
+    """Return a filler for a parameterless route that reads ``param`` from the query."""
+
+    def fill(route: Route, world: LeakWorld) -> list[str]:
+        path = reverse(route.name)
+        return [path] + [f"{path}?{param}={quote(value)}" for value in values(world)]
+
+    return fill
+
+
+def _article_ids(world: LeakWorld) -> list[str]:
+    return [str(fixture.article.pk) for fixture in world.articles.values()] + ["x", "-1"]
+
+
+# Routes filled by name. Parameterless routes that read the query string are listed too:
+# the resolver cannot tell the suite about query parameters.
 FILLERS: dict[str, Filler] = {
+    "newsroom:oembed": _oembed_urls,
+    "newsroom:home": _query("page", lambda world: ["2", "999", "x"]),
+    "gifts:status": _query("article", _article_ids),
     "newsroom:article": _article_urls,
     "newsroom:search": _search_urls,
     "accounts:email_confirm": _values("token", _forged_tokens),
