@@ -72,3 +72,17 @@ def section_nav() -> dict[str, object]:
     from masthead.newsroom.models import Section
 
     return {"sections": list(Section.objects.all()[:12])}
+
+
+@register.simple_tag
+def site_name() -> str:
+    """Return the publication's name, or "" when the database cannot say (error pages)."""
+    from django.db import DatabaseError
+
+    from masthead.newsroom.models import Publication
+
+    try:
+        first = Publication.objects.order_by("pk").values_list("name", flat=True).first()
+    except DatabaseError:
+        return ""
+    return first or ""

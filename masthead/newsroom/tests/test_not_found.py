@@ -59,6 +59,10 @@ class NotFoundTests(TestCase):
         # The article itself outlives its section.
         self.assertEqual(self.client.get("/2025/02/18/council-votes/").status_code, 200)
 
+    def test_it_names_the_publication_on_the_404_page(self) -> None:
+        body = self.client.get("/2025/02/18/nothing/").content.decode()
+        self.assertIn(">The Masthead Gazette</a>", body)
+
     def test_it_refuses_a_missing_author_and_page(self) -> None:
         self.assert_not_found("/author/nobody/")
         self.assert_not_found("/pages/nothing-here/")
