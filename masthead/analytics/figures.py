@@ -22,7 +22,7 @@ from masthead.access import Policy
 from masthead.analytics.funnel import FUNNEL_LABELS, as_percent, funnel_steps
 from masthead.analytics.models import DailyAggregate, Event
 from masthead.analytics.recording import EventKind
-from masthead.analytics.rollup import aggregate_events, day_bounds, last_rolled_day, person
+from masthead.analytics.rollup import aggregate_events, complete_through, day_bounds, person
 
 K = EventKind
 Cell = str | int | float
@@ -80,14 +80,12 @@ DAILY_KEYS = tuple(_DAILY)
 
 
 def aggregate_rows(period: Period) -> list[dict[str, Any]]:
-    """Return the period's aggregate rows: stored ones, plus live ones for unrolled days.
-
-    The last rolled day is recomputed live because it may have been rolled up while it was
-    still under way.
+    """Return the period's aggregate rows: stored ones for days rolled up complete, and
+    live ones, from raw events, for the days after them.
     """
-    last = last_rolled_day()
+    done = complete_through()
     stored = DailyAggregate.objects.filter(day__gte=period.since, day__lte=period.until)
-    live_from = period.since if last is None else max(period.since, last)
+    live_from = period.since if done is None else max(period.since, done + dt.timedelta(days=1))
     stored = stored.filter(day__lt=live_from)
     if period.section:
         stored = stored.filter(section=period.section)

@@ -72,3 +72,17 @@ ARTICLE_KINDS = frozenset(
         EventKind.GIFT_OPENED,
     }
 )
+
+
+class RolledDay(models.Model):
+    """A day the rollup has summarised, and when: complete once ``rolled_at`` is past it.
+
+    Raw events of a complete day may be pruned; a day rolled while under way is rolled
+    again by the next routine rollup.
+    """
+
+    day = models.DateField(unique=True)
+    rolled_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.day} rolled at {self.rolled_at:%Y-%m-%d %H:%M}"

@@ -13,8 +13,9 @@ from typing import Any
 from django.db import models, transaction
 from django.db.models import Case, CharField, Count, F, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat, NullIf, TruncDate
+from django.utils import timezone
 
-from masthead.analytics.models import ARTICLE_KINDS, DailyAggregate, Event
+from masthead.analytics.models import ARTICLE_KINDS, DailyAggregate, Event, RolledDay
 
 logger = logging.getLogger(__name__)
 
@@ -58,49 +59,63 @@ def day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]
     return start, end
 
 
-def roll_up(first: dt.date, last: dt.date) -> int:
-    """Rebuild the aggregates of the days ``first`` … ``last``; return the rows written."""
+def roll_up(first: dt.date, last: dt.date, now: dt.datetime | None = None) -> int:
+    """Rebuild the aggregates of the days ``first`` … ``last``; return the rows written.
+
+    Each day is marked rolled at ``now`` (default: the current time), which says whether it
+    was complete when summarised.
+    """
+    moment = now or timezone.now()
     start, end = day_bounds(first, last)
     rows = aggregate_events(Event.objects.filter(at__gte=start, at__lt=end))
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
     with transaction.atomic():
         DailyAggregate.objects.filter(day__gte=first, day__lte=last).delete()
         DailyAggregate.objects.bulk_create([DailyAggregate(**row) for row in rows])
+        RolledDay.objects.filter(day__in=days).delete()
+        RolledDay.objects.bulk_create([RolledDay(day=day, rolled_at=moment) for day in days])
     logger.info("analytics: rolled up %s to %s into %d rows", first, last, len(rows))
     return len(rows)
 
 
-def last_rolled_day() -> dt.date | None:
-    """Return the latest day that has aggregates, or None before the first rollup."""
-    last: dt.date | None = DailyAggregate.objects.aggregate(last=models.Max("day"))["last"]
-    return last
+def complete_through() -> dt.date | None:
+    """Return the last day that was rolled up after it ended, or None if there is none."""
+    days = RolledDay.objects.order_by("-day").values_list("day", "rolled_at")
+    for day, rolled_at in days.iterator():
+        if rolled_at >= day_bounds(day, day)[1]:
+            return day
+    return None
 
 
 def pending_days(today: dt.date) -> tuple[dt.date, dt.date] | None:
     """Return the days a routine rollup should (re)build, or None when there are no events.
 
-    That is from the last rolled day (it may have been rolled while still under way)
-    through ``today``; before the first rollup, from the first event's day.
+    That is from the day after the last complete day through ``today``; before the first
+    rollup, from the first event's day.
     """
-    first = last_rolled_day()
-    if first is None:
-        earliest = Event.objects.aggregate(first=models.Min("at"))["first"]
-        if earliest is None:
-            return None
-        first = earliest.astimezone(dt.UTC).date()
+    done = complete_through()
+    if done is not None:
+        first = done + dt.timedelta(days=1)
+        return first, max(first, today)
+    earliest = Event.objects.aggregate(first=models.Min("at"))["first"]
+    if earliest is None:
+        return None
+    first = earliest.astimezone(dt.UTC).date()
     return first, max(first, today)
 
 
 def prune(now: dt.datetime, retention_days: int) -> int:
-    """Delete raw events older than ``retention_days`` that a rollup has summarised.
+    """Delete raw events older than ``retention_days`` from days rolled up complete.
 
     Return how many were deleted. An event exactly ``retention_days`` old is kept. Events
-    from days not yet rolled up are kept whatever their age, so no figure is lost.
+    of days not rolled up after they ended are kept whatever their age, so no figure is
+    lost.
     """
     cutoff = now - dt.timedelta(days=retention_days)
-    last = last_rolled_day()
-    if last is None:
+    done = complete_through()
+    if done is None:
         return 0
-    rolled_before, _ = day_bounds(last, last)
-    deleted, _ = Event.objects.filter(at__lt=min(cutoff, rolled_before)).delete()
+    _, after_done = day_bounds(done, done)
+    deleted, _ = Event.objects.filter(at__lt=min(cutoff, after_done)).delete()
     logger.info("analytics: pruned %d events older than %s", deleted, cutoff)
     return deleted

@@ -6,11 +6,24 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 logger = logging.getLogger(__name__)
 
 Row = dict[str, Any]
+COLUMNS = (
+    "kind",
+    "at",
+    "article_id",
+    "section",
+    "user_id",
+    "visitor",
+    "granted",
+    "reason",
+    "offer",
+    "reader_kind",
+    "extra",
+)
 
 
 def write_events(rows: Sequence[Row]) -> None:
@@ -19,11 +32,31 @@ def write_events(rows: Sequence[Row]) -> None:
     Rows that name an article but no section get the article's section slug here, off the
     request path, so callers need not look it up.
     """
+    _fill_sections(rows)
+    # One executemany rather than bulk_create: building model instances costs about four
+    # times the CPU, and this runs in the same process (and under the same GIL) as the
+    # requests whose events it writes.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(_insert_sql(), [_values(row) for row in rows])
+
+
+def _insert_sql() -> str:
     from masthead.analytics.models import Event
 
-    _fill_sections(rows)
-    with transaction.atomic():
-        Event.objects.bulk_create([Event(**row) for row in rows], batch_size=500)
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(name) for name in COLUMNS)
+    marks = ", ".join(["%s"] * len(COLUMNS))
+    return f"INSERT INTO {quote(Event._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608 - names from the model
+
+
+def _values(row: Row) -> tuple[Any, ...]:
+    from masthead.analytics.models import Event
+
+    extra = Event._meta.get_field("extra").get_db_prep_save(row["extra"], connection)
+    at = connection.ops.adapt_datetimefield_value(row["at"])
+    return tuple(
+        at if name == "at" else extra if name == "extra" else row[name] for name in COLUMNS
+    )
 
 
 def _fill_sections(rows: Sequence[Row]) -> None:

@@ -60,7 +60,11 @@ class DailyTableTests(TestCase):
         live = daily_table(period).rows
         roll_up(DAY, NEXT_DAY)
         self.assertEqual(daily_table(period).rows, live)
-        read("c", 4, at=NOON + dt.timedelta(days=1, hours=1))  # after the rollup
+
+    def test_it_counts_a_day_rolled_under_way_from_its_events(self) -> None:
+        period = Period(DAY, NEXT_DAY)
+        roll_up(DAY, NEXT_DAY, now=NOON + dt.timedelta(days=1))
+        read("c", 4, at=NOON + dt.timedelta(days=1, hours=1))  # after that rollup
         self.assertEqual(_by_day(period)["2026-03-11"]["Metered reads"], 1)
 
     def test_it_keeps_to_one_section(self) -> None:

@@ -50,6 +50,11 @@ class PruneTests(TestCase):
         prune(NOW, RETENTION)
         self.assertIs(Event.objects.filter(pk=self.past_cutoff.pk).exists(), True)
 
+    def test_it_keeps_events_of_a_day_rolled_while_under_way(self) -> None:
+        roll_up(NOON.date(), NOW.date(), now=CUTOFF)  # the cutoff's day was not over yet
+        prune(NOW, RETENTION)
+        self.assertIs(Event.objects.filter(pk=self.past_cutoff.pk).exists(), True)
+
     def test_the_aggregates_outlive_the_events(self) -> None:
         self._roll_everything()
         prune(NOW, RETENTION)

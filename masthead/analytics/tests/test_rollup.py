@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.test import TestCase
 
 from masthead.analytics.models import DailyAggregate, Event
-from masthead.analytics.rollup import pending_days, roll_up
+from masthead.analytics.rollup import complete_through, pending_days, roll_up
 
 from .helpers import DAY, NOON, event, read
 
@@ -62,10 +62,15 @@ class RollupTests(TestCase):
         today = NEXT_DAY + dt.timedelta(days=3)
         self.assertEqual(pending_days(today), (DAY, today))
 
-    def test_it_rolls_up_from_the_last_rolled_day_afterwards(self) -> None:
+    def test_it_rolls_up_from_the_day_after_the_last_complete_day_afterwards(self) -> None:
         roll_up(DAY, NEXT_DAY)
         today = NEXT_DAY + dt.timedelta(days=2)
-        self.assertEqual(pending_days(today), (NEXT_DAY, today))
+        self.assertEqual(pending_days(today), (NEXT_DAY + dt.timedelta(days=1), today))
+
+    def test_it_rolls_a_day_again_when_it_was_rolled_under_way(self) -> None:
+        roll_up(DAY, NEXT_DAY, now=NOON + dt.timedelta(days=1))
+        self.assertEqual(complete_through(), DAY)
+        self.assertEqual(pending_days(NEXT_DAY), (NEXT_DAY, NEXT_DAY))
 
     def test_it_has_nothing_to_do_without_events(self) -> None:
         Event.objects.all().delete()
