@@ -150,7 +150,8 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 @login_required
 def download_data(request: HttpRequest) -> HttpResponse:
     """Return everything kept about the reader as a JSON attachment."""
-    data = export_for(request.user, timezone.now())
+    now = timezone.now()
+    data = export_for(request.user, now, meter_for(request, now))
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
     )

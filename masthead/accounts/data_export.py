@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from masthead.access import MeterState
 from masthead.billing.models import AccessGrant, Subscription
 from masthead.gifts.models import GiftLink
 
@@ -49,11 +50,11 @@ def _gift(gift: GiftLink) -> dict[str, Any]:
     }
 
 
-def export_for(user: Any, now: dt.datetime) -> dict[str, Any]:
-    """Return the reader's data: account, subscriptions, grants and gift links.
+def export_for(user: Any, now: dt.datetime, meter: MeterState | None = None) -> dict[str, Any]:
+    """Return the reader's data: account, subscriptions, grants, gift links and ``meter``.
 
-    Gift tokens are not included (only their hashes are stored). The meter is not
-    included: the access app keeps it and exposes no per-reader read yet.
+    Gift tokens are not included (only their hashes are stored). ``meter`` is this
+    window's meter as the access app reports it; None leaves it out.
     """
     subscriptions = Subscription.objects.filter(user=user).select_related("plan")
     grants = AccessGrant.objects.filter(user=user).prefetch_related("sections")
@@ -70,4 +71,9 @@ def export_for(user: Any, now: dt.datetime) -> dict[str, Any]:
         "subscriptions": [_subscription(item) for item in subscriptions],
         "grants": [_grant(item) for item in grants],
         "gift_links": [_gift(item) for item in gifts],
+        "meter": (
+            {"used": meter.used, "allowance": meter.allowance, "remaining": meter.remaining}
+            if meter is not None
+            else None
+        ),
     }

@@ -1,8 +1,7 @@
-"""This window's meter for the account page, when the access app offers a way to read it.
+"""This window's meter, for the account page and the data download.
 
-``masthead.access`` exposes no per-reader meter read yet; until it does (a public
-``meter_snapshot(request, now) -> MeterState | None`` is what this module looks for),
-the account page leaves the meter out.
+Read through the access app's public ``meter_snapshot``, which counts nothing. Readers
+whose plan opens metered articles everywhere never meet the meter, so none is shown.
 """
 
 from __future__ import annotations
@@ -11,18 +10,18 @@ import datetime as dt
 import logging
 from typing import Any
 
-import masthead.access as access
+from masthead.access import ALL_SECTIONS, METERED, MeterState, meter_snapshot
+from masthead.billing.entitlements import entitlements_for
 
 logger = logging.getLogger(__name__)
 
 
-def meter_for(request: Any, now: dt.datetime) -> Any:
-    """Return the reader's ``MeterState`` for this window, or None when it cannot be read."""
-    reader = getattr(access, "meter_snapshot", None)
-    if reader is None:
+def meter_for(request: Any, now: dt.datetime) -> MeterState | None:
+    """Return the reader's meter in this window; None when it does not apply or is unreadable."""
+    if entitlements_for(request.user, now).opens(METERED, ALL_SECTIONS):
         return None
     try:
-        return reader(request, now)
-    except Exception:  # noqa: BLE001 - the account page must show without the meter
+        return meter_snapshot(request, now)
+    except Exception:
         logger.exception("meter could not be read for the account page")
         return None

@@ -72,3 +72,29 @@ def test_it_shows_no_one_elses_gifts(client) -> None:
     links.give(sender, article("gifted"), timezone.now())
     client.force_login(reader())
     assert "/revoke/" not in client.get("/accounts/").content.decode()
+
+
+def test_it_shows_this_windows_meter_to_readers_without_a_plan(client) -> None:
+    import json
+
+    from masthead.newsroom.tests.factories import section
+
+    story = article("metered-read", section=section("news"), access_level="metered")
+    client.force_login(reader())
+    assert "You have read 0 of" in client.get("/accounts/").content.decode()
+    client.post(
+        "/api/access/",
+        data=json.dumps({"article": story.pk, "gift": None}),
+        content_type="application/json",
+        headers={"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"},
+    )
+    assert "You have read 1 of" in client.get("/accounts/").content.decode()
+    data = json.loads(client.get("/accounts/data/").content)
+    assert data["meter"]["used"] == 1
+
+
+def test_it_hides_the_meter_from_all_access_subscribers(client) -> None:
+    user = reader()
+    subscription(user)
+    client.force_login(user)
+    assert "Free articles" not in client.get("/accounts/").content.decode()

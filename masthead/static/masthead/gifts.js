@@ -24,13 +24,13 @@
     return remaining + " of " + limit + " gift links left this month.";
   }
 
-  function showLink(url, remaining, limit) {
+  function showLink(url) {
     var panel = box.querySelector(".gift-link") || el("div", { "class": "gift-link" });
     panel.textContent = "";
     var label = el("label", { "for": "gift-url" }, "Anyone with this link can read the whole article:");
     var input = el("input", { id: "gift-url", type: "text", readonly: "readonly", value: url });
     var copy = el("button", { type: "button", "class": "gift-copy" }, "Copy link");
-    var note = el("p", { "class": "gift-remaining", role: "status" }, leftText(remaining, limit));
+    var note = el("p", { "class": "gift-remaining", role: "status" }, "Link ready. Copy it and send it to anyone.");
     copy.addEventListener("click", function () {
       input.select();
       var done = function () { copy.textContent = "Copied"; };
@@ -67,7 +67,9 @@
     }).then(function (answer) {
       button.disabled = false;
       if (!answer.ok) return showError(answer.data.error || "The gift link could not be made.");
-      showLink(answer.data.url, answer.data.remaining, status.limit);
+      var hint = box.querySelector(".gift-hint");
+      if (hint) hint.textContent = leftText(answer.data.remaining, status.limit);
+      showLink(answer.data.url);
     }).catch(function () {
       button.disabled = false;
       showError("The gift link could not be made. Please try again.");
