@@ -2,14 +2,26 @@
 // Without this script editors type positions by hand, which works the same.
 (function () {
   "use strict";
+  // A new row nobody filled in stays untouched, so Django still sees it as unchanged
+  // and skips it instead of refusing an empty paragraph.
+  function isBlankNewRow(row) {
+    var pk = row.querySelector("input[name$='-id']");
+    if (pk && pk.value) return false;
+    var inputs = row.querySelectorAll("textarea, input[type=text], input[type=file], select[name$='-video']");
+    return Array.prototype.every.call(inputs, function (input) { return !input.value; });
+  }
+
   function renumber(group) {
     var rows = group.querySelectorAll(".inline-related:not(.empty-form)");
     var n = 0;
     rows.forEach(function (row) {
       var input = row.querySelector("input[name$='-position']");
-      if (input) { n += 10; input.value = n; }
+      if (!input || isBlankNewRow(row)) return;
+      n += 10;
+      input.value = n;
     });
   }
+
   // Which fields each kind of block uses; the others are hidden to keep the form short.
   var FIELDS = {
     paragraph: ["text"],
@@ -81,7 +93,10 @@
       group.querySelectorAll(".inline-related:not(.empty-form)").forEach(showFieldsFor);
     }
     refresh();
-    document.addEventListener("formset:added", function () { refresh(); renumber(group); });
+    document.addEventListener("formset:added", refresh);
+    // Positions follow the order on screen when the article is saved.
+    var form = group.closest("form");
+    if (form) form.addEventListener("submit", function () { renumber(group); });
   }
   window.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".masthead-blocks").forEach(setup);
