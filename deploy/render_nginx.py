@@ -44,6 +44,11 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--forwarded-proto", default="$scheme")
     parser.add_argument("--access-log", default="", help="'off' or a path (default: run dir)")
     parser.add_argument("--no-purge", action="store_true", help="leave the purge module out")
+    parser.add_argument(
+        "--session-bypass",
+        action="store_true",
+        help="send logged-in readers to the app instead of serving them cached previews",
+    )
     return parser.parse_args(argv)
 
 
@@ -64,6 +69,7 @@ def main(argv: list[str]) -> int:
         "FORWARDED_PROTO": args.forwarded_proto,
         "ACCESS_LOG": access_log,
         "PURGE_MODULE": str(PURGE_MODULE),
+        "SESSION_BYPASS": "$has_session" if args.session_bypass else "",
     }
     has_purge = PURGE_MODULE.exists() and not args.no_purge
     sys.stdout.write(render((HERE / "nginx.conf").read_text(), values, has_purge=has_purge))
