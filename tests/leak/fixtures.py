@@ -259,8 +259,12 @@ def _build_users(
     users: dict[str, User] = {}
     # Hashing a password costs tens of milliseconds; only browser tests log in by one.
     password = PASSWORD if with_passwords else None
-    for name in ("registered", "subscriber", "lapsed", "wrong_section"):
+    # "gifter" sends the fixture gift links, so the subscriber's own allowance stays whole.
+    for name in ("registered", "subscriber", "lapsed", "wrong_section", "gifter"):
         users[name] = User.objects.create_user(f"leak-{name}@example.com", password)
+    AccessGrant.objects.create(
+        user=users["gifter"], starts_at=now - dt.timedelta(days=30), note="leak suite: gifts"
+    )
     AccessGrant.objects.create(
         user=users["subscriber"], starts_at=now - dt.timedelta(days=30), note="leak suite: entitled"
     )
@@ -313,3 +317,10 @@ def build_world(now: dt.datetime | None = None, *, with_passwords: bool = False)
 
     add_gifts(world, moment)
     return world
+
+
+def standard_article(world: LeakWorld, key: str, level: str) -> FixtureArticle:
+    """Add an article ``key`` at ``level`` with two lead-in and four gated paragraphs."""
+    fixture = _article(key, world.sections["news"], world.authors[0], level)
+    _standard_body(fixture)
+    return fixture

@@ -58,7 +58,7 @@ def add_gifts(world: LeakWorld, now: dt.datetime) -> None:
     For every walled article: a gift expired one second ago, a revoked one, and the open
     gift of *another* article. The open gift is ``world.open_gift``.
     """
-    sender = world.users["subscriber"]
+    sender = world.users["gifter"]
     day = dt.timedelta(days=1)
     world.open_gift = issue_gift(sender, world.articles["subscriber"], now - day, now + day)
     other = issue_gift(sender, world.articles["metered"], now - day, now + day)
