@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from masthead.access.levels import AccessLevel
 
-from .sanitising import render_block_html
+from .sanitising import render_block_html, render_page_html
 
 
 def _validate_time_zone(value: str) -> None:
@@ -289,7 +289,7 @@ class Page(models.Model):
 
     def save(self, *args: object, **kwargs: object) -> None:
         """Sanitise the Markdown into ``html`` on every save."""
-        self.html = render_block_html(Block.Kind.PARAGRAPH, self.body)
+        self.html = render_page_html(self.body)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def get_absolute_url(self) -> str:

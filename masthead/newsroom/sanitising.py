@@ -35,11 +35,15 @@ _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
 _markdown = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": True})
 
 
-def sanitise_html(raw: str) -> str:
+# Standing pages (About, Terms) may also have section headings; the page title is the h1.
+_PAGE_TAGS = _ALLOWED_TAGS | {"h2", "h3", "h4"}
+
+
+def sanitise_html(raw: str, *, tags: set[str] | None = None) -> str:
     """Return ``raw`` with every tag and attribute outside the allow-list removed."""
     return nh3.clean(
         raw,
-        tags=_ALLOWED_TAGS,
+        tags=tags or _ALLOWED_TAGS,
         attributes=_ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
@@ -55,3 +59,8 @@ def render_block_html(kind: str, text: str) -> str:
     if kind == "paragraph":
         return sanitise_html(_markdown.render(text or "")).strip()
     return html.escape(text or "")
+
+
+def render_page_html(text: str) -> str:
+    """Return a standing page's Markdown as safe HTML, with h2 to h4 headings allowed."""
+    return sanitise_html(_markdown.render(text or ""), tags=_PAGE_TAGS).strip()
