@@ -257,6 +257,7 @@ BILLING_STRIPE_WEBHOOK_SECRET = env_secret("BILLING_STRIPE_WEBHOOK_SECRET")
 BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 7)
 GIFTS_MONTHLY_LIMIT = env_int("GIFTS_MONTHLY_LIMIT", 10)
 GIFTS_TTL_DAYS = env_int("GIFTS_TTL_DAYS", 14, minimum=1)
+GIFTS_MAILS_PER_DAY = env_int("GIFTS_MAILS_PER_DAY", 20)
 
 # Keep last: stop at start-up on demo-only settings (an empty or the demo secret, test
 # payments) unless MASTHEAD_DEMO or MASTHEAD_DEBUG is on. ``check --deploy`` says the same.

@@ -6,8 +6,13 @@ entitlements open the article may gift it.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect
@@ -15,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from masthead.access import SUBSCRIBER
+from masthead.accounts import emails, ratelimit
 from masthead.billing.entitlements import entitlements_for
 from masthead.newsroom.models import Article
 
@@ -63,6 +69,8 @@ def status(request: HttpRequest) -> JsonResponse:
 def create(request: HttpRequest) -> JsonResponse:
     """Make (or return this month's) gift link of ``article``: JSON ``{url, remaining}``.
 
+    With ``email`` the link is also mailed to that address (``emailed`` says whether).
+
     403 for readers who may not gift the article, 404 for an unknown article, 429 when
     the month's allowance is spent.
     """
@@ -78,9 +86,35 @@ def create(request: HttpRequest) -> JsonResponse:
         message = f"You have gifted {links.monthly_limit()} articles this month."
         return _private({"error": message, "remaining": 0}, status=429)
     url = request.build_absolute_uri(links.gift_url(article, gift.token))
-    return _private(
-        {"url": url, "remaining": links.remaining(request.user, now), "is_new": gift.is_new}
-    )
+    answer: dict[str, object] = {
+        "url": url,
+        "remaining": links.remaining(request.user, now),
+        "is_new": gift.is_new,
+    }
+    recipient = request.POST.get("email", "").strip()
+    if recipient:
+        answer["emailed"] = _mail_gift(request, recipient, article, url, now)
+    return _private(answer)
+
+
+def _mail_gift(
+    request: HttpRequest, recipient: str, article: Article, url: str, now: dt.datetime
+) -> bool:
+    """Mail the link to ``recipient`` for the sender; False when refused or not sent.
+
+    Mails per sender are limited (``GIFTS_MAILS_PER_DAY``) so re-gifting, which is free,
+    cannot be used to send mail in bulk.
+    """
+    try:
+        validate_email(recipient)
+    except ValidationError:
+        return False
+    limit = ratelimit.Limit("gifts.mail", int(settings.GIFTS_MAILS_PER_DAY), 86400)
+    sender = str(request.user.pk)
+    if ratelimit.is_blocked(limit, sender, now):
+        return False
+    ratelimit.count(limit, sender, now)
+    return emails.send_gift_received(recipient, request.user, article.headline, url)
 
 
 @require_POST

@@ -93,3 +93,31 @@ def test_it_revokes_only_the_senders_own_links(client, subscriber, story) -> Non
     assert client.post(f"/gifts/{gift.pk}/revoke/")["Location"] == "/accounts/"
     assert GiftLink.objects.get().revoked_at is not None
     assert client.get(f"/gifts/{gift.pk}/revoke/").status_code == 405
+
+
+def test_it_mails_the_link_when_asked(client, subscriber, story) -> None:
+    from django.core import mail
+
+    client.force_login(subscriber)
+    body = client.post("/gifts/", {"article": story.pk, "email": "friend@example.com"}).json()
+    assert body["emailed"] is True
+    [message] = mail.outbox
+    assert message.to == ["friend@example.com"]
+    assert body["url"] in message.body
+
+
+def test_it_limits_gift_mails_per_sender(client, subscriber, story, settings) -> None:
+    from django.core import mail
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.GIFTS_MAILS_PER_DAY = 2
+    client.force_login(subscriber)
+    sent = [
+        client.post("/gifts/", {"article": story.pk, "email": f"f{n}@example.com"}).json()
+        for n in range(3)
+    ]
+    assert [answer["emailed"] for answer in sent] == [True, True, False]
+    assert len(mail.outbox) == 2
+    bad = client.post("/gifts/", {"article": story.pk, "email": "not an address"}).json()
+    assert bad["emailed"] is False

@@ -41,10 +41,34 @@
         done();
       }
     });
-    panel.append(label, input, copy, note);
+    panel.append(label, input, copy, note, mailForm());
     box.appendChild(panel);
     input.focus();
     input.select();
+  }
+
+  /* Optional: mail the link from the site, so the recipient sees who sent it. */
+  function mailForm() {
+    var form = el("form", { "class": "gift-mail" });
+    var label = el("label", { "for": "gift-email" }, "Or send it by e-mail to:");
+    var address = el("input", { id: "gift-email", type: "email", required: "required", autocomplete: "off" });
+    var send = el("button", { type: "submit" }, "Send");
+    var said = el("span", { "class": "gift-mail-status", role: "status" });
+    form.append(label, address, send, said);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      send.disabled = true;
+      post({ article: articleId, email: address.value }).then(function (answer) {
+        send.disabled = false;
+        said.textContent = answer.ok && answer.data.emailed
+          ? "Sent to " + address.value + "."
+          : "The e-mail could not be sent.";
+      }, function () {
+        send.disabled = false;
+        said.textContent = "The e-mail could not be sent.";
+      });
+    });
+    return form;
   }
 
   function showError(message) {
@@ -53,18 +77,24 @@
     box.appendChild(error);
   }
 
-  function create(status, button) {
-    button.disabled = true;
+  var csrfToken = "";
+
+  function post(fields) {
     var form = new FormData();
-    form.append("article", articleId);
-    fetch("/gifts/", {
+    Object.keys(fields).forEach(function (name) { form.append(name, fields[name]); });
+    return fetch("/gifts/", {
       method: "POST",
       credentials: "same-origin",
-      headers: { "X-CSRFToken": status.csrf_token, "Accept": "application/json" },
+      headers: { "X-CSRFToken": csrfToken, "Accept": "application/json" },
       body: form
     }).then(function (response) {
       return response.json().then(function (data) { return { ok: response.ok, data: data }; });
-    }).then(function (answer) {
+    });
+  }
+
+  function create(status, button) {
+    button.disabled = true;
+    post({ article: articleId }).then(function (answer) {
       button.disabled = false;
       if (!answer.ok) return showError(answer.data.error || "The gift link could not be made.");
       var hint = box.querySelector(".gift-hint");
@@ -78,6 +108,7 @@
 
   function render(status) {
     if (!status.can_gift) return;
+    csrfToken = status.csrf_token;
     var button = el("button", { type: "button", "class": "gift-button", "data-masthead-gift-button": "" }, "Gift this article");
     var hint = el("span", { "class": "gift-hint" }, leftText(status.remaining, status.limit));
     button.addEventListener("click", function () { create(status, button); });
