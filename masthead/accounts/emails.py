@@ -57,7 +57,7 @@ def _send(template: str, to: str, context: dict[str, Any]) -> bool:
             "\n"
         )
         send_mail(subject.strip(), body.lstrip("\n"), settings.DEFAULT_FROM_EMAIL, [to])
-    except Exception:  # noqa: BLE001 - logged; the caller's work must stand
+    except Exception:
         logger.exception("mail %s could not be sent", template)
         return False
     return True
