@@ -61,7 +61,9 @@ def _measure(client: Any, lines: list[str], redis_client: Any) -> dict[str, Any]
     def calls() -> dict[str, int]:
         return {k: v["calls"] for k, v in redis_client.info("commandstats").items()}
 
-    before, reasons, tables = calls(), collections.Counter(), collections.Counter()
+    before = calls()
+    reasons: collections.Counter[str] = collections.Counter()
+    tables: collections.Counter[str] = collections.Counter()
     started = time.process_time()
     with CaptureQueriesContext(connection) as queries:
         for line in lines:

@@ -6,6 +6,7 @@ import json
 import subprocess
 import time
 import uuid
+from typing import Any
 
 import pytest
 import requests
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.services
 
 
 @pytest.fixture(scope="module")
-def articles(stack: Stack) -> dict[str, list[dict[str, object]]]:
+def articles(stack: Stack) -> dict[str, list[dict[str, Any]]]:
     """The demo's live articles by access level."""
     done = subprocess.run(
         [PYTHON, "-m", "bench.catalogue"],
@@ -28,7 +29,7 @@ def articles(stack: Stack) -> dict[str, list[dict[str, object]]]:
         check=True,
         timeout=60,
     )
-    by_level: dict[str, list[dict[str, object]]] = {}
+    by_level: dict[str, list[dict[str, Any]]] = {}
     for entry in json.loads(done.stdout):
         by_level.setdefault(str(entry["level"]), []).append(entry)
     return by_level
@@ -43,7 +44,7 @@ def _anonymous(stack: Stack) -> requests.Session:
     return client
 
 
-def _check(client: requests.Session, stack: Stack, article: object) -> requests.Response:
+def _check(client: requests.Session, stack: Stack, article: Any) -> requests.Response:
     started = time.monotonic()
     answer = client.post(
         f"{stack.url}/api/access/", json={"article": article, "gift": None}, timeout=10
@@ -52,7 +53,7 @@ def _check(client: requests.Session, stack: Stack, article: object) -> requests.
     return answer
 
 
-def _fresh_page(stack: Stack, entry: dict[str, object]) -> requests.Response:
+def _fresh_page(stack: Stack, entry: dict[str, Any]) -> requests.Response:
     # A query string of its own misses the cache, so the app renders the page.
     return requests.get(f"{stack.url}{entry['url']}?fresh={uuid.uuid4().hex}", timeout=10)
 

@@ -6,6 +6,7 @@ import http.client
 import json
 import subprocess
 import uuid
+from typing import Any
 
 import pytest
 import requests
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.services
 
 
 @pytest.fixture(scope="module")
-def articles(stack: Stack) -> list[dict[str, object]]:
+def articles(stack: Stack) -> list[dict[str, Any]]:
     """The demo's live articles with a gated sentence each."""
     done = subprocess.run(
         [PYTHON, "-m", "bench.catalogue"],
@@ -31,7 +32,7 @@ def articles(stack: Stack) -> list[dict[str, object]]:
     return [entry for entry in json.loads(done.stdout) if entry["gated_sentence"]]
 
 
-def _of_level(articles: list[dict[str, object]], level: str) -> dict[str, object]:
+def _of_level(articles: list[dict[str, Any]], level: str) -> dict[str, Any]:
     return next(entry for entry in articles if entry["level"] == level)
 
 
