@@ -79,6 +79,7 @@ BROWSER_HEADERS = {"User-Agent": BROWSER_UA, "Accept": "text/html,application/xh
 READERS: tuple[ReaderKind, ...] = (
     ReaderKind("anonymous", remote_addr="127.0.0.1"),
     ReaderKind("javascript_off", headers=BROWSER_HEADERS),
+    ReaderKind("accepts_json", headers={"Accept": "application/json"}),
     ReaderKind("googlebot_ua", headers={"User-Agent": GOOGLEBOT_UA}),
     ReaderKind("bingbot_ua", headers={"User-Agent": BINGBOT_UA}),
     ReaderKind("facebookexternalhit_ua", headers={"User-Agent": FACEBOOK_UA}),

@@ -90,8 +90,12 @@ def _article_urls(route: Route, world: LeakWorld) -> list[str]:
             else (world.bad_gifts.get(key, []))
         )
         urls.extend(f"{fixture.url}?gift={token}" for token in tokens)
-    urls.append(f"{world.articles['subscriber'].url}?gift={world.open_gift}")
-    return urls
+    story = world.articles["subscriber"].url
+    urls.append(f"{story}?gift={world.open_gift}")
+    # Views other platforms grew (AMP, print, JSON, "full"): none may exist by accident.
+    for query in ("amp=1", "output=amp", "print=1", "format=json", "full=1", "preview=1"):
+        urls.append(f"{story}?{query}")
+    return [*urls, f"{story}amp/", f"{story}print/", f"{story}json/"]
 
 
 def _slugs(route: Route, slugs: list[str]) -> list[str]:

@@ -8,11 +8,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.test import override_settings
 
 from .access import ACCESS_URL, SAME_ORIGIN, answer_of, check_access, require_access_check
 from .fixtures import NEVER_KEYS, LeakWorld
 from .gifts import gift_variants
-from .oracle import Leak, leaks_in
+from .oracle import Leak, leaks_in, markers_in
 from .readers import READERS_BY_NAME
 
 pytestmark = pytest.mark.usefixtures("access_check_routed")
@@ -98,3 +99,22 @@ def test_it_answers_other_methods_without_text(
     response = getattr(client, method)(f"{ACCESS_URL}?article={pk}", headers=SAME_ORIGIN)
     assert response.status_code in (405, 403, 400), (method, response.status_code)
     assert leaks_in(response, _forbidden(world), method) == []
+
+
+# The meter at zero: only the gift could open anything here.
+@override_settings(PAYWALL_ANONYMOUS_ALLOWANCE=0)
+def test_it_opens_the_gifted_article_and_only_it_with_an_open_gift(
+    world: LeakWorld, leak_sessions: dict[str, str]
+) -> None:
+    gifted = world.articles["subscriber"]
+    client = READERS_BY_NAME["anonymous"].client(leak_sessions)
+    response = check_access(client, gifted.article.pk, gift=world.open_gift)
+    answer = answer_of(response)
+    assert (answer.get("granted"), answer.get("reason")) == (True, "gift")
+    assert markers_in(str(answer.get("html"))) >= set(gifted.gated_markers)
+    forbidden = set(world.gated_markers([k for k in world.walled if k != "subscriber"]))
+    for key, fixture in world.walled.items():
+        if key != "subscriber":
+            other = check_access(client, fixture.article.pk, gift=world.open_gift)
+            assert answer_of(other).get("granted") is not True, key
+            assert leaks_in(other, forbidden, f"open gift on {key}") == []
