@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -11,6 +12,8 @@ from django.db import connection, transaction
 logger = logging.getLogger(__name__)
 
 Row = dict[str, Any]
+# How long after starting a checkout a new subscription is credited to its article.
+ATTRIBUTION_WINDOW = dt.timedelta(days=1)
 COLUMNS = (
     "kind",
     "at",
@@ -32,6 +35,7 @@ def write_events(rows: Sequence[Row]) -> None:
     Rows that name an article but no section get the article's section slug here, off the
     request path, so callers need not look it up.
     """
+    _attribute_subscriptions(rows)
     _fill_sections(rows)
     # One executemany rather than bulk_create: building model instances costs about four
     # times the CPU, and this runs in the same process (and under the same GIL) as the
@@ -57,6 +61,55 @@ def _values(row: Row) -> tuple[Any, ...]:
     return tuple(
         at if name == "at" else extra if name == "extra" else row[name] for name in COLUMNS
     )
+
+
+def _attribute_subscriptions(rows: Sequence[Row]) -> None:
+    """Give a subscription started without an article the article of the reader's checkout.
+
+    Billing learns of a new subscription from the payment provider, long after the reader
+    left the article; the checkout it started from (within ``ATTRIBUTION_WINDOW``) names it.
+    """
+    for index, row in enumerate(rows):
+        if row["kind"] != "subscription_started" or row["article_id"] or not row["user_id"]:
+            continue
+        try:
+            checkout = _checkout_before(rows[:index], row) or _stored_checkout_before(row)
+        except Exception as exc:  # noqa: BLE001 - an unlabelled event beats a lost one
+            logger.warning("analytics: could not attribute a subscription: %s", exc)
+            continue
+        if checkout is not None:
+            row["article_id"], row["section"] = checkout
+
+
+def _checkout_before(rows: Sequence[Row], started: Row) -> tuple[int, str] | None:
+    since = started["at"] - ATTRIBUTION_WINDOW
+    for row in reversed(rows):
+        if (
+            row["kind"] == "checkout_started"
+            and row["user_id"] == started["user_id"]
+            and row["article_id"]
+            and since <= row["at"] <= started["at"]
+        ):
+            return row["article_id"], row["section"]
+    return None
+
+
+def _stored_checkout_before(started: Row) -> tuple[int, str] | None:
+    from masthead.analytics.models import Event
+
+    checkout = (
+        Event.objects.filter(
+            kind="checkout_started",
+            user_id=started["user_id"],
+            article_id__isnull=False,
+            at__gte=started["at"] - ATTRIBUTION_WINDOW,
+            at__lte=started["at"],
+        )
+        .order_by("-at")
+        .values_list("article_id", "section")
+        .first()
+    )
+    return (checkout[0], checkout[1]) if checkout and checkout[0] else None
 
 
 def _fill_sections(rows: Sequence[Row]) -> None:
