@@ -8,8 +8,10 @@ scripts/ensure-debian-packages.sh chromium postgresql redis-server redis-tools n
 PY=.venv/bin/python
 export PATH="$PWD/.venv/bin:$PATH"
 
-echo "==> ruff"; ruff check .
-echo "==> mypy"; mypy masthead
+# Lint failures are reported at the end so one run shows every problem at once.
+lint=0
+echo "==> ruff"; ruff check . || lint=1
+echo "==> mypy"; mypy masthead || lint=1
 eval "$(scripts/test-services.sh start)"
 trap 'scripts/test-services.sh stop' EXIT
 export MASTHEAD_TEST_PG_URL MASTHEAD_TEST_REDIS_URL MASTHEAD_TEST_PG_PORT MASTHEAD_TEST_REDIS_PORT
@@ -21,3 +23,4 @@ echo "==> meter, access and payment tests on PostgreSQL"
 status=0
 DATABASE_URL="$MASTHEAD_TEST_PG_URL" $PY -m pytest -q -x -m postgres "$@" || status=$?
 [ "$status" -eq 0 ] || [ "$status" -eq 5 ] || exit "$status"
+if [ "$lint" -ne 0 ]; then echo "ruff or mypy failed (see above)"; exit 1; fi
