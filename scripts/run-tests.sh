@@ -17,10 +17,10 @@ trap 'scripts/test-services.sh stop' EXIT
 export MASTHEAD_TEST_PG_URL MASTHEAD_TEST_REDIS_URL MASTHEAD_TEST_PG_PORT MASTHEAD_TEST_REDIS_PORT
 
 echo "==> tests on SQLite (with the Redis test server)"
-$PY -m pytest -q -x --durations=15 "$@"
+$PY -m pytest -q --durations=20 "$@"
 echo "==> meter, access and payment tests on PostgreSQL"
 # Exit code 5 means "no tests collected": acceptable only for this second, filtered pass.
 status=0
-DATABASE_URL="$MASTHEAD_TEST_PG_URL" $PY -m pytest -q -x -m postgres "$@" || status=$?
+DATABASE_URL="$MASTHEAD_TEST_PG_URL" $PY -m pytest -q -m postgres "$@" || status=$?
 [ "$status" -eq 0 ] || [ "$status" -eq 5 ] || exit "$status"
 if [ "$lint" -ne 0 ]; then echo "ruff or mypy failed (see above)"; exit 1; fi
