@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -19,14 +20,15 @@ SAME_ORIGIN = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
 SECOND = dt.timedelta(seconds=1)
 
 
-def _lapsed(state: str) -> dict[str, object]:
+def _lapsed(state: str) -> dict[str, Any]:
     now = timezone.now()
-    return {
+    states: dict[str, dict[str, Any]] = {
         "canceled": {"status": Subscription.Status.CANCELED},
         "expired": {"status": Subscription.Status.EXPIRED},
         "grace_over": {"status": Subscription.Status.PAST_DUE, "grace_ends_at": now - SECOND},
         "period_over": {"cancel_at_period_end": True, "current_period_end": now - SECOND},
-    }[state]
+    }
+    return states[state]
 
 
 @pytest.mark.parametrize("state", ["canceled", "expired", "grace_over", "period_over"])
