@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import AppConfig
+from django.core import checks
 from django.db.models.signals import post_migrate
 
 EDITORS_GROUP = "Editors"
@@ -36,12 +37,29 @@ def grant_dashboard_to_editors(using: str = "default", apps: Any = None, **kwarg
     group.permissions.add(permission)
 
 
+def check_recording_mode(**kwargs: Any) -> list[checks.CheckMessage]:
+    """Warn (analytics.W001) when events are written on the request's thread in production."""
+    from django.conf import settings
+
+    if settings.ANALYTICS_SYNC and not (settings.DEBUG or settings.DEMO):
+        return [
+            checks.Warning(
+                "ANALYTICS_SYNC is on: every event is written to the database on the "
+                "request's thread, which slows the access check.",
+                hint="Unset ANALYTICS_SYNC; it is meant for tests.",
+                id="analytics.W001",
+            )
+        ]
+    return []
+
+
 class AnalyticsConfig(AppConfig):
     name = "masthead.analytics"
     label = "analytics"
     verbose_name = "Analytics"
 
     def ready(self) -> None:
+        checks.register(check_recording_mode, checks.Tags.compatibility, deploy=True)
         post_migrate.connect(
             grant_dashboard_to_editors, sender=self, dispatch_uid="analytics.editors"
         )

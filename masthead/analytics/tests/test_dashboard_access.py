@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from masthead.accounts.models import User
-from masthead.analytics.apps import EDITORS_GROUP, grant_dashboard_to_editors
+from masthead.analytics.apps import (
+    EDITORS_GROUP,
+    check_recording_mode,
+    grant_dashboard_to_editors,
+)
 
 URL = "/admin/dashboard/"
 CSV_URL = "/admin/dashboard/funnel.csv"
@@ -79,3 +83,11 @@ class EditorsPermissionTests(TestCase):
         grant_dashboard_to_editors()
         editors = Group.objects.get(name=EDITORS_GROUP)
         self.assertIs(editors.permissions.filter(codename="view_dashboard").exists(), True)
+
+
+class RecordingModeCheckTests(TestCase):
+    def test_it_warns_about_synchronous_recording_in_production(self) -> None:
+        with override_settings(ANALYTICS_SYNC=True, DEBUG=False, DEMO=False):
+            self.assertEqual([m.id for m in check_recording_mode()], ["analytics.W001"])
+        with override_settings(ANALYTICS_SYNC=False, DEBUG=False, DEMO=False):
+            self.assertEqual(check_recording_mode(), [])
