@@ -33,8 +33,10 @@ def page_context(article: Article, publication: Publication, now: dt.datetime) -
     """Return what ``newsroom/article.html`` needs: the article, its lead-in and its ads."""
     section = article.section.slug if article.section else ""
     ads = AdPicker.for_section(section, now)
-    url = article.get_absolute_url()
+    url = article.url_in(publication.zone)
     return {
+        # Overrides the lazy context processor's copy: one publication query per page.
+        "publication": publication,
         "article": article,
         "authors": list(article.authors.all()),
         "video": article.lead_video,
@@ -53,6 +55,7 @@ def render_article(
     *,
     is_preview: bool = False,
     gated: SafeString | None = None,
+    publication: Publication | None = None,
 ) -> HttpResponse:
     """Return the article page; a preview loads no reader scripts and is never cached.
 
@@ -60,7 +63,7 @@ def render_article(
     ``gated`` (a verified crawler's page only, see ``crawler_page``) fills
     ``.masthead-gated``; the caller marks that response private.
     """
-    publication = Publication.current()
+    publication = publication or Publication.current()
     context = page_context(article, publication, now)
     context["is_preview"] = is_preview
     context["gated"] = gated

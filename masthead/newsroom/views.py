@@ -48,11 +48,12 @@ def article(request: HttpRequest, year: str, month: str, day: str, slug: str) ->
     story = (
         Article.objects.live(now).select_related("section", "lead_video").filter(slug=slug).first()
     )
-    if story is None or not is_dated(story, int(year), int(month), int(day), Publication.current()):
+    publication = Publication.current()
+    if story is None or not is_dated(story, int(year), int(month), int(day), publication):
         raise Http404("No such article")
     # A verified crawler may get the gated part on the server (private, never cached).
     gated = gated_for_crawler(request, story, now)
-    response = render_article(request, story, now, gated=gated)
+    response = render_article(request, story, now, gated=gated, publication=publication)
     if gated is not None:
         mark_private(response)
     if "gift" in request.GET:
