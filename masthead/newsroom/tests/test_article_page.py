@@ -129,6 +129,12 @@ class ArticlePageTests(TestCase):
         self.assertIn(">Updated 3:47 p.m. ET</time>", html)
         self.assertIn("An earlier version misstated", html)
 
+    def test_it_still_renders_when_an_image_file_is_gone(self) -> None:
+        self.article.lead_image.storage.delete(self.article.lead_image.name)
+        html = self.get_html()
+        self.assertIn('class="lead-figure"', html)
+        self.assertIn("Photo by Ria Shutter", html)
+
     def test_it_puts_title_description_and_canonical_in_the_head(self) -> None:
         head = self.get_html().split("</head>")[0]
         self.assertIn(
