@@ -92,7 +92,12 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = User.objects.create_user(form.cleaned_data["email"], form.cleaned_data["password"])
         login(request, user, backend=BACKEND)
-        analytics.record("registration", user_id=user.pk, reader_kind="registered")
+        analytics.record(
+            "registration",
+            user_id=user.pk,
+            reader_kind="registered",
+            article_id=analytics.article_id_for(next_url),  # the story whose wall it was
+        )
         logger.info("registration user=%s", user.pk)
         return HttpResponseRedirect(next_url)
     return render(request, "accounts/register.html", {"form": form, "next": next_url})

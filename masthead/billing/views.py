@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from masthead.analytics import EventKind, record
+from masthead.analytics import EventKind, article_id_for, record
 from masthead.errors import error_response
 
 from . import subscriptions
@@ -81,7 +81,13 @@ def start_checkout(request: HttpRequest, slug: str) -> HttpResponse:
         started = get_provider().start_checkout(checkout)
     except ProviderError:
         return error_response(request, 502, "Payments are unavailable right now. Please try again.")
-    record(EventKind.CHECKOUT_STARTED, user_id=reader.pk, extra={"plan": plan.slug})
+    # The article the reader came from (``next``) is what the dashboard credits.
+    record(
+        EventKind.CHECKOUT_STARTED,
+        user_id=reader.pk,
+        article_id=article_id_for(next_url),
+        extra={"plan": plan.slug},
+    )
     return HttpResponseRedirect(started.url, status=303)
 
 
