@@ -109,7 +109,8 @@ def search_articles(query: str) -> QuerySet[Article]:
 @public_cache
 def search(request: HttpRequest) -> HttpResponse:
     """Return search results for ``?q=`` (headline, summary and link per result)."""
-    query = request.GET.get("q", "").strip()[:MAX_QUERY]
+    # NUL bytes are refused by PostgreSQL with an error; they never belong in a query.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:MAX_QUERY]
     page = _page_of(request, search_articles(query))
     results = syndicate_all(page.object_list, now=timezone.now())
     context = {"query": query, "page": page, "results": results}

@@ -88,3 +88,4 @@ class LeakTests(TestCase):
     def test_it_treats_an_empty_or_huge_query_calmly(self) -> None:
         self.assertEqual(self.client.get("/search/?q=").status_code, 200)
         self.assertEqual(self.client.get("/search/", {"q": "x" * 5000}).status_code, 200)
+        self.assertEqual(self.client.get("/search/?q=elm%00street").status_code, 200)
