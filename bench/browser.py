@@ -35,6 +35,15 @@ new MutationObserver(function () {
 }).observe(document, {childList: true, subtree: true, characterData: true});
 """
 
+# When the page script sent the access check, and how long the answer took (ms).
+_CHECK_TIMING = """
+(() => {
+  const entry = performance.getEntriesByType('resource')
+    .find((e) => e.name.includes('/api/access/'));
+  return entry ? [entry.startTime, entry.responseEnd - entry.startTime] : null;
+})()
+"""
+
 
 def _probe(sentence: str) -> str:
     # The catalogue's sentence comes from HTML: unescape it and compare its start only.
@@ -48,6 +57,8 @@ class Timing:
     full_text_ms: float
     static_ms: float
     all_unlocked: bool
+    check_sent_ms: float
+    check_ms: float
 
 
 def measure(
@@ -62,6 +73,8 @@ def measure(
 
     name, _, value = session_cookie.partition("=")
     full, static, unlocked = [], [], True
+    sent: list[float] = []
+    took: list[float] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
@@ -75,6 +88,7 @@ def measure(
             page.goto(base_url + entry["url"], wait_until="domcontentloaded")
             page.wait_for_function("window.__mastheadFullText !== null", timeout=10_000)
             elapsed = page.evaluate("window.__mastheadFullText")
+            check = page.evaluate(_CHECK_TIMING)
             shown = " ".join(page.inner_text(".masthead-gated").split())
             unlocked &= _probe(entry["gated_sentence"]) in shown
             page.goto(base_url + static_path, wait_until="domcontentloaded")
@@ -84,5 +98,14 @@ def measure(
             if n >= 2:
                 full.append(float(elapsed))
                 static.append(float(floor))
+                if check:
+                    sent.append(float(check[0]))
+                    took.append(float(check[1]))
         browser.close()
-    return Timing(statistics.median(full), statistics.median(static), unlocked)
+    return Timing(
+        statistics.median(full),
+        statistics.median(static),
+        unlocked,
+        statistics.median(sent) if sent else 0.0,
+        statistics.median(took) if took else 0.0,
+    )

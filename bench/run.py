@@ -49,6 +49,7 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=2, help="baseline/check pairs per store")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2, help="app worker processes")
+    parser.add_argument("--threads", type=int, default=1, help="blocking threads per worker")
     parser.add_argument("--server", choices=["granian", "gunicorn"], default="granian")
     parser.add_argument("--browser-runs", type=int, default=15)
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
@@ -129,6 +130,7 @@ class Bench:
             {**self.env, **overrides},
             kind=self.args.server,
             workers=self.args.workers,
+            threads=self.args.threads,
             log=VAR / "app.log",
         )
         self.app.start()
@@ -283,6 +285,7 @@ def main(argv: list[str]) -> int:
     details = {
         "server": args.server,
         "workers": args.workers,
+        "threads_per_worker": args.threads,
         "connections": args.connections,
         "seconds": args.seconds,
         "rounds": args.rounds,

@@ -179,6 +179,7 @@ class AppServer:
     env: dict[str, str]
     kind: str = "granian"
     workers: int = 2
+    threads: int = 1
     log: Path | None = None
     process: subprocess.Popen[bytes] | None = None
     extra: list[str] = field(default_factory=list)
@@ -208,7 +209,7 @@ class AppServer:
             "--workers",
             str(self.workers),
             "--blocking-threads",
-            "1",
+            str(self.threads),
             "--backlog",
             "2048",
             "--no-ws",
