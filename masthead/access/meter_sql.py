@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 
 from masthead.access.meters import MeterRequest
 from masthead.access.models import MeterRead, MeterReader, NetworkDay
@@ -24,9 +24,8 @@ class SqlMeterStore:
 
     def consume(self, request: MeterRequest) -> MeterState:
         """Count the article unless already counted in the window; return the state after."""
-        MeterReader.objects.bulk_create([MeterReader(key=request.reader)], ignore_conflicts=True)
         with transaction.atomic():
-            reader = MeterReader.objects.select_for_update().get(key=request.reader)
+            reader = _locked_reader(request.reader)
             return self._consume_locked(reader, request)
 
     def peek(self, reader: str, allowance: int, since: dt.datetime) -> MeterState:
@@ -36,21 +35,41 @@ class SqlMeterStore:
 
     def _consume_locked(self, reader: MeterReader, request: MeterRequest) -> MeterState:
         reads = MeterRead.objects.filter(reader=reader)
-        used = reads.filter(read_at__gte=request.since).count()
-        earlier = reads.filter(article_id=request.article_id).first()
-        if earlier is not None and earlier.read_at >= request.since:
+        this_article = Q(article_id=request.article_id)
+        in_window = Q(read_at__gte=request.since)
+        seen = reads.aggregate(
+            used=Count("pk", filter=in_window),
+            counted=Count("pk", filter=this_article & in_window),
+            ever=Count("pk", filter=this_article),
+        )
+        used = int(seen["used"])
+        if seen["counted"]:
             return MeterState(request.allowance, used, is_counted=True)
         if used >= request.allowance:
             return MeterState(request.allowance, used, is_counted=False)
         if request.network is not None and not _take_network_read(request):
             return MeterState(request.allowance, used, False, is_network_exhausted=True)
-        if earlier is None:
+        if seen["ever"]:  # counted in an earlier window: it counts again in this one
+            reads.filter(this_article).update(read_at=request.now)
+        else:
             MeterRead.objects.create(
                 reader=reader, article_id=request.article_id, read_at=request.now
             )
-        else:  # counted in an earlier window: it counts again in this one
-            reads.filter(pk=earlier.pk).update(read_at=request.now)
         return MeterState(request.allowance, used + 1, is_counted=True)
+
+
+def _locked_reader(key: str) -> MeterReader:
+    """Return the reader's row, locked until the transaction ends; create it if new.
+
+    A reader seen before costs one SELECT ... FOR UPDATE. For a new one, the insert
+    ignores a conflict: on PostgreSQL a concurrent first insert makes it wait for that
+    transaction and then do nothing, so both end up locking the same row.
+    """
+    found = MeterReader.objects.select_for_update().filter(key=key).first()
+    if found is not None:
+        return found
+    MeterReader.objects.bulk_create([MeterReader(key=key)], ignore_conflicts=True)
+    return MeterReader.objects.select_for_update().get(key=key)
 
 
 def _take_network_read(request: MeterRequest) -> bool:

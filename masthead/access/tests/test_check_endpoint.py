@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from django.test import TestCase, override_settings
 
 from masthead.accounts.models import User
@@ -14,6 +15,7 @@ from .helpers import check, make_article
 KEYS = {"granted", "reason", "html", "offer", "meter", "ad_free"}
 
 
+@pytest.mark.postgres
 @override_settings(PAYWALL_ANONYMOUS_ALLOWANCE=3, PAYWALL_REGISTERED_ALLOWANCE=10)
 class AccessCheckTests(TestCase):
     def test_it_grants_a_metered_article_and_counts_it(self) -> None:

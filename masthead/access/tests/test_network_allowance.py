@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.test import Client, TestCase, override_settings
 
 from masthead.accounts.models import User
@@ -9,6 +10,7 @@ from masthead.accounts.models import User
 from .helpers import check, make_article
 
 
+@pytest.mark.postgres
 @override_settings(PAYWALL_NETWORK_DAILY_ALLOWANCE=4, PAYWALL_ANONYMOUS_ALLOWANCE=3)
 class NetworkAllowanceTests(TestCase):
     def test_it_stops_fresh_visitors_from_one_network(self) -> None:
