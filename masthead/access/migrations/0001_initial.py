@@ -7,64 +7,180 @@ import masthead.access.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='MeterReader',
+            name="MeterReader",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=80, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=80, unique=True)),
             ],
         ),
         migrations.CreateModel(
-            name='PaywallPolicy',
+            name="PaywallPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('anonymous_allowance', models.PositiveSmallIntegerField(default=3, help_text='Metered articles an anonymous reader may read per window.')),
-                ('registered_allowance', models.PositiveSmallIntegerField(default=10, help_text='Metered articles a logged-in reader may read per window.')),
-                ('window', models.CharField(choices=[('calendar_month', "Calendar month (publication's time zone)"), ('rolling_30_days', 'Rolling 30 days')], default='calendar_month', max_length=20)),
-                ('time_zone', models.CharField(blank=True, help_text="Where calendar months start. Blank: the publication's time zone.", max_length=64, validators=[masthead.access.models.validate_time_zone])),
-                ('free_hours', models.PositiveSmallIntegerField(default=0, help_text='Metered articles are free for this many hours after publication.')),
-                ('exempt_sections', models.CharField(blank=True, help_text='Section slugs, comma-separated, whose articles are free to everyone.', max_length=500, validators=[masthead.access.models.validate_slug_list])),
-                ('walled_sections', models.CharField(blank=True, help_text='Section slugs, comma-separated, whose articles need a subscription.', max_length=500, validators=[masthead.access.models.validate_slug_list])),
-                ('fail_mode', models.CharField(choices=[('open', 'Open metered articles without counting'), ('closed', 'Keep metered articles shut')], default='open', help_text='When the meter store cannot be reached. Subscriber articles always stay shut.', max_length=10)),
-                ('crawler_policy', models.CharField(choices=[('full_text', 'Full text for verified crawlers'), ('preview', 'Preview only')], default='full_text', max_length=10)),
-                ('network_daily_allowance', models.PositiveIntegerField(default=60, help_text='Metered reads per client network (IPv4 /24, IPv6 /64) per day for anonymous readers; 0 switches the limit off.')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "anonymous_allowance",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        help_text="Metered articles an anonymous reader may read per window.",
+                    ),
+                ),
+                (
+                    "registered_allowance",
+                    models.PositiveSmallIntegerField(
+                        default=10,
+                        help_text="Metered articles a logged-in reader may read per window.",
+                    ),
+                ),
+                (
+                    "window",
+                    models.CharField(
+                        choices=[
+                            ("calendar_month", "Calendar month (publication's time zone)"),
+                            ("rolling_30_days", "Rolling 30 days"),
+                        ],
+                        default="calendar_month",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "time_zone",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where calendar months start. Blank: the publication's time zone.",
+                        max_length=64,
+                        validators=[masthead.access.models.validate_time_zone],
+                    ),
+                ),
+                (
+                    "free_hours",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="Metered articles are free for this many hours after publication.",
+                    ),
+                ),
+                (
+                    "exempt_sections",
+                    models.CharField(
+                        blank=True,
+                        help_text="Section slugs, comma-separated, whose articles are free to everyone.",
+                        max_length=500,
+                        validators=[masthead.access.models.validate_slug_list],
+                    ),
+                ),
+                (
+                    "walled_sections",
+                    models.CharField(
+                        blank=True,
+                        help_text="Section slugs, comma-separated, whose articles need a subscription.",
+                        max_length=500,
+                        validators=[masthead.access.models.validate_slug_list],
+                    ),
+                ),
+                (
+                    "fail_mode",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open metered articles without counting"),
+                            ("closed", "Keep metered articles shut"),
+                        ],
+                        default="open",
+                        help_text="When the meter store cannot be reached. Subscriber articles always stay shut.",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "crawler_policy",
+                    models.CharField(
+                        choices=[
+                            ("full_text", "Full text for verified crawlers"),
+                            ("preview", "Preview only"),
+                        ],
+                        default="full_text",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "network_daily_allowance",
+                    models.PositiveIntegerField(
+                        default=60,
+                        help_text="Metered reads per client network (IPv4 /24, IPv6 /64) per day for anonymous readers; 0 switches the limit off.",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'paywall policy',
-                'verbose_name_plural': 'paywall policy',
+                "verbose_name": "paywall policy",
+                "verbose_name_plural": "paywall policy",
             },
         ),
         migrations.CreateModel(
-            name='NetworkDay',
+            name="NetworkDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('network', models.CharField(max_length=64)),
-                ('day', models.DateField()),
-                ('reads', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("network", models.CharField(max_length=64)),
+                ("day", models.DateField()),
+                ("reads", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('network', 'day'), name='one_count_per_network_day')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("network", "day"), name="one_count_per_network_day"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='MeterRead',
+            name="MeterRead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('article_id', models.BigIntegerField()),
-                ('read_at', models.DateTimeField()),
-                ('reader', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reads', to='access.meterreader')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("article_id", models.BigIntegerField()),
+                ("read_at", models.DateTimeField()),
+                (
+                    "reader",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reads",
+                        to="access.meterreader",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['reader', 'read_at'], name='access_mete_reader__d425a8_idx')],
-                'constraints': [models.UniqueConstraint(fields=('reader', 'article_id'), name='one_read_per_article')],
+                "indexes": [
+                    models.Index(
+                        fields=["reader", "read_at"], name="access_mete_reader__d425a8_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("reader", "article_id"), name="one_read_per_article"
+                    )
+                ],
             },
         ),
     ]
