@@ -60,7 +60,7 @@ class FixtureArticle:
 
     key: str
     article: Article
-    level: str
+    level: str  # the effective level (a blank row's section default)
     gated_markers: list[str] = field(default_factory=list)
     lead_markers: list[str] = field(default_factory=list)
 
@@ -226,6 +226,7 @@ def _build_articles(sections: dict[str, Section], author: Author) -> dict[str, F
         _standard_body(articles[key])
     # Blank level: inherits the vault section's default, subscriber.
     articles["inherited"] = _article("inherited", vault, author, "")
+    articles["inherited"].level = "subscriber"  # what it inherits; the row stays blank
     _standard_body(articles["inherited"])
     # A hand-placed break after one paragraph, although the article asks for five.
     brk = articles["break"] = _article("break", news, author, "subscriber", lead_in=5)
@@ -313,8 +314,11 @@ def build_world(now: dt.datetime | None = None, *, with_passwords: bool = False)
     world = LeakWorld(
         articles, _build_users(sections, moment, with_passwords), sections, [author], [page]
     )
-    from .gifts import add_gifts  # gifts.py builds on this module
+    # These modules build on this one.
+    from .accounts import add_plan_readers
+    from .gifts import add_gifts
 
+    add_plan_readers(world, moment, PASSWORD if with_passwords else None)
     add_gifts(world, moment)
     return world
 

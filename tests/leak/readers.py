@@ -98,8 +98,16 @@ READERS: tuple[ReaderKind, ...] = (
     ReaderKind("registered", account="registered"),
     ReaderKind("lapsed_subscriber", account="lapsed"),
     ReaderKind("wrong_section_subscriber", account="wrong_section"),
+    ReaderKind("news_plan_subscriber", account="news_plan"),
+    ReaderKind("plan_ended_a_second_ago", account="plan_ended"),
+    ReaderKind("grace_ended_a_second_ago", account="past_due_over"),
+    ReaderKind("deactivated_subscriber", account="deactivated"),
     # Entitled to everything, yet pages must stay identical for every reader.
     ReaderKind("subscriber", account="subscriber"),
 )
 
 READERS_BY_NAME = {reader.name: reader for reader in READERS}
+
+# A cross-section for requests where the reader cannot matter (a query string a GET does
+# not act on, the admin turning every non-staff reader away the same way).
+FEW_READERS = ("anonymous", "subscriber", "googlebot_ua", "tampered_session_cookie")

@@ -10,13 +10,11 @@ import pytest
 from django.test import override_settings
 
 from .access import answer_of, check_access, require_access_check
+from .accounts import ENTITLED_LEVELS
 from .fixtures import FREE_KEYS, NEVER_KEYS, LeakWorld
 from .known_leaks import marks_for
 from .oracle import Leak, leaks_in, markers_in, response_text
 from .readers import READERS, READERS_BY_NAME
-
-# Accounts that are logged in; each is entitled to ``registered`` articles.
-_ACCOUNTS = {"registered", "lapsed", "wrong_section", "subscriber"}
 
 pytestmark = pytest.mark.usefixtures("no_meter_allowance", "access_check_routed")
 
@@ -34,13 +32,8 @@ def no_meter_allowance() -> object:
 
 def entitled_keys(reader_name: str, world: LeakWorld) -> set[str]:
     """Return the article keys ``reader_name`` may read in full with the meter spent."""
-    account = READERS_BY_NAME[reader_name].account
-    if account == "subscriber":
-        return set(world.live)
-    keys = set(FREE_KEYS)
-    if account in _ACCOUNTS:
-        keys |= {k for k, a in world.live.items() if a.level == "registered"}
-    return keys
+    levels = ENTITLED_LEVELS[READERS_BY_NAME[reader_name].account]
+    return {key for key, fixture in world.live.items() if fixture.level in levels} | set(FREE_KEYS)
 
 
 def _non_entitled() -> list[object]:
@@ -118,3 +111,17 @@ def test_it_marks_every_answer_private_and_unstored(
                 response.status_code,
                 cache_control,
             )
+
+
+@pytest.mark.parametrize("reader_name", ["registered", "news_plan_subscriber", "subscriber"])
+def test_it_grants_each_account_what_its_plan_opens(
+    reader_name: str, world: LeakWorld, leak_sessions: dict[str, str]
+) -> None:
+    # The control for the test above: the accounts are set up as their names say.
+    for key in entitled_keys(reader_name, world):
+        fixture = world.articles[key]
+        response = check_access(
+            READERS_BY_NAME[reader_name].client(leak_sessions), fixture.article.pk
+        )
+        assert answer_of(response).get("granted") is True, (reader_name, key)
+        assert markers_in(response_text(response)) >= set(fixture.gated_markers), key

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from .fixtures import LeakWorld
-from .readers import READERS
+from .readers import FEW_READERS, READERS, READERS_BY_NAME
 
 
 def test_it_sets_no_cookie_on_an_article_page_for_any_reader(
     world: LeakWorld, leak_sessions: dict[str, str]
 ) -> None:
     for reader in READERS:
-        for key, fixture in world.live.items():
-            response = reader.client(leak_sessions).get(fixture.url)
+        for key in ("free", "metered", "subscriber"):
+            response = reader.client(leak_sessions).get(world.articles[key].url)
             assert response.status_code == 200, (reader.name, key)
             assert response.cookies == {}, (reader.name, key, list(response.cookies))
             assert "Cookie" not in response.get("Vary", ""), (reader.name, key)
@@ -31,7 +31,7 @@ def test_it_keeps_gift_pages_private_and_unindexed(
 ) -> None:
     fixture = world.articles["subscriber"]
     for token in [world.open_gift, "forged", *world.bad_gifts["subscriber"]]:
-        for reader in READERS:
+        for reader in (READERS_BY_NAME[name] for name in FEW_READERS):
             response = reader.client(leak_sessions).get(f"{fixture.url}?gift={token}")
             assert response.status_code == 200, (reader.name, token)
             assert response["Cache-Control"] == "private, no-store", reader.name
