@@ -47,3 +47,8 @@ def gated_html(article_id: int, *, ad_free: bool) -> str:
     section = article.section.slug if article.section else ""
     ads = None if ad_free else AdPicker.for_section(section, now)
     return str(render_body(article, Publication.current(), ads, gated_only=True).gated)
+
+
+def publication_time_zone() -> str:
+    """Return the publication's time zone name; the meter's calendar month starts in it."""
+    return Publication.current().time_zone
