@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import models
 
 from masthead.access import Policy
-from masthead.analytics.funnel import FUNNEL_LABELS, as_percent, funnel_steps
+from masthead.analytics.funnel import FUNNEL_LABELS, NO_RATE, as_percent, funnel_steps
 from masthead.analytics.models import DailyAggregate, Event
 from masthead.analytics.recording import EventKind
 from masthead.analytics.rollup import aggregate_events, complete_through, day_bounds, person
@@ -242,6 +242,23 @@ def all_tables(period: Period) -> dict[str, Table]:
         totals_table(period, rows),
     ]
     return {table.name: table for table in tables}
+
+
+def headline_figures(tables: dict[str, Table]) -> list[tuple[str, str]]:
+    """Return the few numbers a publisher looks at first, formatted, from ``all_tables``."""
+    totals = {str(row[0]): int(row[1]) for row in tables["totals"].rows}
+    funnel = tables["funnel"]
+    people = [int(count) for count in funnel.column(1)]
+    started = totals[K.SUBSCRIPTION_STARTED.label]
+    ended = totals[K.SUBSCRIPTION_CANCELED.label] + totals[K.SUBSCRIPTION_LAPSED.label]
+    return [
+        ("Access checks", f"{totals[K.ACCESS_CHECK.label]:,}"),
+        ("Walls shown", f"{totals[K.WALL_SHOWN.label]:,}"),
+        ("Registrations", f"{totals[K.REGISTRATION.label]:,}"),
+        ("Subscriptions started", f"{started:,}"),
+        ("Net new subscriptions", f"{started - ended:+,}"),
+        ("Anonymous readers who subscribed", str(funnel.rows[-1][3]) if people[0] else NO_RATE),
+    ]
 
 
 _BUILDERS: dict[str, Callable[[Period], Table]] = {

@@ -18,7 +18,14 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from masthead.analytics import charts
-from masthead.analytics.figures import TABLE_NAMES, Period, Table, all_tables, table_named
+from masthead.analytics.figures import (
+    TABLE_NAMES,
+    Period,
+    Table,
+    all_tables,
+    headline_figures,
+    table_named,
+)
 from masthead.analytics.forms import period_from
 
 PERMISSION = "analytics.view_dashboard"
@@ -47,6 +54,7 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
         }
         query = request.GET.urlencode() or _query_of(period)
         context.update(period=period, tables=tables, charts=svgs, query=query)
+        context["headlines"] = headline_figures(tables)
     context["retention_days"] = settings.ANALYTICS_RETENTION_DAYS
     return render(request, "analytics/dashboard.html", context)
 

@@ -32,6 +32,26 @@ class DashboardViewTests(TestCase):
         self.assertEqual(funnel.column(1), [3, 1, 0, 0, 0])
         self.assertContains(response, "Mar 10, 2026 to Mar 10, 2026")
 
+    def test_it_leads_with_the_figures_at_a_glance(self) -> None:
+        for visitor in "abcd":
+            read(visitor, 1)
+        event("wall_shown", visitor="a", offer="registration")
+        event("subscription_started", user_id=3)
+        event("subscription_started", user_id=4)
+        event("subscription_canceled", user_id=5)
+        response = self.client.get(URL, {"since": "2026-03-10", "until": "2026-03-10"})
+        self.assertEqual(
+            response.context["headlines"],
+            [
+                ("Access checks", "4"),
+                ("Walls shown", "1"),
+                ("Registrations", "0"),
+                ("Subscriptions started", "2"),
+                ("Net new subscriptions", "+1"),
+                ("Anonymous readers who subscribed", "50.0%"),
+            ],
+        )
+
     def test_it_defaults_to_the_last_four_weeks(self) -> None:
         response = self.client.get(URL)
         period = response.context["period"]
