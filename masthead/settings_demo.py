@@ -6,6 +6,7 @@ refusal of demo-only settings (``masthead/checks.py``) out of their way. Never d
 """
 
 import os
+from typing import Any, cast
 
 os.environ.setdefault("MASTHEAD_DEMO", "True")
 os.environ.setdefault(
@@ -16,3 +17,11 @@ os.environ.setdefault(
 os.environ.setdefault("ANALYTICS_SYNC", "True")
 
 from masthead.settings import *  # noqa: F403
+
+# Several people (and CI steps) run the suite at once in one working tree: give each test
+# process a SQLite test database of its own, or one run deletes another's mid-test.
+_default = cast(dict[str, Any], DATABASES["default"])  # noqa: F405
+if str(_default["ENGINE"]).endswith("sqlite3"):
+    _test = _default.setdefault("TEST", {})
+    _name = str(_test.get("NAME") or VAR_DIR / "masthead.test.sqlite3")  # noqa: F405
+    _test["NAME"] = _name.removesuffix(".sqlite3") + f".{os.getpid()}.sqlite3"
