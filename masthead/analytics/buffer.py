@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 Row = dict[str, Any]
 Writer = Callable[[Sequence[Row]], None]
+FALLBACK_INTERVAL = 2.0
 
 
 @dataclass
@@ -46,6 +47,7 @@ class EventBuffer:
         self._start_lock = threading.Lock()
         self._wake = threading.Event()
         self._pid = 0
+        self._thread: threading.Thread | None = None
         self.stats = BufferStats()
         # After a fork (gunicorn --preload) the child has no flusher thread, locks that may
         # have been held by the parent's threads, and a copy of rows the parent will write
@@ -59,6 +61,7 @@ class EventBuffer:
         self._start_lock = threading.Lock()
         self._wake = threading.Event()
         self._pid = 0
+        self._thread = None
 
     def add(self, row: Row, *, capacity: int, batch_size: int) -> None:
         """Append ``row``; drop the oldest row (and count it) when ``capacity`` is reached."""
@@ -99,19 +102,27 @@ class EventBuffer:
         else:
             self.stats.written += len(rows)
 
+    def _is_flusher_running(self) -> bool:
+        thread = self._thread
+        return self._pid == os.getpid() and thread is not None and thread.is_alive()
+
     def _ensure_flusher(self) -> None:
-        if self._pid == os.getpid():
+        if self._is_flusher_running():
             return
         with self._start_lock:
-            if self._pid == os.getpid():
+            if self._is_flusher_running():
                 return
             thread = threading.Thread(target=self._run, name="analytics-flusher", daemon=True)
             thread.start()
-            self._pid = os.getpid()
+            self._thread, self._pid = thread, os.getpid()
 
     def _run(self) -> None:
         while True:
-            self._wake.wait(self._interval())
+            try:
+                interval = self._interval()
+            except Exception:  # noqa: BLE001 - an unreadable setting must not stop flushing
+                interval = FALLBACK_INTERVAL
+            self._wake.wait(interval)
             self._wake.clear()
             self.flush()
             # The flusher owns its own connection: let Django close it when it is broken

@@ -118,3 +118,29 @@ def test_it_keeps_flushing_after_the_store_failed() -> None:
         time.sleep(0.02)
     assert buffer.stats.failed == 1
     assert list(Event.objects.values_list("article_id", flat=True)) == [2]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_starts_a_new_flusher_when_the_old_one_died() -> None:
+    intervals = iter([ValueError("no such setting")])
+
+    def interval() -> float:
+        # The first read fails (the flusher falls back to its default), then it dies.
+        failure = next(intervals, None)
+        if failure is not None:
+            raise failure
+        raise SystemExit
+
+    buffer = EventBuffer(write_events, interval)
+    buffer.add(_row(1), capacity=100, batch_size=1)
+    deadline = time.monotonic() + 5
+    while Event.objects.count() < 1 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert Event.objects.count() == 1
+    buffer._interval = lambda: 0.05
+    while buffer._is_flusher_running() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    buffer.add(_row(2), capacity=100, batch_size=1)
+    while Event.objects.count() < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert Event.objects.count() == 2
