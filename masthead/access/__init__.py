@@ -31,6 +31,7 @@ from masthead.access.policy import (
     effective_level,
     is_ad_free,
     meter_applies,
+    refuse_gift,
     window_start,
 )
 from masthead.access.snapshot import meter_snapshot
@@ -64,5 +65,6 @@ __all__ = [
     "is_ad_free",
     "meter_applies",
     "meter_snapshot",
+    "refuse_gift",
     "window_start",
 ]

@@ -31,6 +31,7 @@ from masthead.access.policy import (
     decide,
     is_ad_free,
     meter_applies,
+    refuse_gift,
 )
 from masthead.access.policy_loader import load_policy
 from masthead.access.sources import content_source, crawler_verdict, entitlements_for, verify_gift
@@ -107,7 +108,9 @@ def _decided(
     meter = None
     if meter_applies(facts, reader, gift, crawler, policy, now):
         meter = _count(request, facts, reader, visitor, policy, now)
-    decision = decide(facts, reader, meter, gift, crawler, policy, now)
+    decision = refuse_gift(
+        decide(facts, reader, meter, gift, crawler, policy, now), bool(gift_token), gift
+    )
     html = None
     if decision.granted:
         html = content_source().gated_html(facts.article_id, ad_free=is_ad_free(reader))

@@ -26,6 +26,9 @@ def reason_text(reason: str, policy: Policy, allowance: int | None = None) -> st
         Reason.SUBSCRIPTION_REQUIRED: "This article is for subscribers.",
         Reason.METER_UNAVAILABLE: "We could not count your free articles just now.",
         Reason.CRAWLER_PREVIEW: "Subscribers can read the whole article.",
+        Reason.GIFT_INVALID: (
+            "This gift link has expired, was revoked or belongs to another article."
+        ),
     }
     return words.get(reason, "We could not confirm your access just now. Please try again.")
 

@@ -36,6 +36,7 @@ class Reason:
     GIFT = "gift"
     CRAWLER = "crawler"
     CRAWLER_PREVIEW = "crawler_preview"
+    GIFT_INVALID = "gift_invalid"
     ERROR = "error"
 
 
@@ -326,6 +327,18 @@ def decide(
     if level == SUBSCRIBER:
         return Decision(False, Reason.SUBSCRIPTION_REQUIRED, Offer.SUBSCRIPTION)
     return _decide_metered(reader, meter, policy)
+
+
+def refuse_gift(decision: Decision, gift_offered: bool, gift: GiftGrant | None) -> Decision:
+    """Return ``decision`` naming a refused gift link when that is why the reader is walled.
+
+    A reader who brought a token that did not verify (forged, expired, revoked, another
+    article's) and is denied should learn that the link failed, not only that the meter
+    is spent. A grant, or a denial without a refused token, is returned unchanged.
+    """
+    if decision.granted or not gift_offered or gift is not None:
+        return decision
+    return Decision(False, Reason.GIFT_INVALID, decision.offer or Offer.SUBSCRIPTION)
 
 
 def _decide_metered(reader: ReaderFacts, meter: MeterState | None, policy: Policy) -> Decision:

@@ -138,65 +138,6 @@ _FORM = "application/x-www-form-urlencoded"
 # Endpoints of other apps described here until they ship their own ``api_schema.py``
 # (a path in an app's module replaces the entry here).
 FALLBACK_PATHS: dict[str, Any] = {
-    "/gifts/status/": {
-        "get": {
-            "operationId": "giftStatus",
-            "summary": "Whether the reader may gift an article, and how many gifts are left.",
-            "parameters": [
-                {"name": "article", "in": "query", "required": True, "schema": {"type": "integer"}}
-            ],
-            "responses": {
-                "200": _json(
-                    {
-                        "type": "object",
-                        "required": ["can_gift"],
-                        "properties": {
-                            "can_gift": {"type": "boolean"},
-                            "remaining": {"type": "integer"},
-                            "limit": {"type": "integer"},
-                            "csrf_token": {"type": "string"},
-                        },
-                    },
-                    "Private, no-store.",
-                ),
-                "404": error_response("Unknown article."),
-            },
-        }
-    },
-    "/gifts/": {
-        "post": {
-            "operationId": "createGift",
-            "summary": "Make (or return this month's) gift link for an article.",
-            "requestBody": {
-                "required": True,
-                "content": {
-                    _FORM: {
-                        "schema": {
-                            "type": "object",
-                            "required": ["article"],
-                            "properties": {"article": {"type": "integer"}},
-                        }
-                    }
-                },
-            },
-            "responses": {
-                "200": _json(
-                    {
-                        "type": "object",
-                        "properties": {
-                            "url": {"type": "string"},
-                            "remaining": {"type": "integer"},
-                            "is_new": {"type": "boolean"},
-                        },
-                    },
-                    "The gift link.",
-                ),
-                "403": error_response("Only subscribers can gift this article."),
-                "404": error_response("Unknown article."),
-                "429": error_response("This month's gifts are used up."),
-            },
-        }
-    },
     "/ads/impressions/": {
         "post": {
             "operationId": "adImpressions",

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from masthead import analytics
+from masthead.accounts.emails import send_welcome
 
 from .models import User
 
@@ -92,6 +93,7 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = User.objects.create_user(form.cleaned_data["email"], form.cleaned_data["password"])
         login(request, user, backend=BACKEND)
+        send_welcome(user)  # never raises: a mail failure must not undo the account
         analytics.record(
             "registration",
             user_id=user.pk,

@@ -18,11 +18,13 @@ from masthead.access import (
     SUBSCRIBER,
     Decision,
     FailMode,
+    GiftGrant,
     MeterState,
     Offer,
     Reason,
     decide,
     meter_applies,
+    refuse_gift,
 )
 
 from .policy_cases import (
@@ -253,3 +255,22 @@ class NamedCaseTests(SimpleTestCase):
     def test_it_denies_an_unknown_level(self) -> None:
         self.assertEqual(self._decide("premium-plus", SUBSCRIBED_READER).reason, Reason.ERROR)
         self.assertIs(self._decide("", section="health").granted, False)
+
+
+class RefusedGiftTests(SimpleTestCase):
+    def test_it_names_a_refused_gift_when_the_reader_is_walled(self) -> None:
+        walled = Decision(False, Reason.METER_EXHAUSTED, Offer.REGISTRATION)
+        refused = refuse_gift(walled, gift_offered=True, gift=None)
+        self.assertEqual(refused, Decision(False, Reason.GIFT_INVALID, Offer.REGISTRATION))
+
+    def test_it_leaves_a_grant_alone_even_with_a_bad_token(self) -> None:
+        granted = Decision(True, Reason.METERED)
+        self.assertIs(refuse_gift(granted, gift_offered=True, gift=None), granted)
+
+    def test_it_leaves_a_denial_without_a_token_alone(self) -> None:
+        walled = Decision(False, Reason.SUBSCRIPTION_REQUIRED, Offer.SUBSCRIPTION)
+        self.assertIs(refuse_gift(walled, gift_offered=False, gift=None), walled)
+
+    def test_it_leaves_a_verified_gift_alone(self) -> None:
+        walled = Decision(False, Reason.SUBSCRIPTION_REQUIRED, Offer.SUBSCRIPTION)
+        self.assertIs(refuse_gift(walled, gift_offered=True, gift=GiftGrant(7)), walled)

@@ -34,6 +34,7 @@ EXPECTED = {
     "effective_level",
     "is_ad_free",
     "meter_applies",
+    "refuse_gift",
     "meter_snapshot",
     "window_start",
 }

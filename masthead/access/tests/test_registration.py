@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core import mail
 from django.test import TestCase, override_settings
 
 from masthead.accounts.models import User
@@ -29,6 +30,10 @@ class RegistrationTests(TestCase):
         self.assertEqual(user.email, "new.reader@example.com")
         self.assertTrue(user.password.startswith("argon2"))
         self.assertEqual(int(self.client.session["_auth_user_id"]), user.pk)
+
+    def test_it_sends_the_welcome_mail_to_the_new_reader(self) -> None:
+        self.client.post("/accounts/register/", GOOD)
+        self.assertEqual([m.to for m in mail.outbox], [["new.reader@example.com"]])
 
     def test_it_refuses_open_redirects(self) -> None:
         for target in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)"):

@@ -63,6 +63,8 @@ def test_it_opens_nothing_with_a_bad_gift(subscriber, story, other_story, kind, 
         token = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
     answer = check(Client(), story.pk, token)
     assert answer["granted"] is False
+    assert answer["reason"] == "gift_invalid"
+    assert "expired, was revoked" in answer["offer"]["html"]
     assert answer["html"] is None
     assert GATED not in json.dumps(answer)
 
