@@ -105,5 +105,6 @@ cat <<EOF
   Ctrl-C stops everything.
 
 EOF
-wait -n "${pids[@]}"
-echo "==> a process exited; see var/prod/app.log and var/prod/nginx/error.log" >&2
+wait -n "${pids[@]}" || true
+# Ctrl-C reaches every process of the group: one exiting is the usual way to get here.
+echo "==> stopped (if unexpected: var/prod/app.log, var/prod/nginx/error.log)" >&2
