@@ -39,9 +39,3 @@ def leak_sessions(leak_world: LeakWorld, django_db_blocker: object) -> dict[str,
             client.force_login(user)
             sessions[name] = client.cookies[settings.SESSION_COOKIE_NAME].value
     return sessions
-
-
-@pytest.fixture
-def world(leak_world: LeakWorld, leak_sessions: dict[str, str], db: None) -> LeakWorld:
-    """Return the module's fixture content with database access for this test."""
-    return leak_world

@@ -15,6 +15,8 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 
+from .fixtures import LeakWorld
+
 
 @pytest.fixture(autouse=True)
 def _no_rate_limit_and_a_clean_cache() -> Iterator[None]:
@@ -22,3 +24,9 @@ def _no_rate_limit_and_a_clean_cache() -> Iterator[None]:
     with override_settings(PAYWALL_CHECK_RATE_LIMIT=1_000_000, ANALYTICS_SYNC=True):
         yield
     cache.clear()
+
+
+@pytest.fixture
+def world(leak_world: LeakWorld, leak_sessions: dict[str, str], db: None) -> LeakWorld:
+    """Return the module's fixture content with database access for this test."""
+    return leak_world
