@@ -171,3 +171,15 @@ def test_it_passes_the_client_address_to_the_app(stack: Stack) -> None:
     answer = json.loads(connection.getresponse().read())
     connection.close()
     assert answer == {"address": "127.0.0.2", "is_secure": False}
+
+
+def test_it_serves_uploads_from_the_shared_media_folder(stack: Stack) -> None:
+    # load_demo stored its images through the app's storage: they must be in the folder
+    # MASTHEAD_MEDIA_ROOT names (shared by every app process), and nginx serves them.
+    uploads = sorted(path for path in stack.nginx.media_root.rglob("*.jpg") if path.is_file())
+    assert uploads, "the demo's images are in MASTHEAD_MEDIA_ROOT"
+    relative = uploads[0].relative_to(stack.nginx.media_root).as_posix()
+    answer = requests.get(f"{stack.url}/media/{relative}", timeout=10)
+    assert answer.status_code == 200
+    assert answer.headers["Content-Type"] == "image/jpeg"
+    assert answer.content == uploads[0].read_bytes()
