@@ -47,6 +47,17 @@ def default_period(today: dt.date) -> Period:
     return Period(today - dt.timedelta(days=DEFAULT_DAYS - 1), today)
 
 
+PRESET_DAYS = (7, 28, 90)
+
+
+def presets(today: dt.date, section: str = "") -> list[tuple[str, Period]]:
+    """Return the quick choices next to the form: the last 7, 28 and 90 days."""
+    return [
+        (f"Last {days} days", Period(today - dt.timedelta(days=days - 1), today, section))
+        for days in PRESET_DAYS
+    ]
+
+
 def period_from(query: Any, today: dt.date) -> tuple[PeriodForm, Period | None]:
     """Return the bound form and its period; the default period when nothing was asked.
 

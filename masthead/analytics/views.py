@@ -26,7 +26,7 @@ from masthead.analytics.figures import (
     headline_figures,
     table_named,
 )
-from masthead.analytics.forms import period_from
+from masthead.analytics.forms import period_from, presets
 
 PERMISSION = "analytics.view_dashboard"
 View = Callable[..., HttpResponse]
@@ -55,6 +55,10 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
         query = request.GET.urlencode() or _query_of(period)
         context.update(period=period, tables=tables, charts=svgs, query=query)
         context["headlines"] = headline_figures(tables)
+        context["presets"] = [
+            (label, _query_of(choice), choice == period)
+            for label, choice in presets(today, period.section)
+        ]
     context["retention_days"] = settings.ANALYTICS_RETENTION_DAYS
     return render(request, "analytics/dashboard.html", context)
 

@@ -57,6 +57,14 @@ class DashboardViewTests(TestCase):
         period = response.context["period"]
         self.assertEqual((period.until - period.since).days, 27)
 
+    def test_it_offers_the_last_7_28_and_90_days(self) -> None:
+        response = self.client.get(URL)
+        labels = [(label, is_current) for label, _, is_current in response.context["presets"]]
+        self.assertEqual(
+            labels, [("Last 7 days", False), ("Last 28 days", True), ("Last 90 days", False)]
+        )
+        self.assertIn("since=", response.context["presets"][0][1])
+
     def test_it_explains_a_reversed_range_instead_of_failing(self) -> None:
         response = self.client.get(URL, {"since": "2026-03-10", "until": "2026-03-01"})
         self.assertEqual(response.status_code, 200)
