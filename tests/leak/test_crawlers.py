@@ -99,3 +99,53 @@ def test_it_gives_a_verified_crawler_no_gated_text_outside_article_pages(
         response = VERIFIED_GOOGLEBOT.client(leak_sessions).get(url)
         leaks += leaks_in(response, forbidden, f"verified crawler GET {url}")
     assert leaks == [], "\n".join(map(str, leaks))
+
+
+# Fetchers that act for a person: anyone can aim them at a page and read the result, so
+# from a crawler's own address they still get the preview.
+USER_TRIGGERED = (
+    "Mozilla/5.0 (compatible; Google-InspectionTool/1.0;)",
+    "Mozilla/5.0 (Linux; Android 6.0.1) (compatible; GoogleOther)",
+    "FeedFetcher-Google; (+http://www.google.com/feedfetcher.html)",
+    "Mozilla/5.0 (Windows NT 10.0) Google-Read-Aloud (+https://support.google.com/)",
+    "Mozilla/5.0 (compatible; Google-InspectionTool/1.0; Googlebot/2.1)",
+)
+
+
+def test_it_gives_user_triggered_fetchers_the_preview_even_from_a_crawler_address(
+    world: LeakWorld, leak_sessions: dict[str, str]
+) -> None:
+    forbidden = set(world.gated_markers(list(world.walled)))
+    fixture = world.articles["subscriber"]
+    for agent in USER_TRIGGERED:
+        fetcher = ReaderKind(
+            "fetcher", headers={"User-Agent": agent}, remote_addr=GOOGLEBOT_ADDRESS
+        )
+        response = fetcher.client(leak_sessions).get(fixture.url)
+        assert leaks_in(response, forbidden, agent) == [], agent
+
+
+@override_settings(TRUSTED_PROXIES=["127.0.0.1/32"])
+def test_it_believes_only_the_hop_the_trusted_proxy_added(
+    world: LeakWorld, leak_sessions: dict[str, str]
+) -> None:
+    forbidden = set(world.gated_markers(list(world.walled)))
+    fixture = world.articles["subscriber"]
+    # The client wrote Googlebot's address itself; the proxy appended the real one.
+    spoofed = ReaderKind(
+        "spoofed through proxy",
+        headers={
+            "User-Agent": GOOGLEBOT_UA,
+            "X-Forwarded-For": f"{GOOGLEBOT_ADDRESS}, 203.0.113.9",
+        },
+        remote_addr="127.0.0.1",
+    )
+    assert leaks_in(spoofed.client(leak_sessions).get(fixture.url), forbidden, "spoof") == []
+    # The control: the proxy vouching for Googlebot's own address gets the full text.
+    genuine = ReaderKind(
+        "crawler through proxy",
+        headers={"User-Agent": GOOGLEBOT_UA, "X-Forwarded-For": GOOGLEBOT_ADDRESS},
+        remote_addr="127.0.0.1",
+    )
+    page = response_text(genuine.client(leak_sessions).get(fixture.url))
+    assert markers_in(page) >= set(fixture.gated_markers)
