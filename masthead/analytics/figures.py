@@ -126,7 +126,8 @@ def totals_table(period: Period, rows: Iterable[dict[str, Any]] | None = None) -
 
 def funnel_counts(period: Period) -> list[int]:
     """Return how many distinct people reached each step of the funnel in the period."""
-    events = _events(period)
+    # A verified crawler is not a reader (and, keeping no cookie, would be a new one each time).
+    events = _events(period).exclude(reason__startswith="crawler")
 
     def people(**where: Any) -> int:
         chosen = events.filter(**where).annotate(who=person()).exclude(who=None)

@@ -65,6 +65,17 @@ class FunnelCountTests(TestCase):
         self.assertEqual(table.column(2), [NO_RATE, "75.0%", "66.7%", "100.0%", "50.0%"])
         self.assertEqual(table.column(3), ["100.0%", "75.0%", "50.0%", "50.0%", "25.0%"])
 
+    def test_it_leaves_out_verified_crawlers(self) -> None:
+        for visitor in ("crawler-1", "crawler-2"):
+            event(
+                "access_check",
+                visitor=visitor,
+                granted=True,
+                reason="crawler",
+                reader_kind="anonymous",
+            )
+        self.assertEqual(funnel_counts(self.period)[0], 4)
+
     def test_it_leaves_out_days_outside_the_period(self) -> None:
         later = DAY + dt.timedelta(days=1)
         self.assertEqual(funnel_counts(Period(later, later)), [0, 0, 0, 0, 0])
