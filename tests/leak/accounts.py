@@ -25,6 +25,8 @@ ENTITLED_LEVELS: dict[str, set[str]] = {
     "past_due_over": {"free", "registered"},
     # An inactive account is logged out by the auth backend: an anonymous reader.
     "deactivated": {"free"},
+    # Staff (may log in to the admin) without any permission: an ordinary reader.
+    "bare_staff": {"free", "registered"},
     "subscriber": {"free", "metered", "registered", "subscriber"},
     "gifter": {"free", "metered", "registered", "subscriber"},
 }
@@ -40,8 +42,9 @@ def _subscribe(user: User, plan: Plan, now: dt.datetime, **state: object) -> Sub
 def add_plan_readers(world: LeakWorld, now: dt.datetime, password: str | None) -> None:
     """Add the plan-based accounts of ``ENTITLED_LEVELS`` to ``world.users``."""
     second = dt.timedelta(seconds=1)
-    for name in ("news_plan", "plan_ended", "past_due_over", "deactivated"):
+    for name in ("news_plan", "plan_ended", "past_due_over", "deactivated", "bare_staff"):
         world.users[name] = User.objects.create_user(f"leak-{name}@example.com", password)
+    User.objects.filter(pk=world.users["bare_staff"].pk).update(is_staff=True)
     every = Plan.objects.create(
         name="Leak All Access",
         slug="leak-all-access",

@@ -102,6 +102,7 @@ READERS: tuple[ReaderKind, ...] = (
     ReaderKind("plan_ended_a_second_ago", account="plan_ended"),
     ReaderKind("grace_ended_a_second_ago", account="past_due_over"),
     ReaderKind("deactivated_subscriber", account="deactivated"),
+    ReaderKind("staff_without_permissions", account="bare_staff"),
     # Entitled to everything, yet pages must stay identical for every reader.
     ReaderKind("subscriber", account="subscriber"),
 )
@@ -110,4 +111,10 @@ READERS_BY_NAME = {reader.name: reader for reader in READERS}
 
 # A cross-section for requests where the reader cannot matter (a query string a GET does
 # not act on, the admin turning every non-staff reader away the same way).
-FEW_READERS = ("anonymous", "subscriber", "googlebot_ua", "tampered_session_cookie")
+FEW_READERS = (
+    "anonymous",
+    "subscriber",
+    "googlebot_ua",
+    "tampered_session_cookie",
+    "staff_without_permissions",
+)

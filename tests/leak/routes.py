@@ -172,10 +172,17 @@ def _article_ids(world: LeakWorld) -> list[str]:
     return [str(fixture.article.pk) for fixture in world.articles.values()] + ["x", "-1"]
 
 
+def _preview_urls(route: Route, world: LeakWorld) -> list[str]:
+    keys = ("subscriber", "draft", "scheduled")
+    return [reverse(route.name, args=[world.articles[key].article.pk]) for key in keys]
+
+
 # Routes filled by name. Parameterless routes that read the query string are listed too:
 # the resolver cannot tell the suite about query parameters.
 FILLERS: dict[str, Filler] = {
     "newsroom:oembed": _oembed_urls,
+    # The editors' "preview as reader", drafts included: staff with permission only.
+    "admin:newsroom_article_preview": _preview_urls,
     "newsroom:home": _query("page", lambda world: ["2", "999", "x"]),
     "gifts:status": _query("article", _article_ids),
     "newsroom:article": _article_urls,
