@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+from django.test import override_settings
+
 from .fixtures import LeakWorld
 from .routes import all_routes, can_fill, urls_for
 
 
 def test_it_finds_the_routes_of_every_app() -> None:
-    patterns = [route.pattern for route in all_routes()]
-    assert any(p.startswith("admin/") for p in patterns)
+    keys = {route.key.split(":")[0] for route in all_routes() if ":" in route.key}
+    assert {"newsroom", "access", "accounts", "billing", "gifts", "admin"} <= keys
 
 
 def test_it_can_fill_every_route(world: LeakWorld) -> None:
@@ -19,3 +22,12 @@ def test_it_can_fill_every_route(world: LeakWorld) -> None:
     )
     for route in all_routes():
         assert urls_for(route, world), route.key
+
+
+@override_settings(ROOT_URLCONF="tests.leak.unfillable_urls")
+def test_it_refuses_a_new_route_nobody_taught_it(world: LeakWorld) -> None:
+    routes = {route.key: route for route in all_routes()}
+    assert can_fill(routes["robots.txt"]) is True
+    assert can_fill(routes["thing"]) is False
+    with pytest.raises(LookupError):
+        urls_for(routes["thing"], world)
