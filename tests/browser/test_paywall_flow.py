@@ -103,6 +103,8 @@ def test_it_counts_down_walls_and_unlocks_after_registering(
     _settled(page)
     assert _gated_shown(page, world, "metered4")
     assert page.locator("[data-masthead-gate]").is_hidden()
+    # Now counted against the registered allowance of 10.
+    assert "9 free articles left" in _banner(page)
 
 
 def test_it_shows_a_subscriber_the_whole_subscriber_article(
