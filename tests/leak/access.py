@@ -30,14 +30,3 @@ def answer_of(response: HttpResponseBase) -> dict[str, object]:
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
-
-
-def require_access_check() -> None:
-    """Skip the calling test while the access check route does not exist yet."""
-    import pytest
-    from django.urls import Resolver404, resolve
-
-    try:
-        resolve(ACCESS_URL)
-    except Resolver404:
-        pytest.skip("POST /api/access/ is not routed yet")

@@ -9,19 +9,14 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
-from .access import answer_of, check_access, require_access_check
+from .access import answer_of, check_access
 from .accounts import ENTITLED_LEVELS
 from .fixtures import FREE_KEYS, NEVER_KEYS, LeakWorld
 from .known_leaks import marks_for
 from .oracle import Leak, leaks_in, markers_in, response_text
 from .readers import READERS, READERS_BY_NAME
 
-pytestmark = pytest.mark.usefixtures("no_meter_allowance", "access_check_routed")
-
-
-@pytest.fixture
-def access_check_routed() -> None:
-    require_access_check()
+pytestmark = pytest.mark.usefixtures("no_meter_allowance")
 
 
 @pytest.fixture

@@ -10,18 +10,11 @@ import json
 import pytest
 from django.test import override_settings
 
-from .access import ACCESS_URL, SAME_ORIGIN, answer_of, check_access, require_access_check
+from .access import ACCESS_URL, SAME_ORIGIN, answer_of, check_access
 from .fixtures import NEVER_KEYS, LeakWorld
 from .gifts import gift_variants
 from .oracle import Leak, leaks_in, markers_in
 from .readers import READERS_BY_NAME
-
-pytestmark = pytest.mark.usefixtures("access_check_routed")
-
-
-@pytest.fixture
-def access_check_routed() -> None:
-    require_access_check()
 
 
 def _forbidden(world: LeakWorld) -> set[str]:
