@@ -135,7 +135,10 @@ class BrokenLoaderTests(TestCase):
         article = make_article("subscriber")
         with override_settings(PAYWALL_GIFT_VERIFIER="masthead.nowhere.verify_gift"):
             data = check(self.client, article.pk, gift="anything").json()
-        self.assertEqual(data["reason"], "subscription_required")
+        # No verifier means the token cannot be honoured: the wall, naming the refused link.
+        self.assertIs(data["granted"], False)
+        self.assertIsNone(data["html"])
+        self.assertEqual(data["reason"], "gift_invalid")
 
 
 class DatabaseDownTests(TestCase):
