@@ -155,6 +155,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# WhiteNoise warns on every request when the folder is missing (before collectstatic).
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Site-wide assets (masthead/static) belong to no app, so the app finder cannot see them.
 STATICFILES_DIRS = [BASE_DIR / "masthead" / "static"]
 MEDIA_URL = "/media/"
