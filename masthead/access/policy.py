@@ -32,6 +32,7 @@ class Reason:
     REGISTERED = "registered"
     REGISTRATION_REQUIRED = "registration_required"
     SUBSCRIPTION_REQUIRED = "subscription_required"
+    PLAN_EXCLUDES_SECTION = "plan_excludes_section"
     SUBSCRIBER = "subscriber"
     GIFT = "gift"
     CRAWLER = "crawler"
@@ -238,6 +239,23 @@ def _in_free_window(article: ArticleFacts, policy: Policy, now: dt.datetime) -> 
     return published <= now < published + dt.timedelta(hours=policy.free_hours)
 
 
+def plan_excludes_section(article: ArticleFacts, reader: ReaderFacts, policy: Policy) -> bool:
+    """Return True when the reader's plan opens this article's level elsewhere, not here.
+
+    A logged-in reader whose entitlements open the effective level in some sections but
+    not in this article's has a plan that leaves this section out: the wall should say
+    so rather than ask them to subscribe as if they had nothing. False for anonymous
+    readers, for readers whose plan opens the article, and for readers with no scope at
+    this level at all (no plan, or a plan of other levels).
+    """
+    if not reader.is_authenticated:
+        return False
+    level = effective_level(article, policy)
+    if reader.entitlements.opens(level, article.section):
+        return False
+    return any(scope_level == level for scope_level, _ in reader.entitlements.scopes)
+
+
 def _wall_for(reader: ReaderFacts) -> str:
     return Offer.SUBSCRIPTION if reader.is_authenticated else Offer.REGISTRATION
 
@@ -325,7 +343,10 @@ def decide(
     if level == REGISTERED:
         return Decision(False, Reason.REGISTRATION_REQUIRED, Offer.REGISTRATION)
     if level == SUBSCRIBER:
-        return Decision(False, Reason.SUBSCRIPTION_REQUIRED, Offer.SUBSCRIPTION)
+        reason = Reason.SUBSCRIPTION_REQUIRED
+        if plan_excludes_section(article, reader, policy):
+            reason = Reason.PLAN_EXCLUDES_SECTION
+        return Decision(False, reason, Offer.SUBSCRIPTION)
     return _decide_metered(reader, meter, policy)
 
 

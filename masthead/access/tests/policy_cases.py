@@ -45,7 +45,12 @@ METERS = {
 
 GIFTS = {"none": None, "this": GiftGrant(ARTICLE_ID), "other": GiftGrant(OTHER_ID)}
 CRAWLERS = {"none": NOT_A_CRAWLER, "verified": CrawlerVerdict(True, "google")}
-SECTIONS = {"plain": "metro", "exempt": "health", "walled": "investigations"}
+SECTIONS = {
+    "plain": "metro",
+    "exempt": "health",
+    "walled": "investigations",
+    "sports": "sports",
+}
 
 
 def policy(**fields: object) -> Policy:

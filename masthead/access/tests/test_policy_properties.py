@@ -24,6 +24,7 @@ from masthead.access import (
     effective_level,
     meter_applies,
 )
+from masthead.access.policy import plan_excludes_section
 
 NOW = dt.datetime(2025, 2, 18, 18, 47, tzinfo=dt.UTC)
 SECTION_NAMES = ("", "metro", "sports", "health")
@@ -133,3 +134,18 @@ def test_it_keeps_metered_articles_shut_without_a_meter_answer_unless_fail_open(
     if decision.reason == Reason.METER_UNAVAILABLE and decision.granted:
         assert policy.fail_mode == FailMode.OPEN
     assert decision.granted is (decision.offer is None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(inputs)
+def test_it_names_a_plan_that_leaves_the_section_out_only_for_such_a_plan(case) -> None:
+    article, reader, meter, gift, crawler, policy = case
+    decision = decide(article, reader, meter, gift, crawler, policy, NOW)
+    if decision.reason == Reason.PLAN_EXCLUDES_SECTION:
+        level = effective_level(article, policy)
+        assert decision.granted is False
+        assert reader.is_authenticated
+        assert not reader.entitlements.opens(level, article.section)
+        assert any(scope == level for scope, _ in reader.entitlements.scopes)
+    if decision.reason == Reason.SUBSCRIPTION_REQUIRED:
+        assert not plan_excludes_section(article, reader, policy)

@@ -17,10 +17,12 @@ from masthead.access import (
     REGISTERED,
     SUBSCRIBER,
     Decision,
+    Entitlements,
     FailMode,
     GiftGrant,
     MeterState,
     Offer,
+    ReaderFacts,
     Reason,
     decide,
     meter_applies,
@@ -77,6 +79,19 @@ def _effective(case: Case) -> str:
     return {"walled": SUBSCRIBER, "exempt": FREE}.get(case.section, case.level)
 
 
+def _entitled(case: Case) -> bool:
+    return case.reader == "subscriber" or (
+        case.reader == "sports_only" and case.section == "sports"
+    )
+
+
+def _subscription_reason(case: Case) -> str:
+    # The sports-only plan opens every level in sports: anywhere else it leaves them out.
+    if case.reader == "sports_only" and not _entitled(case):
+        return Reason.PLAN_EXCLUDES_SECTION
+    return Reason.SUBSCRIPTION_REQUIRED
+
+
 def expected(case: Case) -> tuple[Decision, bool]:
     """Return the decision the rules in docs/paywall.md call for, and whether it meters.
 
@@ -85,7 +100,7 @@ def expected(case: Case) -> tuple[Decision, bool]:
     if case.level not in LEVELS:
         return Decision(False, Reason.ERROR, _wall(case.reader)), False
     level = _effective(case)
-    entitled = case.reader == "subscriber"
+    entitled = _entitled(case)
     free_reason = Reason.FREE if case.level == FREE else Reason.EXEMPT_SECTION
     rules: list[tuple[bool, Decision]] = [
         (level == FREE, Decision(True, free_reason)),
@@ -104,7 +119,7 @@ def expected(case: Case) -> tuple[Decision, bool]:
         ),
         (
             level == SUBSCRIBER,
-            Decision(False, Reason.SUBSCRIPTION_REQUIRED, Offer.SUBSCRIPTION),
+            Decision(False, _subscription_reason(case), Offer.SUBSCRIPTION),
         ),
     ]
     for applies, decision in rules:
@@ -118,7 +133,7 @@ def _all_cases() -> list[Case]:
         Case(*combo)
         for combo in itertools.product(
             [*LEVELS, "premium-plus"],
-            ["anonymous", "registered", "subscriber"],
+            list(READERS),
             list(METERS),
             list(GIFTS),
             list(CRAWLERS),
@@ -144,7 +159,7 @@ def _run(case: Case) -> tuple[Decision, bool]:
 class EveryCombinationTests(SimpleTestCase):
     def test_it_decides_every_combination_as_the_rules_say(self) -> None:
         cases = _all_cases()
-        self.assertEqual(len(cases), 5 * 3 * 5 * 3 * 2 * 2 * 3 * 2 * 2)
+        self.assertEqual(len(cases), 5 * 4 * 5 * 3 * 2 * 2 * 4 * 2 * 2)
         for case in cases:
             self.assertEqual(_run(case), expected(case), case)
 
@@ -216,6 +231,26 @@ class NamedCaseTests(SimpleTestCase):
         self.assertIs(self._decide(SUBSCRIBER, SPORTS_ONLY_READER).granted, False)
         sports = self._decide(SUBSCRIBER, SPORTS_ONLY_READER, section="sports")
         self.assertIs(sports.granted, True)
+
+    def test_it_says_when_a_readers_plan_leaves_the_section_out(self) -> None:
+        decision = self._decide(SUBSCRIBER, SPORTS_ONLY_READER, section="metro")
+        self.assertEqual(
+            decision, Decision(False, Reason.PLAN_EXCLUDES_SECTION, Offer.SUBSCRIPTION)
+        )
+
+    def test_it_asks_readers_without_a_plan_at_this_level_to_subscribe(self) -> None:
+        metered_only = ReaderFacts(True, Entitlements.of([METERED], ["sports"]))
+        for reader in (REGISTERED_READER, metered_only):
+            decision = self._decide(SUBSCRIBER, reader, section="metro")
+            self.assertEqual(decision.reason, Reason.SUBSCRIPTION_REQUIRED, reader)
+
+    def test_it_names_the_plan_for_a_walled_section_too(self) -> None:
+        decision = self._decide(METERED, SPORTS_ONLY_READER, section="investigations")
+        self.assertEqual(decision.reason, Reason.PLAN_EXCLUDES_SECTION)
+
+    def test_it_keeps_the_meter_reason_for_metered_articles_outside_the_plan(self) -> None:
+        decision = self._decide(METERED, SPORTS_ONLY_READER, METERS["exhausted"])
+        self.assertEqual(decision.reason, Reason.METER_EXHAUSTED)
 
     def test_it_opens_a_gifted_article_only(self) -> None:
         self.assertEqual(self._decide(SUBSCRIBER, gift=GIFTS["this"]).reason, Reason.GIFT)
