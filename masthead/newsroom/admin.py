@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
@@ -52,10 +53,43 @@ class VideoAdmin(admin.ModelAdmin[Video]):
         return bool(obj.transcript.strip())
 
 
+BREAK_TOO_EARLY = (
+    "The paywall break comes before the first paragraph, so readers would see no "
+    "article text before the gate. Move the break below at least one paragraph."
+)
+
+
+class BlockFormSet(BaseInlineFormSet[Block, Article, forms.ModelForm[Block]]):
+    """The body's rows, checked together: a paywall break needs a paragraph above it."""
+
+    def clean(self) -> None:
+        """Refuse a body whose first paywall break precedes its first paragraph."""
+        super().clean()
+        kinds = [kind for _, kind in sorted(self._kept_rows())]
+        if Block.Kind.PAYWALL_BREAK not in kinds:
+            return
+        first_break = kinds.index(Block.Kind.PAYWALL_BREAK)
+        if Block.Kind.PARAGRAPH not in kinds[:first_break]:
+            raise ValidationError(BREAK_TOO_EARLY)
+
+    def _kept_rows(self) -> list[tuple[tuple[int, int], str]]:
+        """Return ((position, row), kind) for each row that will be saved."""
+        rows = []
+        for number, form in enumerate(self.forms):
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE"):
+                continue
+            if form.instance.pk is None and not form.has_changed():
+                continue
+            rows.append(((data.get("position") or 0, number), str(data.get("kind", ""))))
+        return rows
+
+
 class BlockInline(admin.StackedInline[Block, Article]):
     """The body, one block per row; drag a block's header to reorder (admin/blocks.js)."""
 
     model = Block
+    formset = BlockFormSet
     extra = 1
     ordering = ("position", "pk")
     classes = ("masthead-blocks",)

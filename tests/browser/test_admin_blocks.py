@@ -78,3 +78,32 @@ def test_it_puts_a_block_filled_in_last_at_the_end(live_server: Any, browser_pag
     browser_page.wait_for_load_state("networkidle")
     texts = [block.text for block in Article.objects.get(pk=article.pk).blocks.all()]
     assert texts == ["First", "Second", "Third", "Fourth, typed in the spare row"]
+
+
+def test_it_saves_a_paywall_break_dragged_between_two_paragraphs(
+    live_server: Any, browser_page: Any
+) -> None:
+    article = _article()
+    Block.objects.filter(article=article, text="Third").delete()
+    browser_page.set_viewport_size({"width": 1280, "height": 3000})
+    _log_in(browser_page, live_server.url)
+    browser_page.goto(f"{live_server.url}/admin/newsroom/article/{article.pk}/change/")
+    # The spare row at the bottom becomes the break; it has nothing else to fill in.
+    browser_page.select_option("select[name='blocks-2-kind']", "paywall_break")
+    browser_page.locator("#blocks-2 > h3").drag_to(
+        browser_page.locator("#blocks-1 > h3"), target_position={"x": 20, "y": 2}
+    )
+    browser_page.click("input[name='_continue']")
+    browser_page.wait_for_load_state("networkidle")
+    assert browser_page.locator(".errornote").count() == 0
+    blocks = list(Article.objects.get(pk=article.pk).blocks.all())
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("paragraph", "First"),
+        ("paywall_break", ""),
+        ("paragraph", "Second"),
+    ]
+    preview = browser_page.context.new_page()
+    preview.goto(f"{live_server.url}/admin/newsroom/article/{article.pk}/preview/")
+    assert "First" in preview.locator("#story-body").inner_text()
+    assert "Second" not in preview.locator("#story-body").inner_text()
+    preview.close()

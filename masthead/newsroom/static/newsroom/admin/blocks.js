@@ -3,10 +3,13 @@
 (function () {
   "use strict";
   // A new row nobody filled in stays untouched, so Django still sees it as unchanged
-  // and skips it instead of refusing an empty paragraph.
+  // and skips it instead of refusing an empty paragraph. A paywall break has nothing to
+  // fill in: choosing the kind is the whole block, so it counts as filled.
   function isBlankNewRow(row) {
     var pk = row.querySelector("input[name$='-id']");
     if (pk && pk.value) return false;
+    var kind = row.querySelector("select[name$='-kind']");
+    if (kind && kind.value === "paywall_break") return false;
     var inputs = row.querySelectorAll("textarea, input[type=text], input[type=file], select[name$='-video']");
     return Array.prototype.every.call(inputs, function (input) { return !input.value; });
   }
