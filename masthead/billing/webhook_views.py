@@ -6,7 +6,6 @@ import logging
 
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
 from masthead.access.network import client_address
 
@@ -16,14 +15,20 @@ logger = logging.getLogger(__name__)
 
 
 @csrf_exempt  # Stripe cannot send our CSRF token; the signature stands in for it.
-@require_POST
 def stripe_webhook(request: HttpRequest) -> JsonResponse:
     """Verify, store and process one Stripe event.
 
-    400 when the signature does not verify (nothing stored), 200 once the event is
-    processed, a known duplicate, of an unhandled type, or failed for good; 503 when a
-    transient failure means Stripe should deliver it again.
+    405 (JSON, ``Allow: POST``) for any method but POST; 400 when the signature does not
+    verify (nothing stored); 200 once the event is processed, a known duplicate, of an
+    unhandled type, or failed for good; 503 when a transient failure means Stripe should
+    deliver it again.
     """
+    if request.method != "POST":
+        refusal = JsonResponse(
+            {"error": "This is Stripe's webhook endpoint: it accepts only POST."}, status=405
+        )
+        refusal["Allow"] = "POST"
+        return refusal
     signature = request.headers.get("Stripe-Signature", "")
     try:
         outcome = receive(request.body, signature)

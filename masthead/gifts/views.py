@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from masthead.access import SUBSCRIBER
 from masthead.accounts import emails, ratelimit
 from masthead.billing.entitlements import entitlements_for
+from masthead.errors import error_response
 from masthead.newsroom.models import Article
 
 from . import links
@@ -33,10 +34,21 @@ def _private(payload: dict[str, object], status: int = 200) -> JsonResponse:
     return response
 
 
-def _article(raw: str | None) -> Article | None:
+BAD_ARTICLE = "Give the article as ?article=<id>, a whole number."
+BAD_EMAIL = "Enter a valid e-mail address, like name@example.com."
+
+
+def _article_id(raw: str | None) -> int | None:
+    """Return ``raw`` as an article id, or None when missing or not a plausible number."""
     if raw is None or not raw.isdigit() or len(raw) > 12:
         return None
-    return Article.objects.live(timezone.now()).select_related("section").filter(pk=raw).first()
+    return int(raw)
+
+
+def _article(article_id: int) -> Article | None:
+    return (
+        Article.objects.live(timezone.now()).select_related("section").filter(pk=article_id).first()
+    )
 
 
 def _may_gift(request: HttpRequest, article: Article) -> bool:
@@ -48,8 +60,14 @@ def _may_gift(request: HttpRequest, article: Article) -> bool:
 
 @require_GET
 def status(request: HttpRequest) -> JsonResponse:
-    """Answer whether the reader may gift ``?article=<id>``, and how many gifts are left."""
-    article = _article(request.GET.get("article"))
+    """Answer whether the reader may gift ``?article=<id>``, and how many gifts are left.
+
+    400 when ``article`` is missing or not a number, 404 when no live article has that id.
+    """
+    article_id = _article_id(request.GET.get("article"))
+    if article_id is None:
+        return _private({"error": BAD_ARTICLE}, status=400)
+    article = _article(article_id)
     if article is None:
         return _private({"error": "Unknown article."}, status=404)
     if not _may_gift(request, article):
@@ -69,12 +87,20 @@ def status(request: HttpRequest) -> JsonResponse:
 def create(request: HttpRequest) -> JsonResponse:
     """Make (or return this month's) gift link of ``article``: JSON ``{url, remaining}``.
 
-    With ``email`` the link is also mailed to that address (``emailed`` says whether).
+    With ``email`` the link is also mailed to that address (``emailed`` says whether,
+    ``email_error`` why not).
 
-    403 for readers who may not gift the article, 404 for an unknown article, 429 when
-    the month's allowance is spent.
+    400 for a missing or malformed article id or e-mail address (no gift is made), 403 for
+    readers who may not gift the article, 404 for an unknown article, 429 when the
+    month's allowance is spent.
     """
-    article = _article(request.POST.get("article"))
+    article_id = _article_id(request.POST.get("article"))
+    if article_id is None:
+        return _private({"error": BAD_ARTICLE}, status=400)
+    recipient = request.POST.get("email", "").strip()
+    if recipient and not _is_address(recipient):
+        return _private({"error": BAD_EMAIL, "field": "email"}, status=400)
+    article = _article(article_id)
     if article is None:
         return _private({"error": "Unknown article."}, status=404)
     if not _may_gift(request, article):
@@ -91,36 +117,55 @@ def create(request: HttpRequest) -> JsonResponse:
         "remaining": links.remaining(request.user, now),
         "is_new": gift.is_new,
     }
-    recipient = request.POST.get("email", "").strip()
     if recipient:
-        answer["emailed"] = _mail_gift(request, recipient, article, url, now)
+        refusal = _mail_gift(request, recipient, article, url, now)
+        answer["emailed"] = refusal is None
+        if refusal:
+            answer["email_error"] = refusal
     return _private(answer)
+
+
+def _is_address(text: str) -> bool:
+    try:
+        validate_email(text)
+    except ValidationError:
+        return False
+    return True
 
 
 def _mail_gift(
     request: HttpRequest, recipient: str, article: Article, url: str, now: dt.datetime
-) -> bool:
-    """Mail the link to ``recipient`` for the sender; False when refused or not sent.
+) -> str | None:
+    """Mail the link to ``recipient`` for the sender; return why not, or None when sent.
 
     Mails per sender are limited (``GIFTS_MAILS_PER_DAY``) so re-gifting, which is free,
     cannot be used to send mail in bulk.
     """
-    try:
-        validate_email(recipient)
-    except ValidationError:
-        return False
     limit = ratelimit.Limit("gifts.mail", int(settings.GIFTS_MAILS_PER_DAY), 86400)
     sender = str(request.user.pk)
     if ratelimit.is_blocked(limit, sender, now):
-        return False
+        return "You have sent as many gift e-mails as allowed today. Copy the link instead."
     ratelimit.count(limit, sender, now)
-    return emails.send_gift_received(recipient, request.user, article.headline, url)
+    if not emails.send_gift_received(recipient, request.user, article.headline, url):
+        return "The e-mail could not be sent. Copy the link instead."
+    return None
 
 
-@require_POST
-@login_required
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    """Revoke one of the reader's gift links and return to the account page."""
+    """Revoke one of the reader's gift links (POST) and return to the account page.
+
+    Any other method gets a 405 that says so (JSON when asked for JSON), with ``Allow``.
+    """
+    if request.method != "POST":
+        message = "Revoke a gift link with the Revoke button on your account page (POST)."
+        response = error_response(request, 405, message)
+        response["Allow"] = "POST"
+        return response
+    return _revoke(request, pk)
+
+
+@login_required
+def _revoke(request: HttpRequest, pk: int) -> HttpResponse:
     if links.revoke(request.user, pk, timezone.now()):
         messages.success(request, "The gift link was revoked; it no longer opens the article.")
     else:

@@ -66,7 +66,11 @@ def test_it_refuses_everything_without_a_configured_secret(client, settings) -> 
 
 
 def test_it_refuses_get(client, webhook_secret) -> None:
-    assert client.get("/billing/stripe/webhook/").status_code == 405
+    response = client.get("/billing/stripe/webhook/")
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert response["Content-Type"] == "application/json"
+    assert "accepts only POST" in response.json()["error"]
 
 
 def test_it_acknowledges_and_stores_an_unknown_type(client, webhook_secret) -> None:

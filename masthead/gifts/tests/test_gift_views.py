@@ -27,10 +27,21 @@ def test_it_tells_others_they_may_not(client, story) -> None:
     assert client.get("/gifts/status/", {"article": story.pk}).json() == {"can_gift": False}
 
 
-def test_it_answers_404_for_unknown_or_malformed_articles(client, subscriber) -> None:
+def test_it_answers_404_for_unknown_articles(client, subscriber) -> None:
     client.force_login(subscriber)
-    for value in ("999999", "abc", "", "1" * 40):
-        assert client.get("/gifts/status/", {"article": value}).status_code == 404
+    assert client.get("/gifts/status/", {"article": "999999"}).status_code == 404
+    assert client.post("/gifts/", {"article": "999999"}).status_code == 404
+
+
+def test_it_answers_400_json_for_a_missing_or_malformed_article(client, subscriber) -> None:
+    client.force_login(subscriber)
+    asked = [client.get("/gifts/status/")]
+    asked += [client.get("/gifts/status/", {"article": v}) for v in ("abc", "", "1" * 40, "-3")]
+    asked += [client.post("/gifts/", {"article": "abc"}), client.post("/gifts/")]
+    for response in asked:
+        assert response.status_code == 400
+        assert "article" in response.json()["error"]
+        assert response["Cache-Control"] == "private, no-store"
 
 
 def test_it_makes_a_gift_link_on_the_canonical_url(client, subscriber, story) -> None:
@@ -92,7 +103,19 @@ def test_it_revokes_only_the_senders_own_links(client, subscriber, story) -> Non
     client.force_login(subscriber)
     assert client.post(f"/gifts/{gift.pk}/revoke/")["Location"] == "/accounts/"
     assert GiftLink.objects.get().revoked_at is not None
-    assert client.get(f"/gifts/{gift.pk}/revoke/").status_code == 405
+
+
+def test_it_explains_a_405_for_revoking_by_get(client, subscriber, story) -> None:
+    client.force_login(subscriber)
+    client.post("/gifts/", {"article": story.pk})
+    gift = GiftLink.objects.get()
+    page = client.get(f"/gifts/{gift.pk}/revoke/")
+    assert (page.status_code, page["Allow"]) == (405, "POST")
+    assert "Revoke button on your account page" in page.content.decode()
+    asked_json = client.get(f"/gifts/{gift.pk}/revoke/", headers={"Accept": "application/json"})
+    assert asked_json.status_code == 405
+    assert "Revoke button" in asked_json.json()["error"]
+    assert GiftLink.objects.get().revoked_at is None
 
 
 def test_it_mails_the_link_when_asked(client, subscriber, story) -> None:
@@ -118,6 +141,20 @@ def test_it_limits_gift_mails_per_sender(client, subscriber, story, settings) ->
         for n in range(3)
     ]
     assert [answer["emailed"] for answer in sent] == [True, True, False]
+    assert "as many gift e-mails as allowed today" in sent[2]["email_error"]
     assert len(mail.outbox) == 2
-    bad = client.post("/gifts/", {"article": story.pk, "email": "not an address"}).json()
-    assert bad["emailed"] is False
+
+
+def test_it_refuses_a_bad_address_with_a_clear_message(client, subscriber, story) -> None:
+    from django.core import mail
+
+    client.force_login(subscriber)
+    for address in ("not an address", "friend@", "a@b@example.com"):
+        response = client.post("/gifts/", {"article": story.pk, "email": address})
+        assert response.status_code == 400
+        body = response.json()
+        assert (body["field"], body["error"]) == (
+            "email",
+            "Enter a valid e-mail address, like name@example.com.",
+        )
+    assert (len(mail.outbox), GiftLink.objects.count()) == (0, 0)
