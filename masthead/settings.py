@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The admin reads and shows times in the publication's zone (public pages untouched).
+    "masthead.newsroom.middleware.PublicationTimeZoneMiddleware",
 ]
 
 ROOT_URLCONF = "masthead.urls"

@@ -153,6 +153,17 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
         js = ("newsroom/admin/blocks.js",)
         css = {"all": ("newsroom/admin/blocks.css",)}
 
+    def formfield_for_dbfield(
+        self, db_field: models.Field[object, object], request: HttpRequest, **kwargs: object
+    ) -> forms.Field | None:
+        """Return the field; date-times say which time zone they are typed in."""
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(db_field, models.DateTimeField):
+            zone = Publication.current().time_zone
+            note = f"Times are in {zone}, the publication's time zone."
+            field.help_text = f"{field.help_text} {note}".strip()
+        return field
+
     @admin.display(description="Access")
     def access_level_shown(self, obj: Article) -> str:
         return obj.access_level or f"{obj.effective_access_level()} (section)"

@@ -117,6 +117,9 @@ class Video(models.Model):
         return self.file.url if self.file else self.url
 
 
+UPDATED_GRACE = dt.timedelta(minutes=1)
+
+
 class ArticleQuerySet(models.QuerySet["Article"]):
     """Queries editors and readers need."""
 
@@ -204,6 +207,16 @@ class Article(models.Model):
                 "slug": self.slug,
             },
         )
+
+    def clean(self) -> None:
+        """Refuse an "Updated" time in the future: the page would announce a change to come."""
+        now = timezone.now()
+        # A minute of grace: the editor's clock (the admin's "Now" button) may run ahead.
+        if self.updated_at is not None and self.updated_at > now + UPDATED_GRACE:
+            local = timezone.localtime(now).strftime("%Y-%m-%d %H:%M %Z")
+            raise ValidationError(
+                {"updated_at": f"The update time is in the future; it is now {local}."}
+            )
 
     def effective_access_level(self) -> str:
         """Return the article's level, else its section's, else ``metered``."""
