@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import quote
 
+import pytest
 from django.db.models import F
 from django.test import Client
 
-from masthead.newsroom.models import Block, Publication
+from masthead.newsroom.models import Block, Publication, Video
 
 from .fixtures import FixtureArticle, LeakWorld, _add_paragraphs, _article, hush_word
 from .oracle import Leak, leaks_in, markers_in, response_text
@@ -99,4 +100,36 @@ def test_it_forgets_text_behind_a_shorter_publication_default(world: LeakWorld) 
         publication.save()
 
     leaks = _leaks_after(world, fixture, edit, gated_from=2)
+    assert leaks == [], "\n".join(map(str, leaks))
+
+
+def _article_behind_an_early_break(world: LeakWorld, key: str, lead: list[str]) -> FixtureArticle:
+    """Return an article whose blocks ``lead`` are followed by a break, then 5 paragraphs.
+
+    Saved row by row, as an import or a row older than the admin's check would be.
+    """
+    fixture = _article(key, world.sections["news"], world.authors[0], "subscriber", lead_in=None)
+    for position, kind in enumerate(lead):
+        video = Video.objects.create(title=f"LEADMARK-{key}-video", url="https://v.example/a.mp4")
+        Block.objects.create(article=fixture.article, position=position, kind=kind, video=video)
+    Block.objects.create(article=fixture.article, position=len(lead), kind=Block.Kind.PAYWALL_BREAK)
+    _add_paragraphs(fixture, len(lead) + 1, 5, gated=True)
+    return fixture
+
+
+EARLY_BREAK = (
+    "LEAK: a paywall break with no paragraph above it is ignored (split_body, 4a44b15), so "
+    "the publication's lead-in count makes public the paragraphs the editor put behind it"
+)
+
+
+@pytest.mark.xfail(strict=True, reason=EARLY_BREAK)
+@pytest.mark.parametrize("lead", [[], ["video"]], ids=["break-first", "break-after-video"])
+def test_it_keeps_everything_behind_a_break_above_the_first_paragraph(
+    lead: list[str], world: LeakWorld
+) -> None:
+    fixture = _article_behind_an_early_break(world, f"early{len(lead)}", lead)
+    leaks: list[Leak] = []
+    for url in _channels(world, fixture):
+        leaks += leaks_in(Client().get(url), set(fixture.gated_markers), f"GET {url}")
     assert leaks == [], "\n".join(map(str, leaks))
