@@ -1,10 +1,25 @@
-"""The walls: the HTML that replaces the gate when the check denies, with the reason."""
+"""The walls: the HTML that replaces the gate when the check denies, with the reason.
+
+The wall is part of the check's private answer, so it may speak to the reader: a
+logged-in reader is not asked to log in, and a reader whose plan leaves this article's
+section out is told so instead of being asked to subscribe as if they had nothing.
+"""
 
 from __future__ import annotations
 
 from django.template.loader import render_to_string
 
-from masthead.access.policy import Offer, Policy, Reason, Window
+from masthead.access.policy import (
+    ANONYMOUS,
+    ArticleFacts,
+    Offer,
+    Policy,
+    ReaderFacts,
+    Reason,
+    Window,
+    plan_excludes_section,
+)
+from masthead.access.sources import section_name
 
 REGISTER_URL = "/accounts/register/"
 LOGIN_URL = "/accounts/login/"
@@ -12,7 +27,10 @@ SUBSCRIBE_URL = "/subscribe/"
 
 
 def reason_text(reason: str, policy: Policy, allowance: int | None = None) -> str:
-    """Return the reason for a denial in plain words."""
+    """Return the reason for a denial in plain words (a generic sentence when unknown).
+
+    ``plan_excludes_section`` needs the section's name, so ``plan_text`` words it.
+    """
     period = "this month" if policy.window != Window.ROLLING_30_DAYS else "in the last 30 days"
     count = allowance if allowance is not None else policy.anonymous_allowance
     noun = "article" if count == 1 else "articles"
@@ -24,6 +42,7 @@ def reason_text(reason: str, policy: Policy, allowance: int | None = None) -> st
         ),
         Reason.REGISTRATION_REQUIRED: "This article is free for readers with an account.",
         Reason.SUBSCRIPTION_REQUIRED: "This article is for subscribers.",
+        Reason.PLAN_EXCLUDES_SECTION: "Your plan does not include this section.",
         Reason.METER_UNAVAILABLE: "We could not count your free articles just now.",
         Reason.CRAWLER_PREVIEW: "Subscribers can read the whole article.",
         Reason.GIFT_INVALID: (
@@ -33,20 +52,49 @@ def reason_text(reason: str, policy: Policy, allowance: int | None = None) -> st
     return words.get(reason, "We could not confirm your access just now. Please try again.")
 
 
-def offer_html(offer: str, reason: str, policy: Policy, allowance: int | None = None) -> str:
+def plan_text(article: ArticleFacts) -> str:
+    """Return "Your plan does not include <Section>." for ``article``'s section."""
+    if not article.section:
+        return "Your plan does not include this article."
+    return f"Your plan does not include {section_name(article.section)}."
+
+
+def offer_html(
+    offer: str,
+    reason: str,
+    policy: Policy,
+    allowance: int | None = None,
+    *,
+    reader: ReaderFacts = ANONYMOUS,
+    article: ArticleFacts | None = None,
+) -> str:
     """Return the wall for ``offer`` (registration or subscription), naming the reason.
 
     Links carry ``data-masthead-next``: the page script adds ``?next=<this article>``.
-    An unknown offer gets the subscription wall.
+    An unknown offer gets the subscription wall. A logged-in ``reader`` gets no "Log in"
+    line; a reader whose plan leaves ``article``'s section out is told which section
+    (whatever the reason: a spent meter on a metered article too). Without ``article``
+    the wall does not mention a plan.
     """
     template = (
         "access/wall_registration.html"
         if offer == Offer.REGISTRATION
         else "access/wall_subscription.html"
     )
+    words = reason_text(reason, policy, allowance)
+    plan_note = ""
+    has_plan = article is not None and plan_excludes_section(article, reader, policy)
+    if article is not None and has_plan:
+        if reason == Reason.PLAN_EXCLUDES_SECTION:
+            words = plan_text(article)
+        else:
+            plan_note = plan_text(article)
     context = {
         "reason": reason,
-        "reason_text": reason_text(reason, policy, allowance),
+        "reason_text": words,
+        "plan_note": plan_note,
+        "has_plan": has_plan,
+        "is_logged_in": reader.is_authenticated,
         "register_url": REGISTER_URL,
         "login_url": LOGIN_URL,
         "subscribe_url": SUBSCRIBE_URL,

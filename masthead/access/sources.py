@@ -44,6 +44,23 @@ def content_source() -> ContentSource:
     return cast(ContentSource, importlib.import_module(settings.PAYWALL_CONTENT_SOURCE))
 
 
+def section_name(slug: str) -> str:
+    """Return the section's display name through the content source's optional hook.
+
+    The hook ``section_name(slug) -> str | None`` may be missing, fail or know nothing
+    of ``slug``: then the slug in words ("real-estate" becomes "Real Estate"). It is only
+    for the wall's wording, so a failure never denies or breaks the answer.
+    """
+    name = None
+    try:
+        name = getattr(content_source(), "section_name", lambda _slug: None)(slug)
+    except Exception:  # noqa: BLE001 - optional hook for wording; the slug will do
+        logger.warning("section_name_failed slug=%s", slug)
+    if isinstance(name, str) and name.strip():
+        return name.strip()
+    return slug.replace("-", " ").replace("_", " ").title()
+
+
 def entitlements_for(user: Any, now: dt.datetime) -> Entitlements:
     """Return the reader's entitlements through ``PAYWALL_ENTITLEMENTS_LOADER``.
 

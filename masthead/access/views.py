@@ -136,7 +136,14 @@ def _payload(outcome: CheckOutcome) -> dict[str, Any]:
     offer = None
     if decision.offer is not None:
         allowance = meter.allowance if meter is not None and meter.is_available else None
-        html = offer_html(decision.offer, decision.reason, outcome.policy, allowance)
+        html = offer_html(
+            decision.offer,
+            decision.reason,
+            outcome.policy,
+            allowance,
+            reader=outcome.reader,
+            article=outcome.article,
+        )
         offer = {"kind": decision.offer, "html": html}
     meter_json = None
     if meter is not None and meter.is_available:

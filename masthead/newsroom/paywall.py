@@ -14,7 +14,7 @@ from django.utils import timezone
 from masthead.access import ArticleFacts
 from masthead.ads.slots import AdPicker
 
-from .models import Article, Publication
+from .models import Article, Publication, Section
 from .rendering import render_body
 
 
@@ -52,3 +52,8 @@ def gated_html(article_id: int, *, ad_free: bool) -> str:
 def publication_time_zone() -> str:
     """Return the publication's time zone name; the meter's calendar month starts in it."""
     return Publication.current().time_zone
+
+
+def section_name(slug: str) -> str | None:
+    """Return the section's display name (for the wall's words), or None when unknown."""
+    return Section.objects.filter(slug=slug).values_list("name", flat=True).first()
