@@ -62,6 +62,7 @@ def account(request: HttpRequest) -> HttpResponse:
         "grants": billing_account.grants_of(request.user, now),
         "has_portal": billing_account.has_portal(request.user),
         "meter": meter_for(request, now),
+        "can_gift": gift_links.may_gift_anything(request.user, now),
         "gifts_remaining": gift_links.remaining(request.user, now),
         "gifts_limit": gift_links.monthly_limit(),
         "gifts": _gift_rows(request, now),

@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
+from masthead.billing.money import format_money
+
 logger = logging.getLogger(__name__)
 
 
@@ -33,8 +35,8 @@ class Receipt:
 
     @property
     def amount_display(self) -> str:
-        """Return the amount as people read it, e.g. "15.00 USD"."""
-        return f"{self.amount_minor // 100}.{self.amount_minor % 100:02d} {self.currency}"
+        """Return the amount as people read it, e.g. "$15.00" or "15.00 CHF"."""
+        return format_money(self.amount_minor, self.currency)
 
 
 def publication_name() -> str:

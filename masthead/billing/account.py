@@ -1,41 +1,91 @@
-"""What the account page shows about a reader's subscriptions and grants."""
+"""What the account page shows about a reader's subscriptions and grants.
+
+Each subscription is described in the reader's words: "Active" with the renewal date and
+price, "Trial until Dec. 6, 2026, then $6.00/month", "Ends on Dec. 29, 2026" once canceled
+at the end of the period. Dates are AP style in the publication's time zone.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
+from masthead.newsroom import aptime
+
 from .models import AccessGrant, Subscription
+
+Status = Subscription.Status
 
 
 @dataclass(frozen=True)
 class Held:
-    """One subscription as the reader sees it on the account page."""
+    """One subscription as the reader sees it on the account page.
+
+    ``status_label`` goes after the plan's name ("Active", "Ends on Dec. 29, 2026");
+    ``detail`` is the sentence under it, or "" when there is nothing to add.
+    """
 
     pk: int
     plan_name: str
     status_label: str
+    detail: str
     is_entitling: bool
-    renews_at: dt.datetime | None
-    ends_at: dt.datetime | None
     can_cancel: bool
     can_resume: bool
     is_test: bool
 
 
-def _held(subscription: Subscription, now: dt.datetime) -> Held:
+def _zone() -> zoneinfo.ZoneInfo:
+    from masthead.newsroom.models import Publication
+
+    try:
+        return Publication.current().zone
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        # A bad zone typed into the admin must not take the account page down.
+        return zoneinfo.ZoneInfo("America/New_York")
+
+
+def _wording(
+    subscription: Subscription, now: dt.datetime, zone: zoneinfo.ZoneInfo
+) -> tuple[str, str]:
+    """Return (status label, detail sentence) for ``subscription`` at ``now``."""
+    if not subscription.is_entitling(now):
+        return "Ended", ""
+    price = subscription.plan.price_per_interval
+    period_end = subscription.current_period_end
+    day = aptime.ap_date(period_end, zone) if period_end else ""
+    if subscription.status == Status.PAST_DUE:
+        until = (
+            aptime.ap_date(subscription.grace_ends_at, zone) if subscription.grace_ends_at else ""
+        )
+        return "Payment overdue", (
+            f"Access ends on {until} unless the payment goes through. "
+            "Update your card to keep reading."
+        )
+    if subscription.cancel_at_period_end:
+        return f"Ends on {day}", "It will not renew; resume it to keep reading after that day."
+    if subscription.status == Status.TRIALING:
+        if not day:
+            return "Trial", f"Then {price}."
+        return f"Trial until {day}, then {price}", ""
+    if day:
+        return "Active", f"Renews on {day} at {price}."
+    return "Active", f"{price}."
+
+
+def _held(subscription: Subscription, now: dt.datetime, zone: zoneinfo.ZoneInfo) -> Held:
     entitling = subscription.is_entitling(now)
-    renewing = entitling and not subscription.cancel_at_period_end
-    renewable = subscription.status in (Subscription.Status.TRIALING, Subscription.Status.ACTIVE)
+    renewable = subscription.status in (Status.TRIALING, Status.ACTIVE)
+    label, detail = _wording(subscription, now, zone)
     return Held(
         pk=subscription.pk,
         plan_name=subscription.plan.name,
-        status_label=subscription.get_status_display() if entitling else "Ended",
+        status_label=label,
+        detail=detail,
         is_entitling=entitling,
-        renews_at=subscription.current_period_end if renewing and renewable else None,
-        ends_at=subscription.access_ends_at(now),
-        can_cancel=renewing and renewable,
+        can_cancel=entitling and renewable and not subscription.cancel_at_period_end,
         can_resume=entitling and subscription.cancel_at_period_end,
         is_test=subscription.provider == Subscription.Provider.TEST,
     )
@@ -44,7 +94,8 @@ def _held(subscription: Subscription, now: dt.datetime) -> Held:
 def held_by(user: Any, now: dt.datetime, limit: int = 10) -> list[Held]:
     """Return ``user``'s subscriptions, newest first, described at ``now``."""
     found = Subscription.objects.filter(user=user).select_related("plan")[:limit]
-    return [_held(subscription, now) for subscription in found]
+    zone = _zone()
+    return [_held(subscription, now, zone) for subscription in found]
 
 
 def grants_of(user: Any, now: dt.datetime) -> list[AccessGrant]:

@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from masthead.access.levels import AccessLevel
 
+from .money import format_money
+
 
 def default_plan_levels() -> list[str]:
     """Return the levels a new plan opens: everything behind the paywall."""
@@ -95,8 +97,13 @@ class Plan(models.Model):
 
     @property
     def price_display(self) -> str:
-        """Return the price as people read it, e.g. "15.00 USD"."""
-        return f"{self.price_minor // 100}.{self.price_minor % 100:02d} {self.currency}"
+        """Return the price as people read it, e.g. "$15.00" or "15.00 CHF"."""
+        return format_money(self.price_minor, self.currency)
+
+    @property
+    def price_per_interval(self) -> str:
+        """Return "$15.00/month" or "$150.00/year"."""
+        return f"{self.price_display}/{self.interval}"
 
     def period(self, start: dt.datetime) -> dt.datetime:
         """Return the end of one billing interval starting at ``start`` (approximate month)."""

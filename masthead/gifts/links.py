@@ -17,7 +17,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from masthead.access import SUBSCRIBER
 from masthead.analytics import EventKind, record
+from masthead.billing.entitlements import entitlements_for
 from masthead.newsroom.models import Article, Publication
 
 from .models import GiftLink
@@ -35,6 +37,17 @@ class Gift:
     link: GiftLink
     token: str
     is_new: bool
+
+
+def may_gift_anything(sender: Any, now: dt.datetime) -> bool:
+    """Return True when ``sender``'s subscriptions or grants open some section to gift.
+
+    False for anonymous readers and for accounts without a subscriber-level entitlement.
+    """
+    if not getattr(sender, "is_authenticated", False):
+        return False
+    scopes = entitlements_for(sender, now).scopes
+    return any(level == SUBSCRIBER for level, _section in scopes)
 
 
 def monthly_limit() -> int:

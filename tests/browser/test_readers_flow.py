@@ -89,7 +89,7 @@ def _subscribe_from_the_wall(page: Any, base: str, walled: Article) -> None:
     page.wait_for_url("**/billing/test-checkout/**", timeout=TIMEOUT)
     assert "TEST PAYMENTS — no money moves" in page.content()
     page.screenshot(path=str(SCREENSHOTS / "test-checkout.png"), full_page=True)
-    page.get_by_role("button", name="Pay 15.00 USD (test)").click()
+    page.get_by_role("button", name="Pay $15.00 (test)").click()
     page.wait_for_url(f"**{walled.get_absolute_url()}", timeout=TIMEOUT)
 
 

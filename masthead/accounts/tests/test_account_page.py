@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from masthead.billing.models import AccessGrant, Subscription
 from masthead.billing.tests.factories import reader, subscription
 from masthead.gifts import links
 from masthead.gifts.tokens import verify_gift
-from masthead.newsroom.tests.factories import article
+from masthead.newsroom.tests.factories import article, publication
 
 pytestmark = pytest.mark.django_db
 
@@ -20,27 +21,30 @@ def test_it_requires_logging_in(client) -> None:
     assert client.get("/accounts/")["Location"] == "/accounts/login/?next=/accounts/"
 
 
-def test_it_shows_the_plan_and_its_renewal_date(client) -> None:
+def test_it_shows_the_plan_its_renewal_date_and_price(client) -> None:
+    publication(time_zone="America/New_York")
     user = reader()
-    renews = timezone.now() + dt.timedelta(days=12)
+    renews = dt.datetime(2026, 9, 3, 14, 0, tzinfo=dt.UTC)
     subscription(user, current_period_end=renews)
     client.force_login(user)
-    response = client.get("/accounts/")
+    with time_machine.travel(renews - dt.timedelta(days=12), tick=False):
+        response = client.get("/accounts/")
     page = response.content.decode()
-    assert "All Access" in page
-    assert f"Renews on {renews:%B} {renews.day}, {renews.year}" in page
+    assert "<strong>All Access</strong> · Active" in page
+    assert "Renews on Sept. 3, 2026 at $15.00/month." in page
     assert "Cancel at the end of this period" in page
     assert response["Cache-Control"] == "private, no-store"
 
 
 def test_it_shows_when_a_past_due_plan_stops(client) -> None:
     user = reader()
-    grace = timezone.now() + dt.timedelta(days=3)
+    grace = dt.datetime(2026, 3, 13, 12, 0, tzinfo=dt.UTC)
     subscription(user, Subscription.Status.PAST_DUE, grace_ends_at=grace)
     client.force_login(user)
-    page = client.get("/accounts/").content.decode()
+    with time_machine.travel(grace - dt.timedelta(days=3), tick=False):
+        page = client.get("/accounts/").content.decode()
     assert "Payment overdue" in page
-    assert f"Access ends on {grace:%B} {grace.day}" in page
+    assert "Access ends on March 13, 2026 unless the payment goes through." in page
 
 
 def test_it_shows_comps_and_offers_plans_to_others(client) -> None:

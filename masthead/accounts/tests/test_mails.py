@@ -28,7 +28,7 @@ def test_it_sends_receipts_and_payment_failures(smtp) -> None:
     assert emails.send_receipt(user, receipt) is True
     assert emails.send_payment_failed(user, dt.datetime(2026, 3, 12, tzinfo=dt.UTC)) is True
     receipt_mail, failure_mail = smtp.to("ada@example.com")
-    assert "19.99 EUR" in smtp.body(receipt_mail)
+    assert "Amount: €19.99" in smtp.body(receipt_mail)
     assert "March 12, 2026" in smtp.body(failure_mail)  # AP style keeps March whole
 
 

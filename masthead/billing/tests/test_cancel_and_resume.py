@@ -32,7 +32,8 @@ def test_it_cancels_at_period_end_at_stripe_and_here(
     assert Subscription.objects.get().cancel_at_period_end is True
     assert Event.objects.filter(kind="subscription_canceled").count() == 1
     page = client.get("/accounts/").content.decode()
-    assert "Access ends on" in page
+    assert "· Ends on " in page
+    assert "· Active" not in page
     assert "Resume my subscription" in page
 
 

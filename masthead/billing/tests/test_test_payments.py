@@ -32,6 +32,7 @@ def test_it_labels_the_checkout_and_returns_to_the_article_subscribed(client, se
     assert page.status_code == 200
     assert page.content.decode().count(LABEL) >= 1
     assert f"<title>{LABEL.split(' —')[0]}" in page.content.decode()
+    assert "Pay $15.00 (test)" in page.content.decode()
     done = client.post(url)
     assert (done.status_code, done["Location"]) == (303, f"http://testserver{ARTICLE}")
     stored = Subscription.objects.get()
@@ -52,8 +53,14 @@ def test_it_completes_one_checkout_once(client, settings) -> None:
 
 def test_it_starts_a_trial_when_the_plan_has_one(client, settings) -> None:
     settings.BILLING_PROVIDER = "test"
-    plan(trial_days=7)
-    client.post(_checkout(client, reader()))
+    plan(trial_days=7, price_minor=600)
+    url = _checkout(client, reader())
+    page = client.get(url).content.decode()
+    # A trial charges nothing today: the button must not say it pays.
+    assert "Start the 7-day free trial (test)" in page
+    assert "Nothing is charged today. After the 7-day trial, $6.00/month" in page
+    assert "Pay $6.00" not in page
+    client.post(url)
     assert Subscription.objects.get().status == "trialing"
 
 

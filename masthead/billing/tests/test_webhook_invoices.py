@@ -31,7 +31,7 @@ def test_it_mails_a_receipt_when_an_invoice_is_paid(
     [message] = mail.outbox
     assert message.to == [held.user.email]
     assert "receipt" in message.subject
-    assert "15.00 USD" in message.body
+    assert "Amount: $15.00" in message.body
     assert "All Access" in message.body
 
 
