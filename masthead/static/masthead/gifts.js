@@ -28,9 +28,10 @@
     var panel = box.querySelector(".gift-link") || el("div", { "class": "gift-link" });
     panel.textContent = "";
     var label = el("label", { "for": "gift-url" }, "Anyone with this link can read the whole article:");
+    var row = el("div", { "class": "gift-row" });
     var input = el("input", { id: "gift-url", type: "text", readonly: "readonly", value: url });
     var copy = el("button", { type: "button", "class": "gift-copy" }, "Copy link");
-    var note = el("p", { "class": "gift-remaining", role: "status" }, "Link ready. Copy it and send it to anyone.");
+    var note = el("p", { "class": "gift-note", role: "status" }, "Link ready. Copy it and send it to anyone.");
     copy.addEventListener("click", function () {
       input.select();
       var done = function () { copy.textContent = "Copied"; };
@@ -41,7 +42,8 @@
         done();
       }
     });
-    panel.append(label, input, copy, note, mailForm());
+    row.append(input, copy);
+    panel.append(label, row, note, mailForm());
     box.appendChild(panel);
     input.focus();
     input.select();
@@ -49,20 +51,41 @@
 
   /* Optional: mail the link from the site, so the recipient sees who sent it. */
   function mailForm() {
-    var form = el("form", { "class": "gift-mail" });
+    /* novalidate: our own message, read out by screen readers, instead of the browser's bubble. */
+    var form = el("form", { "class": "gift-mail", novalidate: "novalidate" });
     var label = el("label", { "for": "gift-email" }, "Or send it by e-mail to:");
-    var address = el("input", { id: "gift-email", type: "email", required: "required", autocomplete: "off" });
+    var row = el("div", { "class": "gift-row" });
+    var address = el("input", {
+      id: "gift-email", type: "email", autocomplete: "off",
+      placeholder: "name@example.com", "aria-describedby": "gift-mail-status"
+    });
     var send = el("button", { type: "submit" }, "Send");
-    var said = el("span", { "class": "gift-mail-status", role: "status" });
-    form.append(label, address, send, said);
+    var said = el("p", { id: "gift-mail-status", "class": "gift-mail-status", role: "status" });
+    row.append(address, send);
+    form.append(label, row, said);
+    function refuse(message) {
+      said.textContent = message;
+      said.className = "gift-mail-status gift-mail-error";
+      address.setAttribute("aria-invalid", "true");
+      address.focus();
+    }
     form.addEventListener("submit", function (event) {
       event.preventDefault();
+      var typed = address.value.trim();
+      if (!typed || !address.checkValidity()) {
+        return refuse("Enter a valid e-mail address, like name@example.com.");
+      }
+      address.removeAttribute("aria-invalid");
+      said.className = "gift-mail-status";
+      said.textContent = "Sending…";
       send.disabled = true;
-      post({ article: articleId, email: address.value }).then(function (answer) {
+      post({ article: articleId, email: typed }).then(function (answer) {
         send.disabled = false;
-        said.textContent = answer.ok && answer.data.emailed
-          ? "Sent to " + address.value + "."
-          : "The e-mail could not be sent.";
+        if (answer.ok && answer.data.emailed) {
+          said.textContent = "Sent to " + typed + ".";
+        } else {
+          refuse(answer.data.email_error || answer.data.error || "The e-mail could not be sent.");
+        }
       }, function () {
         send.disabled = false;
         said.textContent = "The e-mail could not be sent.";
@@ -79,13 +102,21 @@
 
   var csrfToken = "";
 
+  /* On a first visit /api/me/ and /gifts/status/ may each set a new CSRF cookie at once;
+     the cookie keeps whichever came last, so the token to send is the cookie's (the status
+     answer's token is the fallback when the cookie cannot be read). */
+  function currentCsrfToken() {
+    var found = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return found ? decodeURIComponent(found[1]) : csrfToken;
+  }
+
   function post(fields) {
     var form = new FormData();
     Object.keys(fields).forEach(function (name) { form.append(name, fields[name]); });
     return fetch("/gifts/", {
       method: "POST",
       credentials: "same-origin",
-      headers: { "X-CSRFToken": csrfToken, "Accept": "application/json" },
+      headers: { "X-CSRFToken": currentCsrfToken(), "Accept": "application/json" },
       body: form
     }).then(function (response) {
       return response.json().then(function (data) { return { ok: response.ok, data: data }; });
