@@ -21,9 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="password_change_done",
     ),
     path("reset/", password_views.PasswordResetView.as_view(), name="password_reset"),
-    path(
-        "reset/sent/", password_views.PasswordResetDoneView.as_view(), name="password_reset_done"
-    ),
+    path("reset/sent/", password_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "reset/<uidb64>/<token>/",
         password_views.PasswordResetConfirmView.as_view(),
