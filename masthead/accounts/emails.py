@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from email.utils import formataddr, parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -40,12 +41,23 @@ class Receipt:
 
 
 def publication_name() -> str:
+    """Return the publication's name; "Masthead" when the database cannot say."""
     from masthead.newsroom.models import Publication
 
     try:
         return Publication.current().name
     except Exception:  # noqa: BLE001 - a mail must not fail over the masthead's name
         return "Masthead"
+
+
+def sender_address() -> str:
+    """Return the From of every reader mail: the publication's name and our address.
+
+    The address is the one in ``DEFAULT_FROM_EMAIL`` (its display name, often "Masthead",
+    is replaced), so readers see who writes to them.
+    """
+    _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((publication_name(), address or settings.DEFAULT_FROM_EMAIL))
 
 
 def _send(template: str, to: str, context: dict[str, Any]) -> bool:
@@ -58,7 +70,7 @@ def _send(template: str, to: str, context: dict[str, Any]) -> bool:
         subject, _, body = render_to_string(f"accounts/email/{template}.txt", context).partition(
             "\n"
         )
-        send_mail(subject.strip(), body.lstrip("\n"), settings.DEFAULT_FROM_EMAIL, [to])
+        send_mail(subject.strip(), body.lstrip("\n"), sender_address(), [to])
     except Exception:
         logger.exception("mail %s could not be sent", template)
         return False

@@ -13,7 +13,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 
 from .account_forms import RateLimitedPasswordResetForm
-from .emails import publication_name
+from .emails import publication_name, sender_address
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -32,6 +32,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form: Any) -> Any:
         self.extra_email_context = {"publication": publication_name()}
+        self.from_email = sender_address()
         return super().form_valid(form)
 
 
