@@ -14,11 +14,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString
 
+from masthead.access import FREE, effective_level
 from masthead.ads.slots import AdPicker
 
 from .caching import mark_private
 from .models import Article, Publication
 from .rendering import render_body
+from .syndication import article_facts, current_policy
 
 
 def is_dated(article: Article, year: int, month: int, day: int, publication: Publication) -> bool:
@@ -29,18 +31,35 @@ def is_dated(article: Article, year: int, month: int, day: int, publication: Pub
     return (local.year, local.month, local.day) == (year, month, day)
 
 
+def is_free(article: Article) -> bool:
+    """Return True when everyone may read ``article`` whole (its level after section rules).
+
+    A policy that cannot be loaded counts as strict (``current_policy``), so in doubt
+    the page keeps its gate.
+    """
+    return effective_level(article_facts(article), current_policy()) == FREE
+
+
 def page_context(article: Article, publication: Publication, now: dt.datetime) -> dict[str, object]:
-    """Return what ``newsroom/article.html`` needs: the article, its lead-in and its ads."""
+    """Return what ``newsroom/article.html`` needs: the article, its lead-in and its ads.
+
+    A free article is the same for everyone, so its page carries the whole body
+    (``free_rest``, the part after the cut) and no gate.
+    """
     section = article.section.slug if article.section else ""
     ads = AdPicker.for_section(section, now)
     url = article.url_in(publication.zone)
+    free = is_free(article)
+    body = render_body(article, publication, ads)
     return {
         # Overrides the lazy context processor's copy: one publication query per page.
         "publication": publication,
         "article": article,
         "authors": list(article.authors.all()),
         "video": article.lead_video,
-        "lead_in": render_body(article, publication, ads).lead_in,
+        "lead_in": body.lead_in,
+        "is_free": free,
+        "free_rest": body.gated if free else None,
         "top_ad": ads.slot_html("ad-top"),
         "bottom_ad": ads.slot_html("ad-bottom"),
         "next_param": quote(url, safe="/"),

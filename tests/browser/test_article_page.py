@@ -174,3 +174,21 @@ def test_it_reads_well_on_a_phone(live_server: Any, chromium: Any) -> None:
         assert overflow <= 390, f"the page scrolls sideways: {overflow}px wide"
     finally:
         context.close()
+
+
+def test_it_shows_a_free_article_once_while_the_access_check_runs(
+    live_server: Any, browser_page: Any
+) -> None:
+    article = _story()
+    Article.objects.filter(pk=article.pk).update(access_level="free")
+    errors: list[str] = []
+    browser_page.on("pageerror", lambda error: errors.append(str(error)))
+    with browser_page.expect_response("**/api/access/") as answer:
+        browser_page.goto(live_server.url + article.get_absolute_url())
+    assert answer.value.json()["granted"] is True
+    browser_page.wait_for_load_state("networkidle")
+    text = browser_page.locator("#story-body").inner_text()
+    for number in range(4, 8):
+        assert text.count(f"GATEDWORD{number}") == 1
+    assert browser_page.locator("[data-masthead-gate]").count() == 0
+    assert errors == []
