@@ -32,7 +32,11 @@ _ALLOWED_TAGS = {
     "mark",
 }
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
-_markdown = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": True})
+# The typographer's rules are off in the commonmark preset: turn on curly quotes and
+# apostrophes (smartquotes) and dashes, ellipses and (c) (replacements). Code stays as typed.
+_markdown = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": True}).enable(
+    ["replacements", "smartquotes"]
+)
 
 
 # Standing pages (About, Terms) may also have section headings; the page title is the h1.
