@@ -7,7 +7,7 @@ app_name = "billing"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("subscribe/", views.plans, name="plans"),
-    path("subscribe/<slug:slug>/", views.start_checkout, name="checkout"),
+    path("subscribe/<slug:slug>/", views.checkout, name="checkout"),
     path("billing/portal/", views.portal, name="portal"),
     path("billing/subscriptions/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("billing/subscriptions/<int:pk>/resume/", views.resume, name="resume"),

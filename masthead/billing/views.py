@@ -7,17 +7,19 @@ anything else falls back to the account page.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from masthead.analytics import EventKind, article_id_for, record
 from masthead.errors import error_response
@@ -40,27 +42,81 @@ def safe_next(request: HttpRequest, default: str = "") -> str:
     return default or reverse("accounts:account")
 
 
-@require_GET
-def plans(request: HttpRequest) -> HttpResponse:
-    """Show the plans on sale, remembering the article the reader came from."""
-    next_url = safe_next(request)
-    here = f"{reverse('billing:plans')}?{urlencode({'next': next_url})}"
-    context = {
-        "plans": Plan.objects.filter(is_active=True).prefetch_related("sections"),
-        "next": next_url,
-        "register_url": f"{reverse('accounts:register')}?{urlencode({'next': here})}",
-        "login_url": f"{reverse('accounts:login')}?{urlencode({'next': here})}",
-    }
-    response = render(request, "billing/plans.html", context)
+@dataclass(frozen=True)
+class Offer:
+    """A plan on the plans page and where choosing it leads a reader not logged in."""
+
+    plan: Plan
+    register_url: str
+
+
+def _with_next(url: str, next_url: str) -> str:
+    return f"{url}?{urlencode({'next': next_url})}"
+
+
+def _private(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     return response
 
 
-@require_POST
-@login_required
-def start_checkout(request: HttpRequest, slug: str) -> HttpResponse:
-    """Send the reader to pay for a plan; back to ``next`` afterwards."""
+@require_GET
+def plans(request: HttpRequest) -> HttpResponse:
+    """Show the plans on sale, remembering the article the reader came from.
+
+    A reader who is not logged in chooses a plan by creating an account first; the
+    account page sends them on to that plan's checkout (``GET /subscribe/<slug>/``) and
+    from there back to the article.
+    """
+    next_url = safe_next(request)
+    here = _with_next(reverse("billing:plans"), next_url)
+    register = reverse("accounts:register")
+    offers = [
+        Offer(
+            plan,
+            _with_next(
+                register, _with_next(reverse("billing:checkout", args=[plan.slug]), next_url)
+            ),
+        )
+        for plan in Plan.objects.filter(is_active=True).prefetch_related("sections")
+    ]
+    context = {
+        "offers": offers,
+        "next": next_url,
+        "login_url": _with_next(reverse("accounts:login"), here),
+    }
+    return _private(render(request, "billing/plans.html", context))
+
+
+@require_http_methods(["GET", "POST"])
+def checkout(request: HttpRequest, slug: str) -> HttpResponse:
+    """Show the chosen plan's checkout (GET) or start paying for it (POST).
+
+    GET is where registering or logging in after choosing a plan lands: it asks for one
+    press to go on to payment (a GET never starts a checkout, so link prefetchers and
+    back buttons start nothing). Readers not logged in are sent to create an account
+    (GET) or log in (POST) and come back here. 404 for a plan not on sale.
+    """
     plan = get_object_or_404(Plan, slug=slug, is_active=True)
+    if not request.user.is_authenticated:
+        if request.method == "GET":
+            return redirect(_with_next(reverse("accounts:register"), request.get_full_path()))
+        return redirect_to_login(request.get_full_path())
+    if request.method == "POST":
+        return start_checkout(request, plan)
+    next_url = safe_next(request)
+    if _already_holds(request, plan):
+        messages.info(request, f"You already subscribe to {plan.name}.")
+        return redirect(next_url)
+    context = {
+        "plan": plan,
+        "next": next_url,
+        "plans_url": _with_next(reverse("billing:plans"), next_url),
+    }
+    return _private(render(request, "billing/checkout.html", context))
+
+
+def start_checkout(request: HttpRequest, plan: Plan) -> HttpResponse:
+    """Send the logged-in reader to pay for ``plan``; back to ``next`` afterwards."""
     next_url = safe_next(request)
     if _already_holds(request, plan):
         messages.info(request, f"You already subscribe to {plan.name}.")
