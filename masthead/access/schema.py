@@ -100,7 +100,10 @@ PATHS: dict[str, Any] = {
             "responses": {
                 "200": _json({"$ref": "#/components/schemas/AccessCheckResponse"}, "The decision."),
                 "400": error_response("The body is not a valid check request (max 4 KB)."),
-                "403": error_response("The request came from another site."),
+                "403": error_response(
+                    "The request came from another site, or named no origin (Origin or"
+                    " Sec-Fetch-Site: same-origin is required)."
+                ),
                 "404": error_response("No such live article."),
                 "405": error_response("Only POST is allowed."),
                 "429": error_response("Too many checks from this address."),

@@ -44,23 +44,25 @@ def json_error(status: int, message: str, **headers: str) -> JsonResponse:
     return response
 
 
-def is_cross_site(request: HttpRequest) -> bool:
-    """Return True when the browser says the request comes from another site.
+def is_same_origin(request: HttpRequest) -> bool:
+    """Return True when the browser says the request comes from this site's own pages.
 
-    ``Sec-Fetch-Site`` (sent by current browsers) must be ``same-origin``; ``Origin``,
-    when sent, must be this site or one of ``CSRF_TRUSTED_ORIGINS``. A request carrying
-    neither comes from a non-browser client, which cannot ride a reader's cookies.
+    ``Origin``, when sent, must be this site or one of ``CSRF_TRUSTED_ORIGINS``;
+    ``Sec-Fetch-Site``, when sent, must be ``same-origin`` (or ``none``, the reader's own
+    action). One of the two must vouch: browsers send ``Origin`` on every POST fetch,
+    so a request with neither header, or with only ``Sec-Fetch-Site: none``, is refused
+    (False), as PRODUCT.md section 5 asks.
     """
     fetch_site = request.headers.get("Sec-Fetch-Site")
     if fetch_site is not None and fetch_site not in ("same-origin", "none"):
-        return True
+        return False
     origin = request.headers.get("Origin")
     if origin is None:
-        return False
+        return fetch_site == "same-origin"
     own = f"{request.scheme}://{request.get_host()}"
     trusted = {own, *getattr(settings, "CSRF_TRUSTED_ORIGINS", [])}
     parts = urlsplit(origin)
-    return f"{parts.scheme}://{parts.netloc}" not in trusted or origin == "null"
+    return origin != "null" and f"{parts.scheme}://{parts.netloc}" in trusted
 
 
 def _read_body(request: HttpRequest) -> dict[str, Any]:
@@ -96,15 +98,15 @@ def parse_check(body: dict[str, Any]) -> tuple[int, str | None]:
 
 # The check is exempt from Django's CSRF middleware on purpose: it is called by the page
 # script before the reader has any CSRF cookie (the cached page sets none), and its one
-# side effect, counting a metered read, is guarded instead by ``is_cross_site``: browsers
-# always send ``Sec-Fetch-Site``/``Origin`` on a cross-site POST, so another site cannot
-# spend a reader's meter.
+# side effect, counting a metered read, is guarded instead by ``is_same_origin``: browsers
+# always send ``Origin`` (and ``Sec-Fetch-Site``) on a POST fetch, so another site cannot
+# spend a reader's meter, and a request that names no origin at all is refused.
 @csrf_exempt
 def access_check(request: HttpRequest) -> HttpResponse:
     """Answer ``POST /api/access/`` as PRODUCT.md section 5 specifies."""
     if request.method != "POST":
         return json_error(405, "Use POST.", Allow="POST")
-    if is_cross_site(request):
+    if not is_same_origin(request):
         return json_error(403, "The access check only answers this site's own pages.")
     if is_over_limit("access", client_address(request), settings.PAYWALL_CHECK_RATE_LIMIT):
         return json_error(

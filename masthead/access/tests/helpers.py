@@ -33,5 +33,6 @@ def make_article(level: str = "metered", *, section: str = "metro", **fields: An
 def check(client: Client, article_id: int | str, gift: str | None = None, **extra: Any) -> Any:
     """POST the access check as the page script does and return the response."""
     body = json.dumps({"article": article_id, "gift": gift})
+    extra.setdefault("HTTP_ORIGIN", "http://testserver")
     extra.setdefault("HTTP_SEC_FETCH_SITE", "same-origin")
     return client.post("/api/access/", body, content_type="application/json", **extra)

@@ -13,6 +13,7 @@ from masthead.billing.models import AccessGrant
 from .helpers import check, make_article
 
 KEYS = {"granted", "reason", "html", "offer", "meter", "ad_free"}
+SAME_ORIGIN = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
 
 
 @pytest.mark.postgres
@@ -114,13 +115,17 @@ class AccessCheckTests(TestCase):
             '{"article": "12a"}',
         ]
         for body in bodies:
-            response = self.client.post("/api/access/", body, content_type="application/json")
+            response = self.client.post(
+                "/api/access/", body, content_type="application/json", headers=SAME_ORIGIN
+            )
             self.assertEqual(response.status_code, 400, body)
             self.assertEqual(set(response.json()), {"error"})
 
     def test_it_refuses_bodies_over_4_kb(self) -> None:
         body = json.dumps({"article": 1, "gift": None, "pad": "x" * 5000})
-        response = self.client.post("/api/access/", body, content_type="application/json")
+        response = self.client.post(
+            "/api/access/", body, content_type="application/json", headers=SAME_ORIGIN
+        )
         self.assertEqual(response.status_code, 400)
 
     def test_it_accepts_the_article_id_as_a_string(self) -> None:

@@ -42,8 +42,25 @@ class SameOriginTests(TestCase):
     def test_it_accepts_a_trusted_origin(self) -> None:
         self.assertEqual(self._post(HTTP_ORIGIN="https://news.example").status_code, 200)
 
-    def test_it_answers_clients_that_send_neither_header(self) -> None:
-        self.assertEqual(self._post().status_code, 200)
+    def test_it_refuses_a_request_that_sends_neither_header(self) -> None:
+        response = self._post()
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(set(response.json()), {"error"})
+        self.assertEqual(response["Cache-Control"], "private, no-store")
+        self.assertNotIn("masthead_visitor", response.cookies)
+
+    def test_it_refuses_a_fetch_that_names_no_origin_but_the_readers_own_action(self) -> None:
+        self.assertEqual(self._post(HTTP_SEC_FETCH_SITE="none").status_code, 403)
+
+    def test_it_answers_with_either_header_alone(self) -> None:
+        self.assertEqual(self._post(HTTP_ORIGIN="http://testserver").status_code, 200)
+        self.assertEqual(self._post(HTTP_SEC_FETCH_SITE="same-origin").status_code, 200)
+        both = self._post(HTTP_ORIGIN="http://testserver", HTTP_SEC_FETCH_SITE="none")
+        self.assertEqual(both.status_code, 200)
+
+    def test_it_refuses_a_foreign_origin_even_with_same_origin_fetch_metadata(self) -> None:
+        response = self._post(HTTP_ORIGIN="https://evil.example", HTTP_SEC_FETCH_SITE="same-origin")
+        self.assertEqual(response.status_code, 403)
 
     def test_it_works_with_csrf_checks_enforced(self) -> None:
         self.client.handler.enforce_csrf_checks = True
