@@ -17,23 +17,40 @@ from .models import HouseAd
 
 
 class AdPicker:
-    """Choose among the ads eligible for one page, loading them once."""
+    """Choose among the ads eligible for one page, loading them once.
+
+    One picker serves one page, so it remembers what it showed: an ad comes back only
+    after every other running ad had its turn, and never twice in a row while there is
+    another to show.
+    """
 
     def __init__(self, ads: Sequence[HouseAd], rng: random.Random | None = None) -> None:
         self._ads = list(ads)
         self._rng = rng or random.Random()
+        self._shown: set[int] = set()
+        self._last: HouseAd | None = None
 
     @classmethod
-    def for_section(cls, section: str, now: dt.datetime) -> AdPicker:
+    def for_section(
+        cls, section: str, now: dt.datetime, rng: random.Random | None = None
+    ) -> AdPicker:
         """Return a picker over the ads running at ``now`` in ``section`` (slug or "")."""
         ads = HouseAd.objects.running(now).for_section(section)
-        return cls(list(ads))
+        return cls(list(ads), rng)
 
     def pick(self) -> HouseAd | None:
-        """Return one ad chosen by weight, or None when no ad is running."""
+        """Return one ad chosen by weight among those not shown yet; None when none runs."""
         if not self._ads:
             return None
-        return self._rng.choices(self._ads, weights=[ad.weight for ad in self._ads])[0]
+        fresh = [ad for ad in self._ads if id(ad) not in self._shown]
+        if not fresh:
+            # Everyone had a turn: start over, but not with the ad just shown.
+            self._shown.clear()
+            fresh = [ad for ad in self._ads if ad is not self._last] or self._ads
+        chosen = self._rng.choices(fresh, weights=[ad.weight for ad in fresh])[0]
+        self._shown.add(id(chosen))
+        self._last = chosen
+        return chosen
 
     def slot_html(self, slot_id: str) -> SafeString:
         """Return the slot ``slot_id``: label, skip link and the creative (or a filler).

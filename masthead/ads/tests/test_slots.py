@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from collections import Counter
 
@@ -53,11 +54,38 @@ class RunningTests(TestCase):
 class PickerTests(TestCase):
     def test_it_picks_by_weight(self) -> None:
         heavy, light = ad("heavy", weight=3), ad("light", weight=1)
-        picker = AdPicker([heavy, light], random.Random(7))
-        counts = Counter(picker.pick().name for _ in range(4000))  # type: ignore[union-attr]
+        rng = random.Random(7)
+        # A fresh picker per page: the first slot of each page follows the weights.
+        firsts = (AdPicker([heavy, light], rng).pick() for _ in range(4000))
+        counts = Counter(first.name for first in firsts if first is not None)
         share = counts["heavy"] / 4000
         self.assertGreater(share, 0.71)
         self.assertLess(share, 0.79)
+
+    def test_it_shows_every_ad_once_before_repeating_one(self) -> None:
+        ads = [ad("heavy", weight=50), ad("middle", weight=5), ad("light", weight=1)]
+        picker = AdPicker(ads, random.Random(3))
+        first_round = [picker.pick() for _ in range(3)]
+        self.assertEqual(
+            {a.name for a in first_round if a is not None}, {"heavy", "middle", "light"}
+        )
+        picks = first_round + [picker.pick() for _ in range(30)]
+        for before, after in itertools.pairwise(picks):
+            self.assertIsNot(before, after)
+
+    def test_it_gives_the_top_and_bottom_slots_different_ads(self) -> None:
+        ad("heavy", weight=100)
+        ad("light", weight=1)
+        for seed in range(20):
+            picker = AdPicker.for_section("", NOW, random.Random(seed))
+            top, bottom = picker.slot_html("ad-top"), picker.slot_html("ad-bottom")
+            ids = [html.split('data-ad-id="')[1].split('"')[0] for html in (top, bottom)]
+            self.assertNotEqual(ids[0], ids[1])
+
+    def test_it_repeats_the_only_ad_it_has(self) -> None:
+        only = ad("only")
+        picker = AdPicker([only])
+        self.assertEqual([picker.pick(), picker.pick(), picker.pick()], [only, only, only])
 
     def test_it_fills_a_slot_when_no_ad_runs(self) -> None:
         html = NO_ADS.slot_html("ad-top")
