@@ -15,6 +15,7 @@ The lead-in carries ``seek<key>`` for the positive search control.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,10 +85,10 @@ class LeakWorld:
     # A genuine, open gift token of the "subscriber" article.
     open_gift: str = ""
 
-    def gated_markers(self, keys: object = None) -> list[str]:
-        """Return the gated markers of ``keys`` (every article when None)."""
-        chosen = self.articles if keys is None else keys
-        return [m for key in chosen for m in self.articles[str(key)].gated_markers]  # type: ignore[attr-defined]
+    def gated_markers(self, keys: Iterable[str] | None = None) -> list[str]:
+        """Return the gated markers of the articles ``keys`` (every article when None)."""
+        chosen = list(self.articles) if keys is None else keys
+        return [marker for key in chosen for marker in self.articles[key].gated_markers]
 
     @property
     def live(self) -> dict[str, FixtureArticle]:
@@ -124,7 +125,8 @@ def _ensure_image() -> str:
     return IMAGE_NAME
 
 
-def _add_paragraphs(fixture: FixtureArticle, start: int, count: int, gated: bool) -> int:
+def add_paragraphs(fixture: FixtureArticle, start: int, count: int, gated: bool) -> int:
+    """Add ``count`` marked paragraphs from position ``start``; return the next position."""
     article = fixture.article
     for number in range(start, start + count):
         Block.objects.create(
@@ -182,7 +184,7 @@ def _add_rich_blocks(fixture: FixtureArticle, position: int) -> int:
     return position + 4
 
 
-def _article(
+def new_article(
     key: str,
     section: Section,
     author: Author,
@@ -192,6 +194,7 @@ def _article(
     published_at: dt.datetime | None = PUBLISHED,
     lead_in: int | None = 2,
 ) -> FixtureArticle:
+    """Create an article ``leak-<key>`` (no blocks yet) by the fixture author."""
     article = Article.objects.create(
         headline=f"The {key} story",
         summary=f"A summary of the {key} story, public by design.",
@@ -208,8 +211,8 @@ def _article(
 
 
 def _standard_body(fixture: FixtureArticle, lead: int = 2, gated: int = 4) -> None:
-    after_lead = _add_paragraphs(fixture, 1, lead, gated=False)
-    _add_paragraphs(fixture, after_lead, gated, gated=True)
+    after_lead = add_paragraphs(fixture, 1, lead, gated=False)
+    add_paragraphs(fixture, after_lead, gated, gated=True)
 
 
 def _build_articles(sections: dict[str, Section], author: Author) -> dict[str, FixtureArticle]:
@@ -222,35 +225,37 @@ def _build_articles(sections: dict[str, Section], author: Author) -> dict[str, F
         ("registered", "registered"),
         ("subscriber", "subscriber"),
     ):
-        articles[key] = _article(key, news, author, level)
+        articles[key] = new_article(key, news, author, level)
         _standard_body(articles[key])
     # Blank level: inherits the vault section's default, subscriber.
-    articles["inherited"] = _article("inherited", vault, author, "")
+    articles["inherited"] = new_article("inherited", vault, author, "")
     articles["inherited"].level = "subscriber"  # what it inherits; the row stays blank
     _standard_body(articles["inherited"])
     # A hand-placed break after one paragraph, although the article asks for five.
-    brk = articles["break"] = _article("break", news, author, "subscriber", lead_in=5)
-    position = _add_paragraphs(brk, 1, 1, gated=False)
+    brk = articles["break"] = new_article("break", news, author, "subscriber", lead_in=5)
+    position = add_paragraphs(brk, 1, 1, gated=False)
     Block.objects.create(article=brk.article, position=position, kind=Block.Kind.PAYWALL_BREAK)
-    _add_paragraphs(brk, position + 1, 4, gated=True)
-    media = articles["media"] = _article("media", news, author, "subscriber")
-    position = _add_paragraphs(media, 1, 2, gated=False)
-    position = _add_paragraphs(media, position, 1, gated=True)
+    add_paragraphs(brk, position + 1, 4, gated=True)
+    media = articles["media"] = new_article("media", news, author, "subscriber")
+    position = add_paragraphs(media, 1, 2, gated=False)
+    position = add_paragraphs(media, position, 1, gated=True)
     position = _add_rich_blocks(media, position)
-    _add_paragraphs(media, position, 2, gated=True)
+    add_paragraphs(media, position, 2, gated=True)
     # No summary and no lead-in: whatever a channel falls back to must not be the body.
-    bare = articles["bare"] = _article("bare", news, author, "subscriber", lead_in=0)
+    bare = articles["bare"] = new_article("bare", news, author, "subscriber", lead_in=0)
     bare.article.summary = ""
     bare.article.lead_image_caption = ""
     bare.article.save()
-    _add_paragraphs(bare, 1, 3, gated=True)
+    add_paragraphs(bare, 1, 3, gated=True)
     future = timezone.now() + dt.timedelta(days=30)
-    articles["scheduled"] = _article(
+    articles["scheduled"] = new_article(
         "scheduled", news, author, "free", status="scheduled", published_at=future
     )
-    _add_paragraphs(articles["scheduled"], 1, 4, gated=True)
-    articles["draft"] = _article("draft", news, author, "free", status="draft", published_at=None)
-    _add_paragraphs(articles["draft"], 1, 4, gated=True)
+    add_paragraphs(articles["scheduled"], 1, 4, gated=True)
+    articles["draft"] = new_article(
+        "draft", news, author, "free", status="draft", published_at=None
+    )
+    add_paragraphs(articles["draft"], 1, 4, gated=True)
     return articles
 
 
@@ -325,6 +330,6 @@ def build_world(now: dt.datetime | None = None, *, with_passwords: bool = False)
 
 def standard_article(world: LeakWorld, key: str, level: str) -> FixtureArticle:
     """Add an article ``key`` at ``level`` with two lead-in and four gated paragraphs."""
-    fixture = _article(key, world.sections["news"], world.authors[0], level)
+    fixture = new_article(key, world.sections["news"], world.authors[0], level)
     _standard_body(fixture)
     return fixture

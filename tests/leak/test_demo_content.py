@@ -18,6 +18,8 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
+from masthead.accounts.models import User
+from masthead.billing.models import AccessGrant
 from masthead.newsroom import paywall
 from masthead.newsroom.demo.loader import load_newsroom
 from masthead.newsroom.models import Article, Author, Section
@@ -128,10 +130,7 @@ def test_it_gives_the_demo_subscriber_the_gated_sentences(
         assert hidden <= sentences(str(answer.get("html"))), story.slug
 
 
-def _demo_subscriber() -> object:
-    from masthead.accounts.models import User
-    from masthead.billing.models import AccessGrant
-
+def _demo_subscriber() -> User:
     user, _ = User.objects.get_or_create(email="leak-demo-subscriber@example.com")
     AccessGrant.objects.get_or_create(user=user, note="leak suite: demo subscriber")
     return user

@@ -17,15 +17,17 @@ from django.test import Client
 
 from masthead.newsroom.models import Block, Publication, Video
 
-from .fixtures import FixtureArticle, LeakWorld, _add_paragraphs, _article, hush_word
+from .fixtures import FixtureArticle, LeakWorld, add_paragraphs, hush_word, new_article
 from .oracle import Leak, leaks_in, markers_in, response_text
 
 
 def _marked_article(world: LeakWorld, key: str, lead_in: int | None) -> FixtureArticle:
-    fixture = _article(key, world.sections["news"], world.authors[0], "subscriber", lead_in=lead_in)
+    fixture = new_article(
+        key, world.sections["news"], world.authors[0], "subscriber", lead_in=lead_in
+    )
     fixture.article.summary = ""
     fixture.article.save()
-    _add_paragraphs(fixture, 1, 5, gated=True)
+    add_paragraphs(fixture, 1, 5, gated=True)
     return fixture
 
 
@@ -108,12 +110,12 @@ def _article_behind_an_early_break(world: LeakWorld, key: str, lead: list[str]) 
 
     Saved row by row, as an import or a row older than the admin's check would be.
     """
-    fixture = _article(key, world.sections["news"], world.authors[0], "subscriber", lead_in=None)
+    fixture = new_article(key, world.sections["news"], world.authors[0], "subscriber", lead_in=None)
     for position, kind in enumerate(lead):
         video = Video.objects.create(title=f"LEADMARK-{key}-video", url="https://v.example/a.mp4")
         Block.objects.create(article=fixture.article, position=position, kind=kind, video=video)
     Block.objects.create(article=fixture.article, position=len(lead), kind=Block.Kind.PAYWALL_BREAK)
-    _add_paragraphs(fixture, len(lead) + 1, 5, gated=True)
+    add_paragraphs(fixture, len(lead) + 1, 5, gated=True)
     return fixture
 
 
