@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from email.message import EmailMessage
 
 import pytest
 
@@ -24,7 +25,7 @@ def courier(settings) -> None:
     publication(name=NAME)
 
 
-def _every_reader_mail(client, smtp) -> list:
+def _every_reader_mail(client, smtp) -> list[EmailMessage]:
     user = reader("ada@example.com")
     user.display_name = "Ada"
     user.save()
@@ -36,7 +37,8 @@ def _every_reader_mail(client, smtp) -> list:
     emails.send_email_change(user, "new@example.com", "http://testserver/accounts/email/x/")
     emails.send_email_changed_notice("ada@example.com", "new@example.com")
     client.post("/accounts/reset/", {"email": "ada@example.com"})
-    return smtp.messages
+    sent: list[EmailMessage] = smtp.messages
+    return sent
 
 
 def test_it_never_writes_your_the_publication(client, smtp, courier) -> None:

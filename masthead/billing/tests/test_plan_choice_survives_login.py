@@ -23,7 +23,7 @@ def _choose_link(client, slug: str) -> str:
     page = client.get("/subscribe/", {"next": ARTICLE}).content.decode()
     block = page.split(f'data-plan="{slug}"', 1)[1]
     href = block.split('class="button" href="', 1)[1].split('"', 1)[0]
-    return href.replace("&amp;", "&")
+    return str(href).replace("&amp;", "&")
 
 
 def test_it_registers_then_lands_in_the_chosen_plans_checkout(client, provider) -> None:
