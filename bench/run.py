@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import platform
 import secrets
 import subprocess
@@ -309,6 +310,7 @@ def main(argv: list[str]) -> int:
     args = _arguments(argv)
     bench = Bench(args)
     started = dt.datetime.now(dt.UTC)
+    load_before = os.getloadavg()
     try:
         bench.run()
     finally:
@@ -322,6 +324,9 @@ def main(argv: list[str]) -> int:
         "rounds": args.rounds,
         "preview_bytes": getattr(bench, "preview_bytes", None),
         "duration_s": round((dt.datetime.now(dt.UTC) - started).total_seconds()),
+        # The machine is shared: its load (1/5/15-minute averages) says how noisy the run was.
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
     }
     result = {
         "when": started.isoformat(timespec="seconds"),
