@@ -33,5 +33,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("news-sitemap.xml", sitemaps.news_sitemap, name="news_sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("oembed/", oembed.oembed, name="oembed"),
 ]

@@ -9,13 +9,14 @@ from __future__ import annotations
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from .article_page import is_dated, render_article
-from .caching import mark_private, public_cache
+from .caching import PUBLIC, mark_private, public_cache
 from .crawler_page import gated_for_crawler
 from .models import Article, Author, Page, Publication, Section
 from .syndication import syndicate_all
@@ -142,3 +143,15 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Send ``/favicon.ico`` (asked for by feed readers and old browsers) to the static icon.
+
+    A temporary redirect, cached like a page: the static file's name changes with its
+    content in production.
+    """
+    response = HttpResponseRedirect(static("masthead/favicon.ico"))
+    response["Cache-Control"] = PUBLIC
+    return response
