@@ -5,6 +5,9 @@
  * and readers with JavaScript off see). The server decides everything; this script only
  * places what the access check (POST /api/access/) sends back.
  *
+ * For a metered read it shows the free articles left, and for a gift that a subscriber
+ * shared the article; a failed check offers "Try again".
+ *
  * When it is done it fires a "masthead:access" event on document with the check's JSON
  * as event.detail, so other scripts (ads, gifts) can react to the inserted part.
  */
@@ -63,19 +66,28 @@
     return count + " free " + word + (count === 1 ? "" : "s");
   }
 
-  function showBanner(meter, reason) {
+  /* What the banner says for this answer, or null for none. The meter's window (a
+   * calendar month or a rolling 30 days) is not in the answer, so the count is worded
+   * without a period; the wall, rendered by the server, names the period. */
+  function bannerWords(result) {
+    if (result.reason === "gift") {
+      return ["A subscriber shared this article with you.", "Subscribe to read every article."];
+    }
+    if (result.reason !== "metered" || !result.meter) return null;
+    var left = result.meter.remaining;
+    var count = left > 0 ? "You have " + plural(left, "article") + " left." : "This is your last free article.";
+    return [count, "Subscribe for unlimited access."];
+  }
+
+  function showBanner(result) {
     var banner = $("[data-masthead-banner]");
-    if (!banner || !meter || reason !== "metered") return;
+    var words = bannerWords(result);
+    if (!banner || !words) return;
     banner.textContent = "";
-    var left = meter.remaining;
-    var words =
-      left > 0
-        ? "You have " + plural(left, "article") + " left this month."
-        : "This is your last free article this month.";
-    banner.appendChild(el("span", { class: "banner-count" }, words));
+    banner.setAttribute("data-banner-kind", result.reason);
+    banner.appendChild(el("span", { class: "banner-count" }, words[0]));
     banner.appendChild(document.createTextNode(" "));
-    var subscribe = el("a", { href: "/subscribe/", "data-masthead-next": "" }, "Subscribe for unlimited access.");
-    banner.appendChild(subscribe);
+    banner.appendChild(el("a", { href: "/subscribe/", "data-masthead-next": "" }, words[1]));
     pointBackHere(banner);
     banner.hidden = false;
   }
@@ -89,7 +101,7 @@
     if (gated) gated.innerHTML = result.html || "";
     hide(gate);
     hide(notice);
-    showBanner(result.meter, result.reason);
+    showBanner(result);
   }
 
   function deny(result, gate, notice) {
@@ -100,18 +112,34 @@
     pointBackHere(gate);
   }
 
-  /* A failed check keeps the preview and the gate, and adds a way to try again. */
-  function showRetry(gate, notice) {
-    var target = gate || notice;
+  /* The parts of the page that say the check is under way: the notice above the
+   * article and the gate's "Thank you for waiting" title. */
+  function waitingParts(gate, notice) {
+    return [notice, gate && $("#gate-title", gate)].filter(Boolean);
+  }
+
+  function setWaiting(gate, notice, waiting) {
+    waitingParts(gate, notice).forEach(function (node) {
+      node.hidden = !waiting;
+    });
+  }
+
+  /* A failed check keeps the preview and the gate, and adds a way to try again. Nothing
+   * is being checked any more, so the "we are checking" words go until the reader asks
+   * again; they come back while the retry is under way. */
+  function showRetry(gate, notice, article) {
+    var target = gate || article;
     if (!target) return;
     var old = $("[data-masthead-retry-box]", target);
     if (old) old.parentNode.removeChild(old);
+    setWaiting(gate, notice, false);
     var box = el("div", { class: "masthead-retry", "data-masthead-retry-box": "", role: "alert" });
     box.appendChild(el("p", { class: "wall-reason" }, "We could not confirm your access just now."));
     var button = el("button", { type: "button", class: "button wall-button", "data-masthead-retry": "" }, "Try again");
     button.addEventListener("click", function () {
       button.disabled = true;
       button.textContent = "Checking…";
+      setWaiting(gate, notice, true);
       checkAccess();
     });
     box.appendChild(button);
@@ -145,14 +173,14 @@
       })
       .then(function (result) {
         if (result.ad_free) hideAds();
-        var old = gate && $("[data-masthead-retry-box]", gate);
+        var old = $("[data-masthead-retry-box]", article);
         if (old) old.parentNode.removeChild(old);
         if (result.granted) grant(result, gate, notice);
         else deny(result, gate, notice);
         announce(result);
       })
       .catch(function () {
-        showRetry(gate, notice);
+        showRetry(gate, notice, article);
       });
   }
 
