@@ -3,6 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export MASTHEAD_DEMO=True
+# Every demo visitor comes from 127.0.0.1, one network: the default 60 metered reads a
+# day per network would soon wall every new visitor. Demo only; a value you set wins.
+export PAYWALL_NETWORK_DAILY_ALLOWANCE=${PAYWALL_NETWORK_DAILY_ALLOWANCE:-1000}
 PORT=${PORT:-8000}
 PY=.venv/bin/python
 mkdir -p var
