@@ -266,3 +266,6 @@ GIFTS_MAILS_PER_DAY = env_int("GIFTS_MAILS_PER_DAY", 20)
 # Keep last: stop at start-up on demo-only settings (an empty or the demo secret, test
 # payments) unless MASTHEAD_DEMO or MASTHEAD_DEBUG is on. ``check --deploy`` says the same.
 refuse_demo_only_settings(globals())
+# How long the access check may reuse an article's facts and rendered gated part; saves in
+# the newsroom invalidate at once where the cache is shared (Redis). 0 turns caching off.
+NEWSROOM_PAYWALL_CACHE_SECONDS = env_int("NEWSROOM_PAYWALL_CACHE_SECONDS", 60)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from masthead.access import ArticleFacts
 from masthead.ads.slots import AdPicker
 
+from . import paywall_cache
 from .models import Article, Publication, Section
 from .rendering import render_body
 
@@ -23,24 +24,48 @@ def _live_article(article_id: int, now: dt.datetime) -> Article | None:
 
 
 def article_facts(article_id: int, now: dt.datetime) -> ArticleFacts | None:
-    """Return what the decision needs about the article, or None when it is not live."""
-    article = _live_article(article_id, now)
-    if article is None:
+    """Return what the decision needs about the article, or None when it is not live.
+
+    The article row is cached (``paywall_cache``); whether it is live is decided at
+    ``now`` on every call, so a scheduled article opens at its time.
+    """
+    row = paywall_cache.cached(f"facts:{article_id}", lambda: _facts_row(article_id))
+    if row is None:
+        return None
+    status, published_at, level, section = row
+    if status not in _LIVE_STATUSES or published_at is None or published_at > now:
         return None
     return ArticleFacts(
-        article_id=article.pk,
-        level=article.effective_access_level(),
-        section=article.section.slug if article.section else "",
-        published_at=article.published_at,
+        article_id=article_id, level=level, section=section, published_at=published_at
     )
+
+
+_LIVE_STATUSES = (Article.Status.PUBLISHED, Article.Status.SCHEDULED)
+
+
+def _facts_row(article_id: int) -> tuple[str, dt.datetime | None, str, str] | None:
+    article = Article.objects.select_related("section").filter(pk=article_id).first()
+    if article is None:
+        return None
+    section = article.section.slug if article.section else ""
+    return (article.status, article.published_at, article.effective_access_level(), section)
 
 
 def gated_html(article_id: int, *, ad_free: bool) -> str:
     """Return the body after the paywall cut, rendered; "" when the article is not live.
 
-    Ad slots sit between paragraphs (numbered as on the page) unless ``ad_free``.
+    Ad slots sit between paragraphs (numbered as on the page) unless ``ad_free``. The
+    rendering is cached per generation (``paywall_cache``); the ads picked for the slots
+    stay the same until the entry expires.
     """
     now = timezone.now()
+    if article_facts(article_id, now) is None:
+        return ""
+    name = f"gated:{article_id}:{'ad-free' if ad_free else 'ads'}"
+    return paywall_cache.cached(name, lambda: _render_gated(article_id, ad_free, now))
+
+
+def _render_gated(article_id: int, ad_free: bool, now: dt.datetime) -> str:
     article = _live_article(article_id, now)
     if article is None:
         return ""

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db.models.signals import post_delete, post_migrate, post_save
 
-from . import editors, searching
-from .models import Article, Block, Publication
+from . import editors, paywall_cache, searching
+from .models import Article, Block, Publication, Section, Video
 
 
 def _article_saved(sender: type[Article], instance: Article, raw: bool = False, **kw: Any) -> None:
@@ -33,4 +33,12 @@ def connect() -> None:
     post_save.connect(
         _publication_saved, sender=Publication, dispatch_uid="newsroom.publication_saved"
     )
+    # Any content edit starts a new generation of the access check's content cache.
+    for model in (Article, Block, Publication, Section, Video):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                paywall_cache.new_generation,
+                sender=model,
+                dispatch_uid=f"newsroom.paywall_cache.{model.__name__}.{signal is post_save}",
+            )
     post_migrate.connect(editors.ensure_editors_group, dispatch_uid="newsroom.editors_group")

@@ -1,0 +1,65 @@
+"""The access check's content cache: fewer queries, never stale after an edit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from unittest import mock
+
+from django.core.cache import cache
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+
+from masthead.newsroom import paywall
+from masthead.newsroom.models import Article, Block
+
+from .factories import WHEN, article
+
+NOW = WHEN + dt.timedelta(days=1)
+
+
+class PaywallCacheTests(TestCase):
+    def setUp(self) -> None:
+        cache.clear()
+        self.story = article("cached-story", access_level="subscriber")
+
+    def test_it_answers_a_repeated_check_without_the_database(self) -> None:
+        first = paywall.gated_html(self.story.pk, ad_free=True)
+        with CaptureQueriesContext(connection) as queries:
+            again = paywall.gated_html(self.story.pk, ad_free=True)
+            facts = paywall.article_facts(self.story.pk, NOW)
+        self.assertEqual(again, first)
+        self.assertIn("GATEDWORD6", again)
+        self.assertIsNotNone(facts)
+        self.assertEqual(len(queries.captured_queries), 0)
+
+    def test_it_forgets_an_unpublished_article_at_once(self) -> None:
+        self.assertIsNotNone(paywall.article_facts(self.story.pk, NOW))
+        self.story.status = Article.Status.DRAFT
+        self.story.save()
+        self.assertIsNone(paywall.article_facts(self.story.pk, NOW))
+        self.assertEqual(paywall.gated_html(self.story.pk, ad_free=True), "")
+
+    def test_it_shows_an_edited_block_at_once(self) -> None:
+        paywall.gated_html(self.story.pk, ad_free=True)
+        block = Block.objects.filter(article=self.story, kind="paragraph").last()
+        assert block is not None
+        block.text = "A corrected sentence NEWMARKER."
+        block.save()
+        self.assertIn("NEWMARKER", paywall.gated_html(self.story.pk, ad_free=True))
+
+    def test_it_opens_a_scheduled_article_at_its_time_from_a_cached_row(self) -> None:
+        later = article("scheduled-story", status=Article.Status.SCHEDULED, published_at=NOW)
+        self.assertIsNone(paywall.article_facts(later.pk, NOW - dt.timedelta(seconds=1)))
+        self.assertIsNotNone(paywall.article_facts(later.pk, NOW))
+
+    def test_it_reads_the_database_when_the_cache_fails(self) -> None:
+        with mock.patch.object(cache, "get", side_effect=ConnectionError("cache down")):
+            self.assertIn("GATEDWORD6", paywall.gated_html(self.story.pk, ad_free=True))
+            self.assertIsNotNone(paywall.article_facts(self.story.pk, NOW))
+
+    def test_it_remembers_a_missing_article_as_missing(self) -> None:
+        self.assertIsNone(paywall.article_facts(999_999, NOW))
+        with CaptureQueriesContext(connection) as queries:
+            self.assertIsNone(paywall.article_facts(999_999, NOW))
+        self.assertEqual(len(queries.captured_queries), 0)
