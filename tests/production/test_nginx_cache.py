@@ -56,7 +56,8 @@ def test_it_never_serves_a_readers_answer_from_the_cache(stack: Stack, articles)
         url = stack.url + str(entry["url"])
         page = _get(subscriber, url)
         assert page.status_code == 200
-        assert entry["gated_sentence"] not in page.text, url  # the page is the preview
+        if entry["level"] != "free":  # a free article's page carries all of it
+            assert entry["gated_sentence"] not in page.text, url  # the page is the preview
         check = subscriber.post(
             f"{stack.url}/api/access/", json={"article": entry["id"], "gift": None}, timeout=10
         )
@@ -70,7 +71,8 @@ def test_it_never_serves_a_readers_answer_from_the_cache(stack: Stack, articles)
         url = stack.url + str(entry["url"])
         page = _get(None, url)
         assert page.status_code == 200
-        assert entry["gated_sentence"] not in page.text, url
+        if entry["level"] != "free":
+            assert entry["gated_sentence"] not in page.text, url
         assert "subscriber@example.com" not in page.text
         check = requests.post(
             f"{stack.url}/api/access/",
