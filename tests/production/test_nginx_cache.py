@@ -6,6 +6,7 @@ import http.client
 import json
 import subprocess
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,8 @@ from bench.stack import PYTHON, ROOT
 from tests.production.conftest import Stack
 
 pytestmark = pytest.mark.services
+# deploy/render_nginx.py switches the purge location on when this module is installed.
+PURGE_MODULE = Path("/usr/lib/nginx/modules/ngx_http_cache_purge_module.so")
 
 
 @pytest.fixture(scope="module")
@@ -185,3 +188,12 @@ def test_it_serves_uploads_from_the_shared_media_folder(stack: Stack) -> None:
     assert answer.status_code == 200
     assert answer.headers["Content-Type"] == "image/jpeg"
     assert answer.content == uploads[0].read_bytes()
+
+
+@pytest.mark.skipif(not PURGE_MODULE.exists(), reason="libnginx-mod-http-cache-purge is absent")
+def test_it_purges_one_cached_page_from_this_machine(stack: Stack, articles) -> None:
+    path = f"{_of_level(articles, 'metered')['url']}?purge-probe={uuid.uuid4().hex}"
+    _get(None, stack.url + path)
+    assert _get(None, stack.url + path).headers["X-Cache-Status"] == "HIT"
+    assert _get(None, f"{stack.url}/_purge{path}").status_code == 200
+    assert _get(None, stack.url + path).headers["X-Cache-Status"] == "MISS"
