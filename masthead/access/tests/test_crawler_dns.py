@@ -113,13 +113,15 @@ class SilentResolverTests(SimpleTestCase):
     def test_it_gives_up_within_the_timeout(self) -> None:
         is_verified, elapsed = self.timed_verdict()
         self.assertIs(is_verified, False)
-        self.assertLess(elapsed, 0.3 + 0.15)
+        # The budget is 0.3 s; dnspython's own default would wait 5 s. The slack absorbs a
+        # loaded CI machine without letting a hang through.
+        self.assertLess(elapsed, 0.3 + 0.7)
 
     def test_it_remembers_a_failed_lookup_only_briefly(self) -> None:
         self.timed_verdict()
         is_verified, elapsed = self.timed_verdict()
         self.assertIs(is_verified, False)
-        self.assertLess(elapsed, 0.05)  # answered from the cache
+        self.assertLess(elapsed, 0.2)  # answered from the cache, not after the 0.3 s budget
         time.sleep(1.1)  # CRAWLERS_FAILURE_TTL
         is_verified, elapsed = self.timed_verdict()
         self.assertIs(is_verified, False)
