@@ -44,20 +44,17 @@ def split_body(blocks: Sequence[Block], paragraphs: int) -> BodySplit:
 
     Without a break the lead-in never takes the last paragraph: a short article still
     keeps something behind the gate instead of leaking whole through a long setting.
-    A first break with no paragraph before it would leave the page without a lead-in,
-    so it is ignored (with any later breaks) and the cut falls back to the count.
+    A break is always honoured, even one with no paragraph above it (the admin refuses
+    that, but imports and old rows may carry it): everything the editor put behind a
+    break stays behind it, and the page shows no lead-in rather than gated text.
     """
     ordered = tuple(blocks)
     for index, block in enumerate(ordered):
         if block.kind != Block.Kind.PAYWALL_BREAK:
             continue
         lead_in = ordered[:index]
-        before = _count_paragraphs(lead_in)
-        if before == 0:
-            break
         rest = tuple(b for b in ordered[index + 1 :] if b.kind != Block.Kind.PAYWALL_BREAK)
-        return BodySplit(lead_in, rest, before)
-    ordered = tuple(b for b in ordered if b.kind != Block.Kind.PAYWALL_BREAK)
+        return BodySplit(lead_in, rest, _count_paragraphs(lead_in))
     total = _count_paragraphs(ordered)
     wanted = max(min(paragraphs, total - 1), 0)
     cut = _index_after_paragraph(ordered, wanted)

@@ -119,13 +119,6 @@ def _article_behind_an_early_break(world: LeakWorld, key: str, lead: list[str]) 
     return fixture
 
 
-EARLY_BREAK = (
-    "LEAK: a paywall break with no paragraph above it is ignored (split_body, 4a44b15), so "
-    "the publication's lead-in count makes public the paragraphs the editor put behind it"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=EARLY_BREAK)
 @pytest.mark.parametrize("lead", [[], ["video"]], ids=["break-first", "break-after-video"])
 def test_it_keeps_everything_behind_a_break_above_the_first_paragraph(
     lead: list[str], world: LeakWorld

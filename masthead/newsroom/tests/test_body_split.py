@@ -45,21 +45,22 @@ class BodySplitTests(TestCase):
         body = render_body(art, pub, None)
         self.assertNotIn("subheading", body.lead_in)
 
-    def test_it_ignores_a_paywall_break_before_the_first_paragraph(self) -> None:
+    def test_it_keeps_everything_behind_a_break_before_the_first_paragraph(self) -> None:
+        # Fail closed: the editor put these paragraphs behind the break.
         kinds = ["subheading", "paywall_break", "paragraph", "paragraph", "paragraph"]
         art = factories.article(kinds=kinds)
         split = split_body(body_blocks(art), 2)
-        self.assertEqual([b.kind for b in split.lead_in], ["subheading", "paragraph", "paragraph"])
-        self.assertEqual([b.kind for b in split.gated], ["paragraph"])
-        self.assertEqual(split.gated_starts_after, 2)
+        self.assertEqual([b.kind for b in split.lead_in], ["subheading"])
+        self.assertEqual([b.kind for b in split.gated], ["paragraph"] * 3)
+        self.assertEqual(split.gated_starts_after, 0)
 
-    def test_it_never_gives_an_empty_lead_in_for_a_break_placed_first(self) -> None:
+    def test_it_shows_no_lead_in_rather_than_gated_text_for_a_break_placed_first(self) -> None:
         pub = factories.publication(lead_in_paragraphs=1, ad_every_paragraphs=0)
         kinds = ["paywall_break", "paragraph", "paragraph", "paywall_break", "paragraph"]
         art = factories.article(kinds=kinds)
         body = render_body(art, pub, None)
-        self.assertEqual(_paragraph_numbers(body.lead_in), [1])
-        self.assertEqual(_paragraph_numbers(body.gated), [2, 3])
+        self.assertEqual(_paragraph_numbers(body.lead_in), [])
+        self.assertEqual(_paragraph_numbers(body.gated), [1, 2, 3])
 
     def test_it_keeps_every_block_exactly_once(self) -> None:
         kinds = ["subheading", "paragraph", "pull_quote", "paragraph", "paragraph", "image"]
