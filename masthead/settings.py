@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # One read of the publication row per request.
+    "masthead.newsroom.middleware.PublicationPerRequestMiddleware",
     # The admin reads and shows times in the publication's zone (public pages untouched).
     "masthead.newsroom.middleware.PublicationTimeZoneMiddleware",
 ]

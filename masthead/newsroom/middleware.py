@@ -1,4 +1,4 @@
-"""Staff pages speak the publication's time: the admin shows and reads local times."""
+"""Per-request publication memo, and the admin speaking the publication's time."""
 
 from __future__ import annotations
 
@@ -8,7 +8,21 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from .models import Publication
+from .models import Publication, _request_memo
+
+
+class PublicationPerRequestMiddleware:
+    """Let ``Publication.current`` read the row once per request, not once per call."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = _request_memo.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_memo.reset(token)
 
 
 class PublicationTimeZoneMiddleware:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from typing import ClassVar
+from contextvars import ContextVar
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -21,6 +22,13 @@ def _validate_time_zone(value: str) -> None:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
         raise ValidationError(f"{value!r} is not a time zone name") from exc
+
+
+# Per-request memo for ``Publication.current``; None outside a request, so tests and
+# commands always read the database.
+_request_memo: ContextVar[dict[str, Publication] | None] = ContextVar(
+    "publication_memo", default=None
+)
 
 
 class Publication(models.Model):
@@ -41,6 +49,13 @@ class Publication(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save, and forget this request's memo so handlers of the save read the new row."""
+        memo = _request_memo.get()
+        if memo is not None:
+            memo.clear()
+        super().save(*args, **kwargs)
+
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         """Return the publication's time zone."""
@@ -48,9 +63,18 @@ class Publication(models.Model):
 
     @classmethod
     def current(cls) -> Publication:
-        """Return the publication, creating the default one on first use."""
-        publication = cls.objects.order_by("pk").first()
-        return publication or cls.objects.create()
+        """Return the publication, creating the default one on first use.
+
+        Inside a request (``PublicationPerRequestMiddleware``) the row is read once and
+        reused: rendering one page asks for it from many places.
+        """
+        memo = _request_memo.get()
+        if memo is not None and "publication" in memo:
+            return memo["publication"]
+        publication = cls.objects.order_by("pk").first() or cls.objects.create()
+        if memo is not None:
+            memo["publication"] = publication
+        return publication
 
 
 class Section(models.Model):

@@ -63,3 +63,26 @@ class PaywallCacheTests(TestCase):
         with CaptureQueriesContext(connection) as queries:
             self.assertIsNone(paywall.article_facts(999_999, NOW))
         self.assertEqual(len(queries.captured_queries), 0)
+
+
+class PublicationPerRequestTests(TestCase):
+    def test_it_reads_the_publication_once_for_an_article_page(self) -> None:
+        url = article("one-read-story").get_absolute_url()
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        reads = [q for q in queries.captured_queries if "newsroom_publication" in q["sql"]]
+        self.assertEqual(len(reads), 1)
+
+    def test_it_reads_the_saved_row_after_a_save_in_the_same_request(self) -> None:
+        from masthead.newsroom.models import Publication, _request_memo
+
+        token = _request_memo.set({})
+        try:
+            first = Publication.current()
+            Publication.objects.filter(pk=first.pk).update(name="Renamed Daily")
+            self.assertEqual(Publication.current().name, first.name)  # memoised
+            first.save()
+            self.assertEqual(Publication.current().name, first.name)
+        finally:
+            _request_memo.reset(token)
