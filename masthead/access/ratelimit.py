@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
 logger = logging.getLogger(__name__)
@@ -35,6 +35,7 @@ def _count(key: str) -> int:
     On Redis this is one round trip (INCR and EXPIRE NX pipelined): Django's generic
     ``add`` then ``incr`` costs three, which profiling showed as a sixth of a check.
     """
+    cache = caches["default"]  # the backend itself: ``django.core.cache.cache`` is a proxy
     if isinstance(cache, RedisCache):
         full_key = cache.make_and_validate_key(key)
         # Django's RedisCache exposes no pipeline; its client factory is the documented

@@ -58,3 +58,16 @@ def test_it_gives_the_redis_counter_an_expiry(on_redis: None) -> None:
 def test_it_allows_when_redis_is_unreachable() -> None:
     with override_settings(CACHES=_redis_caches("redis://127.0.0.1:9/0")):
         assert ratelimit.is_over_limit("down", "127.0.0.5", 0) is False
+
+
+def test_it_counts_on_redis_in_one_pipelined_round_trip(on_redis: None) -> None:
+    # The generic add-then-incr path costs three round trips; it must not be taken.
+    from unittest import mock
+
+    from django.core.cache.backends.redis import RedisCache
+
+    with (
+        mock.patch.object(RedisCache, "add", side_effect=AssertionError("add used")),
+        mock.patch.object(RedisCache, "incr", side_effect=AssertionError("incr used")),
+    ):
+        assert _hits("pipelined", limit=1, times=2) == [False, True]
