@@ -1,11 +1,14 @@
 """A short-lived cache in front of the content source the access check reads.
 
 Every access check needs the article's facts and, when it grants, the rendered gated part;
-both change only when an editor saves something. They are cached under a *generation*
-number that any save of newsroom content replaces, so an edit reaches the very next check
-wherever the cache is shared (Redis in production). With a per-process cache (the SQLite
-demo without Redis) other processes see an edit within ``NEWSROOM_PAYWALL_CACHE_SECONDS``.
-A cache that fails is skipped: the database answers instead.
+both change only when an editor saves something. Entries carry the *generation* they were
+made in, and any save of newsroom content starts a new generation, so an edit reaches the
+very next check wherever the cache is shared (Redis in production). With a per-process
+cache (the SQLite demo without Redis) other processes see an edit within
+``NEWSROOM_PAYWALL_CACHE_SECONDS``. A cache that fails is skipped: the database answers.
+
+The generation and the entries are read together (one ``get_many``), so a check costs one
+cache round trip per lookup.
 """
 
 from __future__ import annotations
@@ -30,19 +33,6 @@ def _ttl() -> int:
     return int(getattr(settings, "NEWSROOM_PAYWALL_CACHE_SECONDS", 60))
 
 
-def _generation() -> str | None:
-    """Return the current generation, starting one if none exists; None without a cache."""
-    try:
-        value = cache.get(_GENERATION_KEY)
-        if value is None:
-            cache.add(_GENERATION_KEY, str(time.time_ns()), None)
-            value = cache.get(_GENERATION_KEY)
-    except Exception:  # noqa: BLE001 - any cache failure means "go to the database"
-        logger.warning("paywall_cache_unavailable")
-        return None
-    return None if value is None else str(value)
-
-
 def cached(name: str, compute: Callable[[], T]) -> T:
     """Return ``compute()``, kept in the cache under ``name`` for this generation.
 
@@ -50,22 +40,33 @@ def cached(name: str, compute: Callable[[], T]) -> T:
     save starts a new generation). With caching off or the cache down, compute directly.
     """
     ttl = _ttl()
-    generation = _generation() if ttl > 0 else None
-    if generation is None:
+    if ttl <= 0:
         return compute()
-    key = f"newsroom:paywall:{generation}:{name}"
+    key = f"newsroom:paywall:{name}"
     try:
-        hit: Any = cache.get(key)
-    except Exception:  # noqa: BLE001 - as above
-        hit = None
-    if hit is not None:
-        return cast(T, None if hit == _MISSING else hit)
+        found = cache.get_many([_GENERATION_KEY, key])
+    except Exception:  # noqa: BLE001 - any cache failure means "go to the database"
+        logger.warning("paywall_cache_unavailable")
+        return compute()
+    generation = found.get(_GENERATION_KEY)
+    entry: Any = found.get(key)
+    if generation is not None and isinstance(entry, tuple) and entry[0] == generation:
+        return cast(T, None if entry[1] == _MISSING else entry[1])
     value = compute()
+    _keep(key, generation, value, ttl)
+    return value
+
+
+def _keep(key: str, generation: Any, value: Any, ttl: int) -> None:
     try:
-        cache.set(key, _MISSING if value is None else value, ttl)
+        if generation is None:
+            # First use (or the generation was evicted): start one; keep nothing this
+            # time, since a save may be racing with this read.
+            cache.add(_GENERATION_KEY, str(time.time_ns()), None)
+            return
+        cache.set(key, (generation, _MISSING if value is None else value), ttl)
     except Exception:  # noqa: BLE001 - a value we could not keep is still correct
         logger.warning("paywall_cache_unavailable")
-    return value
 
 
 def new_generation(**kwargs: Any) -> None:

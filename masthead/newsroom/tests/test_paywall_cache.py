@@ -54,7 +54,7 @@ class PaywallCacheTests(TestCase):
         self.assertIsNotNone(paywall.article_facts(later.pk, NOW))
 
     def test_it_reads_the_database_when_the_cache_fails(self) -> None:
-        with mock.patch.object(cache, "get", side_effect=ConnectionError("cache down")):
+        with mock.patch.object(cache, "get_many", side_effect=ConnectionError("cache down")):
             self.assertIn("GATEDWORD6", paywall.gated_html(self.story.pk, ad_free=True))
             self.assertIsNotNone(paywall.article_facts(self.story.pk, NOW))
 
