@@ -199,6 +199,8 @@ def conversions_chart(daily: Table, today: dt.date | None = None) -> str:
         _line(upper, days, _numbers(daily, 8), today, color=GREY, label="Gift links opened")
         upper.set_title("Registrations and gift links opened per day")
         _date_axis(upper, days)
+        # sharex hides the upper panel's dates; a reader should not have to look below.
+        upper.tick_params(labelbottom=True)
         _legend(upper)
         started, canceled = _numbers(daily, 6), [-value for value in _numbers(daily, 7)]
         _bars(lower, days, started, today, color=GREEN, label="Subscriptions started")
