@@ -7,7 +7,7 @@ import datetime as dt
 from django.test import SimpleTestCase
 
 from masthead.analytics.charts import conversions_chart
-from masthead.analytics.figures import Table
+from masthead.analytics.figures import Cell, Table
 
 COLUMNS = (
     "day", "checks", "metered", "reg_walls", "sub_walls",
@@ -18,7 +18,7 @@ COLUMNS = (
 class ConversionsChartTests(SimpleTestCase):
     def test_it_labels_the_dates_under_both_panels(self) -> None:
         start = dt.date(2026, 11, 1)
-        rows = [
+        rows: list[tuple[Cell, ...]] = [
             ((start + dt.timedelta(days=n)).isoformat(), 10, 5, 2, 1, n % 3, n % 2, 0, 1)
             for n in range(7)
         ]
