@@ -16,8 +16,8 @@ logger = logging.getLogger(__name__)
 class DatabaseUnavailableMiddleware:
     """Answer 503 (HTML or JSON) when the database cannot be reached.
 
-    Only connection-level errors are caught here; other database errors are bugs and
-    take the ordinary 500 path. A shared cache in front keeps serving previews.
+    Only the database's transient errors are caught here; other database errors are bugs
+    and take the ordinary 500 path. A shared cache in front keeps serving previews.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -27,10 +27,13 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        """Return a 503 for a lost database, else let Django handle the error."""
-        if isinstance(exception, (OperationalError, InterfaceError)) and _is_connection_error(
-            exception
-        ):
+        """Return a 503 for a lost or busy database, else let Django handle the error.
+
+        ``OperationalError`` and ``InterfaceError`` are the database's transient failures
+        (a lost connection, a lock that did not clear, a cancelled query): the reader can
+        try again, so the answer is 503, never a 500.
+        """
+        if isinstance(exception, (OperationalError, InterfaceError)):
             logger.error("database unavailable: %s", type(exception).__name__)
             response = error_response(
                 request, 503, "The newsroom is briefly unavailable. Please try again shortly."
@@ -39,8 +42,3 @@ class DatabaseUnavailableMiddleware:
             return response
         return None
 
-
-def _is_connection_error(exception: Exception) -> bool:
-    text = str(exception).lower()
-    markers = ("connect", "connection", "server closed", "terminating", "unable to open")
-    return isinstance(exception, InterfaceError) or any(m in text for m in markers)

@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 _TTL_SECONDS = 10.0
 _lock = threading.Lock()
 _cached: tuple[float, Policy] | None = None
+# The last policy read from the database, kept past its TTL for when the database fails.
+_last_good: Policy | None = None
 
 
 def load_policy() -> Policy:
@@ -36,10 +38,11 @@ def load_policy() -> Policy:
 
 
 def forget_policy() -> None:
-    """Drop the cached row so the next ``load_policy`` reads the database."""
-    global _cached
+    """Drop the cached row (and the last good one) so ``load_policy`` reads the database."""
+    global _cached, _last_good
     with _lock:
         _cached = None
+        _last_good = None
 
 
 @receiver(post_save, sender=PaywallPolicy)
@@ -48,7 +51,7 @@ def _policy_saved(**kwargs: Any) -> None:
 
 
 def _stored_policy() -> Policy:
-    global _cached
+    global _cached, _last_good
     now = time.monotonic()
     with _lock:
         if _cached is not None and _cached[0] > now:
@@ -56,12 +59,28 @@ def _stored_policy() -> Policy:
     try:
         policy = _policy_from_row(PaywallPolicy.current())
     except DatabaseError:
-        # The defaults are the documented ones; a lost database is reported elsewhere.
+        # Fail closed: the permissive defaults could open what the publisher walled.
         logger.warning("paywall_policy_unreadable")
-        return Policy(time_zone=_publication_time_zone())
+        return _last_good or closed_policy()
     with _lock:
         _cached = (now + _TTL_SECONDS, policy)
+        _last_good = policy
     return policy
+
+
+def closed_policy() -> Policy:
+    """Return the policy used when no policy can be read: nothing opens on the meter.
+
+    The meter's allowances are zero and its fail mode closed, and crawlers get the
+    preview; free articles and readers' own entitlements and gifts still open.
+    """
+    return Policy(
+        anonymous_allowance=0,
+        registered_allowance=0,
+        fail_mode=FailMode.CLOSED,
+        crawler_full_text=False,
+        network_daily_allowance=0,
+    )
 
 
 def _policy_from_row(row: PaywallPolicy) -> Policy:

@@ -243,12 +243,16 @@ class Article(models.Model):
             )
 
     def effective_access_level(self) -> str:
-        """Return the article's level, else its section's, else ``metered``."""
+        """Return the article's level, else its section's, else ``subscriber``.
+
+        An article with neither (its section was deleted, or it never had one) takes the
+        strictest level: deleting a subscriber section must not open its articles.
+        """
         if self.access_level:
             return self.access_level
         if self.section_id and self.section:
             return self.section.default_access_level
-        return AccessLevel.METERED
+        return AccessLevel.SUBSCRIBER
 
     def is_live(self, now: dt.datetime | None = None) -> bool:
         """Return True when readers may see the article at ``now``."""

@@ -20,6 +20,7 @@ from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +71,17 @@ def _keep(key: str, generation: Any, value: Any, ttl: int) -> None:
 
 
 def new_generation(**kwargs: Any) -> None:
-    """Start a new generation: every cached fact and gated part is forgotten at once."""
+    """Start a new generation now and again once the saving transaction commits.
+
+    The second start matters: between a save and its commit, a check still reads the old
+    committed row and would store it under the first new generation, where it would
+    outlive the edit (an unpublished article's gated text served until the TTL ends).
+    """
+    _start_generation()
+    transaction.on_commit(_start_generation)
+
+
+def _start_generation() -> None:
     try:
         cache.set(_GENERATION_KEY, str(time.time_ns()), None)
     except Exception:  # noqa: BLE001 - entries still expire after the TTL

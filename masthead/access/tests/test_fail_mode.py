@@ -6,8 +6,10 @@ import socket
 import subprocess
 import time
 import uuid
+from unittest import mock
 
 import pytest
+from django.db import OperationalError
 from django.test import TestCase, override_settings
 
 from masthead.access.meter_redis import RedisMeterStore, redis_client
@@ -148,3 +150,11 @@ class DatabaseDownTests(TestCase):
         self.assertEqual(response.status_code, 503)
         self.assertEqual(set(response.json()), {"error"})
         self.assertNotIn("Traceback", response.content.decode())
+
+    def test_it_answers_503_json_when_the_database_is_locked(self) -> None:
+        # SQLite's "database is locked" is transient, not a bug: 503, never a 500.
+        locked = OperationalError("database is locked")
+        with mock.patch("masthead.newsroom.paywall.article_facts", side_effect=locked):
+            response = check(self.client, 1)
+        self.assertEqual(response.status_code, 503)
+        self.assertEqual(set(response.json()), {"error"})

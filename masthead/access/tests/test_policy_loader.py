@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+from unittest import mock
+
 from django.core.exceptions import ValidationError
+from django.db import OperationalError
 from django.test import TestCase, override_settings
 
 from masthead.access.models import PaywallPolicy
 from masthead.access.policy import FailMode, Window
-from masthead.access.policy_loader import load_policy
+from masthead.access.policy_loader import forget_policy, load_policy
 
 NO_OVERRIDES = {
     "PAYWALL_ANONYMOUS_ALLOWANCE": None,
@@ -92,3 +96,31 @@ class PolicyAdminTests(TestCase):
         self.assertRedirects(response, "/admin/access/paywallpolicy/1/change/")
         self.assertEqual(self.client.get("/admin/access/paywallpolicy/1/change/").status_code, 200)
         self.assertEqual(PaywallPolicy.objects.count(), 1)
+
+
+class UnreadablePolicyTests(TestCase):
+    def setUp(self) -> None:
+        forget_policy()
+        self.addCleanup(forget_policy)
+
+    def _broken(self) -> Any:
+        return mock.patch.object(
+            PaywallPolicy, "current", side_effect=OperationalError("database is locked")
+        )
+
+    def test_it_keeps_the_last_policy_read_when_the_row_cannot_be_read(self) -> None:
+        row = PaywallPolicy.current()
+        row.walled_sections = "investigations"
+        row.save()
+        self.assertIn("investigations", load_policy().walled_sections)
+        # The short-lived cache has expired; only the last good read remains.
+        with self._broken(), mock.patch("masthead.access.policy_loader._cached", None):
+            self.assertIn("investigations", load_policy().walled_sections)
+
+    def test_it_fails_closed_without_any_policy_read(self) -> None:
+        with self._broken():
+            policy = load_policy()
+        self.assertEqual(policy.anonymous_allowance, 0)
+        self.assertEqual(policy.registered_allowance, 0)
+        self.assertEqual(policy.fail_mode, FailMode.CLOSED)
+        self.assertIs(policy.crawler_full_text, False)

@@ -27,14 +27,22 @@ class PublicationTests(TestCase):
 
 
 class ArticleTests(TestCase):
-    def test_it_uses_its_own_level_then_the_section_then_metered(self) -> None:
+    def test_it_uses_its_own_level_then_the_section_then_subscriber(self) -> None:
         opinion = factories.section("opinion", default_access_level="subscriber")
         own = factories.article("own", section=opinion, access_level="free")
         inherited = factories.article("inherited", section=opinion)
         orphan = factories.article("orphan", section=None)
         self.assertEqual(own.effective_access_level(), "free")
         self.assertEqual(inherited.effective_access_level(), "subscriber")
-        self.assertEqual(orphan.effective_access_level(), "metered")
+        self.assertEqual(orphan.effective_access_level(), "subscriber")
+
+    def test_it_keeps_articles_walled_when_their_subscriber_section_is_deleted(self) -> None:
+        desk = factories.section("investigations", default_access_level="subscriber")
+        story = factories.article("deep-dive", section=desk)
+        desk.delete()
+        story.refresh_from_db()
+        self.assertIsNone(story.section)
+        self.assertEqual(story.effective_access_level(), "subscriber")
 
     def test_it_dates_its_url_in_the_publication_zone(self) -> None:
         late = dt.datetime(2025, 2, 19, 3, 30, tzinfo=dt.UTC)  # 10:30 p.m. on the 18th in NY

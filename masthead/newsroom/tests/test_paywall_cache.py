@@ -6,11 +6,11 @@ import datetime as dt
 from unittest import mock
 
 from django.core.cache import cache
-from django.db import connection
-from django.test import TestCase
+from django.db import connection, transaction
+from django.test import TestCase, TransactionTestCase
 from django.test.utils import CaptureQueriesContext
 
-from masthead.newsroom import paywall
+from masthead.newsroom import paywall, paywall_cache
 from masthead.newsroom.models import Article, Block
 
 from .factories import WHEN, article
@@ -86,3 +86,21 @@ class PublicationPerRequestTests(TestCase):
             self.assertEqual(Publication.current().name, first.name)
         finally:
             _request_memo.reset(token)
+
+
+class CommitRaceTests(TransactionTestCase):
+    def test_it_forgets_what_a_check_cached_between_a_save_and_its_commit(self) -> None:
+        cache.clear()
+        story = article("race-story", access_level="metered")
+        section = story.section.slug if story.section else ""
+        with transaction.atomic():
+            story.access_level = "subscriber"
+            story.save()
+            # Meanwhile a check on another connection reads the committed row and caches
+            # it under the generation this save has just started.
+            generation = cache.get(paywall_cache._GENERATION_KEY)
+            stale = (story.status, story.published_at, "metered", section)
+            cache.set(f"newsroom:paywall:facts:{story.pk}", (generation, stale), 60)
+        facts = paywall.article_facts(story.pk, NOW)
+        self.assertIsNotNone(facts)
+        self.assertEqual(facts.level if facts else "", "subscriber")
