@@ -7,4 +7,13 @@ class BillingConfig(AppConfig):
     verbose_name = "Billing"
 
     def ready(self) -> None:
+        from django.db.models.signals import pre_delete
+
         from . import checks  # noqa: F401  (registers the system checks)
+        from .section_guard import close_what_the_section_limited
+
+        pre_delete.connect(
+            close_what_the_section_limited,
+            sender="newsroom.Section",
+            dispatch_uid="billing.section_guard",
+        )
