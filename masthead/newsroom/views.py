@@ -42,8 +42,8 @@ def _page_of(request: HttpRequest, articles: QuerySet[Article]) -> PaginatorPage
 def article(request: HttpRequest, year: str, month: str, day: str, slug: str) -> HttpResponse:
     """Return the article page; 404 unless it is live and the URL carries its date.
 
-    A gift link (``?gift=``) gets the very same HTML, kept out of search engines, shared
-    caches and Referer headers: the token is the reader's, not the public's.
+    A gift link (``?gift=``) gets the very same HTML; ``GiftLinkHeadersMiddleware`` keeps
+    it out of search engines, shared caches and Referer headers, as for any gift URL.
     """
     now = timezone.now()
     story = (
@@ -56,10 +56,6 @@ def article(request: HttpRequest, year: str, month: str, day: str, slug: str) ->
     gated = gated_for_crawler(request, story, now)
     response = render_article(request, story, now, gated=gated, publication=publication)
     if gated is not None:
-        mark_private(response)
-    if "gift" in request.GET:
-        response["X-Robots-Tag"] = "noindex"
-        response["Referrer-Policy"] = "no-referrer"
         mark_private(response)
     return response
 
