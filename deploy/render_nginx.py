@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -52,6 +53,17 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _errors_root(run_dir: str) -> str:
+    """Copy nginx's own error pages into the run folder and return that folder.
+
+    nginx's workers run unprivileged and must read them; the run folder is theirs
+    already (the cache lives there), while the checkout may sit in a private folder.
+    """
+    target = os.path.join(run_dir, "errors")
+    shutil.copytree(HERE / "errors", target, dirs_exist_ok=True)
+    return target
+
+
 def main(argv: list[str]) -> int:
     """Print the rendered configuration; 0 on success."""
     args = _arguments(argv)
@@ -63,7 +75,7 @@ def main(argv: list[str]) -> int:
         "RUN_DIR": run_dir,
         "STATIC_ROOT": os.path.abspath(args.static_root),
         "MEDIA_ROOT": os.path.abspath(args.media_root),
-        "ERRORS_ROOT": str(HERE / "errors"),
+        "ERRORS_ROOT": _errors_root(run_dir),
         "SERVER_NAME": args.server_name,
         "WORKER_PROCESSES": args.workers,
         "FORWARDED_PROTO": args.forwarded_proto,

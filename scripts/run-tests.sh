@@ -12,7 +12,10 @@ export PATH="$PWD/.venv/bin:$PATH"
 lint=0
 echo "==> ruff"; ruff check . || lint=1
 echo "==> mypy"; mypy masthead || lint=1
-eval "$(scripts/test-services.sh start)"
+# Assigned first so that a failed start stops the run (set -e), instead of leaving the
+# service variables unset and the Redis and PostgreSQL tests failing one by one.
+services=$(scripts/test-services.sh start)
+eval "$services"
 trap 'scripts/test-services.sh stop' EXIT
 export MASTHEAD_TEST_PG_URL MASTHEAD_TEST_REDIS_URL MASTHEAD_TEST_PG_PORT MASTHEAD_TEST_REDIS_PORT
 

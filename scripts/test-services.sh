@@ -5,7 +5,9 @@
 # PostgreSQL refuses to run as root, so the cluster is owned by the postgres user.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DIR=${MASTHEAD_SERVICES_DIR:-$PWD/var/services}
+# Outside the checkout: PostgreSQL runs as the postgres user, who cannot enter a checkout
+# below a private folder (mktemp -d makes them 0700). One folder per checkout path.
+DIR=${MASTHEAD_SERVICES_DIR:-/tmp/masthead-services/$(printf '%s' "$PWD" | sha1sum | cut -c1-12)}
 PG_PORT=${MASTHEAD_TEST_PG_PORT:-54329}
 REDIS_PORT=${MASTHEAD_TEST_REDIS_PORT:-63799}
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
@@ -16,6 +18,7 @@ as_pg() {
 
 start() {
   mkdir -p "$DIR"
+  chmod 755 "$(dirname "$DIR")" "$DIR"
   if ! redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
     redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
       --daemonize yes --pidfile "$DIR/redis.pid" --logfile "$DIR/redis.log" >/dev/null
