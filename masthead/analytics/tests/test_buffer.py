@@ -133,13 +133,16 @@ def test_it_starts_a_new_flusher_when_the_old_one_died() -> None:
 
     buffer = EventBuffer(write_events, interval)
     buffer.add(_row(1), capacity=100, batch_size=1)
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 10
     while Event.objects.count() < 1 and time.monotonic() < deadline:
         time.sleep(0.02)
     assert Event.objects.count() == 1
-    buffer._interval = lambda: 0.05
+    # Wait for the death before swapping the interval: swapped earlier, a flusher still
+    # asleep on its fallback would read the new interval and live on.
     while buffer._is_flusher_running() and time.monotonic() < deadline:
         time.sleep(0.02)
+    assert buffer._is_flusher_running() is False
+    buffer._interval = lambda: 0.05
     buffer.add(_row(2), capacity=100, batch_size=1)
     while Event.objects.count() < 2 and time.monotonic() < deadline:
         time.sleep(0.02)
