@@ -48,6 +48,7 @@ CSRF_TRUSTED_ORIGINS = env_list("MASTHEAD_CSRF_TRUSTED_ORIGINS")
 TRUSTED_PROXIES = env_networks("MASTHEAD_TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
+    "masthead.core",
     "masthead.accounts",
     "masthead.newsroom",
     "masthead.access",
