@@ -7,7 +7,8 @@ PY = .venv/bin/python
 venv:
 	@scripts/ensure-venv.sh
 
-demo: venv
+demo:
+	@scripts/ensure-venv.sh runtime
 	@MASTHEAD_DEMO=True scripts/demo.sh
 
 test:
