@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "masthead.gifts",
     "masthead.ads",
     "masthead.analytics",
+    # On top of the feature apps; installed everywhere so that load_demo exists in
+    # production too. It does nothing at import or ready time.
+    "masthead.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

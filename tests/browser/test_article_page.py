@@ -20,7 +20,7 @@ from masthead.newsroom.models import Article, Author, Block, Publication, Sectio
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-DEMO_VIDEO = Path(__file__).resolve().parents[2] / "masthead/newsroom/demo/media/video"
+DEMO_VIDEO = Path(__file__).resolve().parents[2] / "masthead/demo/media/video"
 
 PARAGRAPHS = (
     "The Riverside Council voted 7 to 2 on Tuesday night to rebuild the Elm Street bridge "

@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from masthead.accounts.models import User
 from masthead.billing.models import AccessGrant
+from masthead.demo.newsroom import load_newsroom
 from masthead.newsroom import paywall
-from masthead.newsroom.demo.loader import load_newsroom
 from masthead.newsroom.models import Article, Author, Section
 
 from .access import answer_of, check_access

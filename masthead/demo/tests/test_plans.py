@@ -1,4 +1,4 @@
-"""The demo hook: two plans, the subscriber on All Access by test payments, a staff comp."""
+"""The demo's plans: two plans, the subscriber on All Access by test payments, a staff comp."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import pytest
 from django.utils import timezone
 
 from masthead.access import SUBSCRIBER
-from masthead.billing import demo
 from masthead.billing.entitlements import entitlements_for
 from masthead.billing.models import AccessGrant, Plan, Subscription
+from masthead.billing.tests.factories import reader
+from masthead.demo import plans as demo
+from masthead.demo.logins import SUBSCRIBER_GRANT_NOTE
 from masthead.newsroom.tests.factories import section
-
-from .factories import reader
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def test_it_loads_plans_and_the_subscribers_plan_once() -> None:
     section("news")
     users = {"reader": reader(), "subscriber": reader(), "editor": reader()}
-    AccessGrant.objects.create(user=users["subscriber"], note=demo.NEWSROOM_DEMO_GRANT_NOTE)
+    AccessGrant.objects.create(user=users["subscriber"], note=SUBSCRIBER_GRANT_NOTE)
     for _ in range(2):
         demo.load(users, io.StringIO())
     assert sorted(Plan.objects.values_list("name", flat=True)) == ["All Access", "News"]
@@ -34,7 +34,7 @@ def test_it_loads_plans_and_the_subscribers_plan_once() -> None:
     )
     now = timezone.now()
     assert entitlements_for(users["subscriber"], now).ad_free is True
-    assert AccessGrant.objects.filter(note=demo.NEWSROOM_DEMO_GRANT_NOTE).exists() is False
+    assert AccessGrant.objects.filter(note=SUBSCRIBER_GRANT_NOTE).exists() is False
     assert entitlements_for(users["editor"], now).opens(SUBSCRIBER, "business") is True
     assert entitlements_for(users["reader"], now).is_empty is True
     assert list(Plan.objects.get(slug="news").sections.values_list("slug", flat=True)) == ["news"]

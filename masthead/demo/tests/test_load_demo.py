@@ -8,7 +8,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import pytest
 import time_machine
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
@@ -17,11 +16,11 @@ from django.core.management import call_command
 from django.test import SimpleTestCase, TestCase, override_settings
 from django.utils.module_loading import import_string
 
-from masthead.access.levels import AccessLevel
+from masthead.access import LEVELS, SUBSCRIBER
 from masthead.billing.models import AccessGrant
-from masthead.newsroom.demo.loader import MEDIA_DIR, STORIES
-from masthead.newsroom.demo.logins import DEMO_PASSWORD, ensure_logins, find_hook
-from masthead.newsroom.demo.specs import typeset
+from masthead.demo.logins import DEMO_PASSWORD, ensure_logins
+from masthead.demo.newsroom import MEDIA_DIR, STORIES
+from masthead.demo.specs import typeset
 from masthead.newsroom.models import Article, Author, Block, Page, Publication, Section, Video
 
 WHEN = dt.datetime(2026, 3, 10, 15, 0, tzinfo=dt.UTC)
@@ -78,7 +77,7 @@ class LoadDemoTests(TestCase):
     def test_it_covers_every_access_level_some_inherited(self) -> None:
         live = self.live()
         levels = {article.effective_access_level() for article in live}
-        self.assertEqual(levels, set(AccessLevel.values))
+        self.assertEqual(levels, set(LEVELS))
         inherited = {a.effective_access_level() for a in live if not a.access_level}
         self.assertGreaterEqual(len(inherited), 2)
 
@@ -167,13 +166,13 @@ class LoadDemoTests(TestCase):
         self.assertIs(users["subscriber@example.com"].is_superuser, False)
 
     def test_it_opens_everything_to_the_subscriber_and_nothing_to_the_reader(self) -> None:
-        # Billing's demo hook may have swapped the hand grant for a plan subscription;
+        # The demo's plans have swapped the hand grant for a plan subscription;
         # either way the subscriber must be entitled to every level in every section.
         entitlements_for = import_string(settings.PAYWALL_ENTITLEMENTS_LOADER)
         users = get_user_model().objects
         subscriber = entitlements_for(users.get(email="subscriber@example.com"), WHEN)
         for section in Section.objects.values_list("slug", flat=True):
-            self.assertIs(subscriber.opens(AccessLevel.SUBSCRIBER, section), True, section)
+            self.assertIs(subscriber.opens(SUBSCRIBER, section), True, section)
         self.assertIs(subscriber.ad_free, True)
         reader = entitlements_for(users.get(email="reader@example.com"), WHEN)
         self.assertIs(reader.is_empty, True)
@@ -217,28 +216,6 @@ class LoadDemoTests(TestCase):
         self.assertEqual(Video.objects.count(), before["Video"])
         self.assertEqual(Block.objects.count(), before["Block"])
         self.assertIn("visitor cookie", Page.objects.get(slug="privacy").html)
-
-
-class FindHookTests(SimpleTestCase):
-    @pytest.fixture(autouse=True)
-    def _modules(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-        (tmp_path / "demo_hook_ok.py").write_text("def load(users, stdout):\n    pass\n")
-        (tmp_path / "demo_hook_loadless.py").write_text("LOAD = None\n")
-        (tmp_path / "demo_hook_broken.py").write_text("import demo_hook_missing_dependency\n")
-        monkeypatch.syspath_prepend(str(tmp_path))
-
-    def test_it_finds_a_modules_load_function(self) -> None:
-        hook = find_hook("demo_hook_ok")
-        self.assertIsNotNone(hook)
-        self.assertEqual(getattr(hook, "__name__", ""), "load")
-
-    def test_it_treats_a_missing_module_or_load_as_no_hook(self) -> None:
-        self.assertIsNone(find_hook("masthead.newsroom.no_such_demo_module"))
-        self.assertIsNone(find_hook("demo_hook_loadless"))
-
-    def test_it_lets_an_import_error_inside_the_module_propagate(self) -> None:
-        with self.assertRaises(ModuleNotFoundError):
-            find_hook("demo_hook_broken")
 
 
 class DemoMediaTests(SimpleTestCase):

@@ -7,8 +7,8 @@ from io import StringIO
 from django.test import TestCase
 
 from masthead.accounts.models import User
-from masthead.analytics import demo
 from masthead.analytics.models import DailyAggregate, Event
+from masthead.demo import traffic as demo
 from masthead.newsroom.tests import factories
 
 

@@ -1,4 +1,4 @@
-"""Create the demo newsroom through the ORM: publication, sections, authors, stories, pages.
+"""The demo newsroom through the ORM: publication, sections, authors, stories, pages.
 
 Loading is idempotent: rows are found by slug and reused, so a second run adds nothing and
 leaves editors' changes alone. ``reset=True`` deletes the demo's own articles (never anyone
@@ -16,12 +16,23 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 
+from masthead.demo import (
+    stories_business,
+    stories_city,
+    stories_climate,
+    stories_culture,
+    stories_politics,
+)
+from masthead.demo.pages import PAGES
+from masthead.demo.specs import AuthorSpec, PageSpec, SectionSpec, StorySpec, VideoSpec, typeset
+from masthead.demo.staff import (
+    AUTHORS,
+    PUBLICATION_NAME,
+    PUBLICATION_TAGLINE,
+    PUBLICATION_TIME_ZONE,
+    SECTIONS,
+)
 from masthead.newsroom.models import Article, Author, Block, Page, Publication, Section, Video
-
-from . import stories_business, stories_city, stories_climate, stories_culture, stories_politics
-from .pages import PAGES
-from .specs import AuthorSpec, PageSpec, SectionSpec, StorySpec, VideoSpec, typeset
-from .staff import AUTHORS, PUBLICATION_NAME, PUBLICATION_TAGLINE, PUBLICATION_TIME_ZONE, SECTIONS
 
 MEDIA_DIR = Path(__file__).resolve().parent / "media"
 STORAGE_PREFIX = "demo"  # where the committed files land inside MEDIA_ROOT

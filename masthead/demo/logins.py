@@ -1,14 +1,11 @@
-"""The demo logins of PRODUCT.md section 5, and the hooks other apps load their demo data by.
+"""The three demo logins that ``make demo`` prints: a reader, a subscriber and an editor.
 
-Every run puts the password back to ``masthead-demo`` so the logins ``make demo`` prints
-always work.
+Every run puts the password back to ``masthead-demo`` so those logins always work.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -24,9 +21,6 @@ LOGINS = {
     "subscriber": ("subscriber@example.com", "Demo Subscriber"),
     "editor": ("editor@example.com", "Demo Editor"),
 }
-HOOK_APPS = ("billing", "gifts", "ads", "analytics")
-
-Hook = Callable[[dict[str, Any], Any], None]
 
 
 def ensure_logins(now: dt.datetime) -> dict[str, Any]:
@@ -53,38 +47,7 @@ def _user(email: str, display_name: str, is_staff: bool) -> Any:
 
 
 def _grant_all_access(user: Any, now: dt.datetime) -> None:
-    """Give the subscriber a hand grant until billing's hook replaces it with a plan."""
+    """Give the subscriber a hand grant until ``plans.load`` replaces it with a plan."""
     grants = AccessGrant.objects.filter(user=user, note=SUBSCRIBER_GRANT_NOTE)
     if not grants.active(now).exists():
         AccessGrant.objects.create(user=user, note=SUBSCRIBER_GRANT_NOTE, starts_at=now)
-
-
-def run_hooks(users: dict[str, Any], stdout: Any) -> list[str]:
-    """Call ``load(users, stdout)`` in each app's ``demo`` module; return the apps called.
-
-    An app without a ``masthead.<app>.demo`` module, or whose module has no ``load``, is
-    skipped. Any other error, including an ImportError raised inside the module, propagates.
-    """
-    called = []
-    for app in HOOK_APPS:
-        hook = find_hook(f"masthead.{app}.demo")
-        if hook is not None:
-            hook(users, stdout)
-            called.append(app)
-    return called
-
-
-def find_hook(module_name: str) -> Hook | None:
-    """Return the ``load`` function of the module, or None when there is no such module.
-
-    Also None when the module has no callable ``load``. A module that exists but fails to
-    import (even with an ImportError of its own) raises: a broken hook must be seen.
-    """
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name == module_name:
-            return None
-        raise
-    load = getattr(module, "load", None)
-    return load if callable(load) else None

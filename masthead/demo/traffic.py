@@ -1,4 +1,4 @@
-"""Synthetic paywall traffic for the demo, so the dashboard is not empty.
+"""Synthetic paywall traffic for the demo, so the analytics dashboard is not empty.
 
 A seeded population of readers visits the live demo articles for ``DEMO_DAYS`` days:
 each reader has a habit (how often they come, how many stories they read, which section
@@ -17,16 +17,18 @@ import random
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from masthead.analytics import EventKind
 from masthead.analytics.figures import allowances
 from masthead.analytics.models import Event
-from masthead.analytics.recording import EventKind
 from masthead.analytics.rollup import roll_up
 from masthead.analytics.visitors import visitor_key
+from masthead.demo.output import Output
+from masthead.newsroom.models import Article
 
 SEED = 20261129
 DEMO_DAYS = 28
@@ -75,7 +77,7 @@ class Reader:
         return visitor_key(f"demo-visitor-{self.number}")
 
 
-def load(users: Any, stdout: TextIO, *, readers: int = READERS) -> int:
+def load(users: Any, stdout: Output, *, readers: int = READERS) -> int:
     """Write the demo traffic once and roll it up; return how many events were written.
 
     ``users`` are the demo logins (a mapping or an iterable of users): their ids are never
@@ -105,8 +107,6 @@ def _reserved_ids(users: Any) -> set[int]:
 
 
 def _live_stories() -> list[Story]:
-    from masthead.newsroom.models import Article
-
     live = Article.objects.live().select_related("section").order_by("pk")
     return [
         Story(a.pk, a.section.slug if a.section else "", a.effective_access_level()) for a in live

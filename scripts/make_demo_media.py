@@ -1,8 +1,10 @@
 """Draw the demo newsroom's pictures and cut its one video clip.
 
-Run once by hand, then commit what it writes under ``media/``::
+Run by hand, never by the site, then commit what it writes under ``masthead/demo/media/``::
 
-    .venv/bin/python -m masthead.newsroom.demo.make_media
+    .venv/bin/python scripts/make_demo_media.py            # pictures
+    .venv/bin/python scripts/make_demo_media.py --video    # pictures and video (ffmpeg)
+    .venv/bin/python scripts/make_demo_media.py --out /tmp/media   # somewhere else
 
 Pictures are flat, abstract editorial illustrations drawn with Pillow at twice their size
 and scaled down (cheap anti-aliasing). The video needs ``ffmpeg`` and is only rebuilt with
@@ -11,6 +13,7 @@ and scaled down (cheap anti-aliasing). The video needs ``ffmpeg`` and is only re
 
 from __future__ import annotations
 
+import argparse
 import math
 import random
 import shutil
@@ -21,7 +24,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-MEDIA = Path(__file__).resolve().parent / "media"
+MEDIA = Path(__file__).resolve().parents[1] / "masthead" / "demo" / "media"
 LEAD_SIZE = (1200, 675)
 PORTRAIT_SIZE = (400, 400)
 SCALE = 2  # drawn at twice the size, then scaled down
@@ -471,23 +474,23 @@ def render(painter: Painter, size: tuple[int, int], seed: str, target: Path) -> 
     return target.stat().st_size
 
 
-def make_pictures() -> None:
+def make_pictures(media: Path = MEDIA) -> None:
     """Write every lead, body and portrait picture and check each is small enough."""
     for name, painter in LEAD_IMAGES.items():
-        size = render(painter, LEAD_SIZE, name, MEDIA / "images" / f"{name}.jpg")
+        size = render(painter, LEAD_SIZE, name, media / "images" / f"{name}.jpg")
         print(f"images/{name}.jpg {size // 1024} KB")
         assert size < LEAD_LIMIT, name
     for name in PORTRAITS:
-        size = render(paint_portrait, PORTRAIT_SIZE, name, MEDIA / "authors" / f"{name}.jpg")
+        size = render(paint_portrait, PORTRAIT_SIZE, name, media / "authors" / f"{name}.jpg")
         print(f"authors/{name}.jpg {size // 1024} KB")
 
 
-def make_video() -> None:
+def make_video(media: Path = MEDIA) -> None:
     """Cut the six-second signal-test clip and its poster from ffmpeg's test sources."""
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
         raise SystemExit("ffmpeg is needed to rebuild the video: apt-get install -y ffmpeg")
-    target = MEDIA / "video" / "signal-test.webm"
+    target = media / "video" / "signal-test.webm"
     target.parent.mkdir(parents=True, exist_ok=True)
     title = "drawtext=fontfile=/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
     overlay = (
@@ -496,7 +499,7 @@ def make_video() -> None:
         f"{title}:text='SIGNAL TEST':fontsize=22:fontcolor=white:"
         "box=1:boxcolor=black@0.75:boxborderw=10:x=(w-tw)/2:y=h*0.76"
     )
-    subprocess.run(  # noqa: S603 -- fixed arguments, run by hand
+    subprocess.run(
         [
             ffmpeg,
             "-y",
@@ -527,8 +530,8 @@ def make_video() -> None:
         ],
         check=True,
     )
-    poster = MEDIA / "video" / "signal-test-poster.jpg"
-    subprocess.run(  # noqa: S603 -- fixed arguments, run by hand
+    poster = media / "video" / "signal-test-poster.jpg"
+    subprocess.run(
         [
             ffmpeg,
             "-y",
@@ -551,7 +554,23 @@ def make_video() -> None:
     assert size < VIDEO_LIMIT
 
 
+def main(argv: list[str] | None = None) -> None:
+    """Parse the command line and write the pictures (and, if asked, the video)."""
+    parser = argparse.ArgumentParser(description="Draw the demo's pictures and cut its video.")
+    parser.add_argument(
+        "--video", action="store_true", help="also rebuild the video and its poster (ffmpeg)"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=MEDIA,
+        help=f"the media folder to write into (default: {MEDIA})",
+    )
+    options = parser.parse_args(argv)
+    make_pictures(options.out)
+    if options.video:
+        make_video(options.out)
+
+
 if __name__ == "__main__":
-    make_pictures()
-    if "--video" in sys.argv:
-        make_video()
+    main(sys.argv[1:])

@@ -1,7 +1,7 @@
-"""Demo data for billing: the two plans, the subscriber's All Access plan, a staff comp.
+"""The demo's billing: the two plans, the subscriber's All Access plan, a staff comp.
 
-``load_demo`` calls ``load(users, stdout)`` with the demo accounts keyed by role. Running
-it again changes nothing that is already in place.
+``load_demo`` calls ``load(users, stdout)`` with the demo logins keyed by role, after
+``logins.ensure_logins``. Running it again changes nothing that is already in place.
 """
 
 from __future__ import annotations
@@ -10,16 +10,15 @@ from typing import Any
 
 from django.utils import timezone
 
-from masthead.access.levels import AccessLevel
+from masthead.access import METERED, REGISTERED, SUBSCRIBER
+from masthead.billing.models import AccessGrant, Plan, Subscription
+from masthead.demo.logins import SUBSCRIBER_GRANT_NOTE
+from masthead.demo.output import Output
 from masthead.newsroom.models import Section
 
-from .models import AccessGrant, Plan, Subscription
-
-# The newsroom's demo grant, which this plan-backed subscription replaces.
-NEWSROOM_DEMO_GRANT_NOTE = "Demo: All Access"
 STAFF_COMP_NOTE = "Comp: newsroom staff"
 NEWS_SECTIONS = ("news", "politics")
-_ALL = [AccessLevel.METERED, AccessLevel.REGISTERED, AccessLevel.SUBSCRIBER]
+_ALL = [METERED, REGISTERED, SUBSCRIBER]
 
 
 def _plans() -> tuple[Plan, Plan]:
@@ -70,12 +69,13 @@ def _subscribe(user: Any, plan: Plan) -> None:
     )
 
 
-def load(users: dict[str, Any], stdout: Any) -> None:
+def load(users: dict[str, Any], stdout: Output) -> None:
     """Create the plans, subscribe the subscriber to All Access, comp the editor."""
     all_access, news = _plans()
     subscriber = users["subscriber"]
     _subscribe(subscriber, all_access)
-    AccessGrant.objects.filter(user=subscriber, note=NEWSROOM_DEMO_GRANT_NOTE).delete()
+    # The hand grant ensure_logins gave, which this plan-backed subscription replaces.
+    AccessGrant.objects.filter(user=subscriber, note=SUBSCRIBER_GRANT_NOTE).delete()
     editor = users["editor"]
     if not AccessGrant.objects.active(timezone.now()).filter(user=editor).exists():
         AccessGrant.objects.create(user=editor, note=STAFF_COMP_NOTE)

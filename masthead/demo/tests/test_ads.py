@@ -1,4 +1,4 @@
-"""The ads demo hook: house ads appear once, however often the demo is loaded."""
+"""The demo's house ads appear once, however often the demo is loaded."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import io
 
 from django.test import TestCase
 
-from masthead.ads import demo
 from masthead.ads.models import HouseAd
+from masthead.demo import ads as demo
 
 
 class DemoTests(TestCase):

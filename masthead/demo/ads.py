@@ -1,4 +1,4 @@
-"""Demo house ads for ``load_demo``: three creatives of our own, in HTML (no image files).
+"""The demo's house ads: three creatives of our own, in HTML (no image files).
 
 Found by name and updated in place, so running the demo again adds nothing.
 """
@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from masthead.ads.models import HouseAd
+from masthead.demo.output import Output
 from masthead.newsroom.models import Publication, Section
-
-from .models import HouseAd
 
 
 def _ads(publication: str) -> list[dict[str, Any]]:
@@ -41,7 +41,7 @@ def _ads(publication: str) -> list[dict[str, Any]]:
     ]
 
 
-def load(users: dict[str, Any], stdout: Any) -> None:
+def load(users: dict[str, Any], stdout: Output) -> None:
     """Create or refresh the demo house ads."""
     for spec in _ads(Publication.current().name):
         sections = spec.pop("sections")
