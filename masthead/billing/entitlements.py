@@ -51,7 +51,3 @@ def entitlements_for(user: Any, now: dt.datetime) -> Entitlements:
         return NO_ENTITLEMENTS
     return _from_grants(user, now).merged(_from_subscriptions(user, now))
 
-
-def is_subscriber(user: Any, now: dt.datetime) -> bool:
-    """Return True when ``user`` holds any subscription or grant that opens something."""
-    return not entitlements_for(user, now).is_empty
