@@ -1,4 +1,4 @@
-"""The demo logins of PRODUCT.md section 5, and the hooks other apps load their demo data by.
+"""The demo logins (docs/design.md, "Stable interfaces") and the other apps' demo hooks.
 
 Every run puts the password back to ``masthead-demo`` so the logins ``make demo`` prints
 always work.
