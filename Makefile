@@ -1,4 +1,4 @@
-# Masthead: the commands people rely on (PRODUCT.md section 5).
+# Masthead: the commands people rely on (docs/design.md, "Stable interfaces").
 PORT ?= 8000
 PY = .venv/bin/python
 

@@ -1,4 +1,4 @@
-"""The results file (PRODUCT.md section 5) and the table on screen."""
+"""The results file (docs/design.md, "Stable interfaces") and the table on screen."""
 
 from __future__ import annotations
 

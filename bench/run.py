@@ -5,7 +5,7 @@
 Starts a private stack in var/bench (PostgreSQL, Redis, granian, nginx with the shipped
 configuration), loads the demo, generates reader populations, drives wrk against the app
 and the cache, opens articles in Chromium, then prints a table and writes
-bench/results/latest.json (PRODUCT.md section 5) plus latest-runs.json (every wrk run).
+bench/results/latest.json (docs/design.md, "Stable interfaces") plus latest-runs.json.
 Everything listens on 127.0.0.1; the whole run is bounded (about 5 minutes by default).
 """
 

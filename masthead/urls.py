@@ -7,6 +7,11 @@ from django.views.static import serve
 
 from masthead.health import health
 
+# Every admin page, the Dashboard included, takes its <title> and header from these
+# (templates/admin/base_site.html), so Django's "Django site admin" never shows.
+admin.site.site_title = "Newsroom"
+admin.site.site_header = "Newsroom"
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", health, name="health"),
     path("admin/dashboard/", include("masthead.analytics.urls")),

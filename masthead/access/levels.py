@@ -1,4 +1,4 @@
-"""The four access levels an article can carry (PRODUCT.md section 2)."""
+"""The four access levels an article can carry (docs/design.md, "Access levels and walls")."""
 
 from __future__ import annotations
 

@@ -51,7 +51,7 @@ class Offer:
 class FailMode:
     """What a metered article does when the meter store cannot be reached."""
 
-    OPEN = "open"  # read without counting (the default, PRODUCT.md section 2)
+    OPEN = "open"  # read without counting (the default; docs/design.md, "Failing closed")
     CLOSED = "closed"
 
 

@@ -51,7 +51,7 @@ def is_same_origin(request: HttpRequest) -> bool:
     ``Sec-Fetch-Site``, when sent, must be ``same-origin`` (or ``none``, the reader's own
     action). One of the two must vouch: browsers send ``Origin`` on every POST fetch,
     so a request with neither header, or with only ``Sec-Fetch-Site: none``, is refused
-    (False), as PRODUCT.md section 5 asks.
+    (False), as docs/design.md, "The access check", asks.
     """
     fetch_site = request.headers.get("Sec-Fetch-Site")
     if fetch_site is not None and fetch_site not in ("same-origin", "none"):
@@ -103,7 +103,7 @@ def parse_check(body: dict[str, Any]) -> tuple[int, str | None]:
 # spend a reader's meter, and a request that names no origin at all is refused.
 @csrf_exempt
 def access_check(request: HttpRequest) -> HttpResponse:
-    """Answer ``POST /api/access/`` as PRODUCT.md section 5 specifies."""
+    """Answer ``POST /api/access/`` as docs/design.md, "The access check", specifies."""
     if request.method != "POST":
         return json_error(405, "Use POST.", Allow="POST")
     if not is_same_origin(request):

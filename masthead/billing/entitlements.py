@@ -50,8 +50,3 @@ def entitlements_for(user: Any, now: dt.datetime) -> Entitlements:
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return NO_ENTITLEMENTS
     return _from_grants(user, now).merged(_from_subscriptions(user, now))
-
-
-def is_subscriber(user: Any, now: dt.datetime) -> bool:
-    """Return True when ``user`` holds any subscription or grant that opens something."""
-    return not entitlements_for(user, now).is_empty

@@ -1,4 +1,4 @@
-"""The three demo logins that ``make demo`` prints: a reader, a subscriber and an editor.
+"""The three demo logins that ``make demo`` prints (docs/design.md, "Stable interfaces").
 
 Every run puts the password back to ``masthead-demo`` so those logins always work.
 """

@@ -1,4 +1,4 @@
-"""The article page: the nine parts of PRODUCT.md section 1, rendered the same for all.
+"""The article page: the nine parts of docs/design.md, "The article page", the same for all.
 
 ``render_article`` is the one place the page is built, for the public view and the
 admin's "preview as reader". The page carries only the lead-in; the gated part stays

@@ -148,15 +148,8 @@ class ArticleQuerySet(models.QuerySet["Article"]):
     """Queries editors and readers need."""
 
     def live(self, now: dt.datetime | None = None) -> ArticleQuerySet:
-        """Return articles readers may see at ``now``.
-
-        A scheduled article is live once its time has passed; no cron job flips it.
-        """
-        moment = now or timezone.now()
-        return self.filter(
-            status__in=(Article.Status.PUBLISHED, Article.Status.SCHEDULED),
-            published_at__lte=moment,
-        )
+        """Return articles readers may see at ``now`` (``live_q``, the liveness rule)."""
+        return self.filter(live_q(now or timezone.now()))
 
 
 class Article(models.Model):
@@ -255,13 +248,29 @@ class Article(models.Model):
         return AccessLevel.SUBSCRIBER
 
     def is_live(self, now: dt.datetime | None = None) -> bool:
-        """Return True when readers may see the article at ``now``."""
-        moment = now or timezone.now()
-        return (
-            self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
-            and self.published_at is not None
-            and self.published_at <= moment
-        )
+        """Return True when readers may see the article at ``now`` (``is_live_at``)."""
+        return is_live_at(self.status, self.published_at, now or timezone.now())
+
+
+# Liveness, the one rule every reader-facing path applies: an article is live when it is
+# published or scheduled and its time has come, so a scheduled article goes live without
+# a cron job. ``is_live_at`` (Python) and ``live_q`` (SQL) are its two spellings, kept
+# side by side here; a test holds them to the same answers.
+LIVE_STATUSES = (Article.Status.PUBLISHED, Article.Status.SCHEDULED)
+
+
+def is_live_at(status: str, published_at: dt.datetime | None, now: dt.datetime) -> bool:
+    """Return True when an article with this status and time is live at ``now``.
+
+    False for a draft, and for an article with no publication time or one still ahead.
+    """
+    return status in LIVE_STATUSES and published_at is not None and published_at <= now
+
+
+def live_q(now: dt.datetime) -> models.Q:
+    """Return the filter selecting the articles ``is_live_at`` calls live at ``now``."""
+    # ``published_at <= now`` is never true for NULL in SQL, so no separate null test.
+    return models.Q(status__in=LIVE_STATUSES, published_at__lte=now)
 
 
 class Block(models.Model):

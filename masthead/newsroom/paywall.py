@@ -15,7 +15,7 @@ from masthead.access import ArticleFacts
 from masthead.ads.slots import AdPicker
 
 from . import paywall_cache
-from .models import Article, Publication, Section
+from .models import Article, Publication, Section, is_live_at
 from .rendering import render_body
 
 
@@ -33,14 +33,11 @@ def article_facts(article_id: int, now: dt.datetime) -> ArticleFacts | None:
     if row is None:
         return None
     status, published_at, level, section = row
-    if status not in _LIVE_STATUSES or published_at is None or published_at > now:
+    if not is_live_at(status, published_at, now):
         return None
     return ArticleFacts(
         article_id=article_id, level=level, section=section, published_at=published_at
     )
-
-
-_LIVE_STATUSES = (Article.Status.PUBLISHED, Article.Status.SCHEDULED)
 
 
 def _facts_row(article_id: int) -> tuple[str, dt.datetime | None, str, str] | None:

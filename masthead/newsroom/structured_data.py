@@ -5,7 +5,7 @@ discovery link are all built from one ``Syndicated`` article (the anonymous read
 view), so none of them can carry more than headline, summary, lead image and bylines.
 A paywalled article says so (``isAccessibleForFree: false``) and names the gated part
 with ``hasPart.cssSelector`` = ``.masthead-gated``, the element that holds it on the
-page (PRODUCT.md section 5).
+page (docs/design.md, "Stable interfaces").
 """
 
 from __future__ import annotations

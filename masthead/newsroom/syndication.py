@@ -6,7 +6,7 @@ their text from ``syndicate``: it asks the pure access decision for the reader a
 decision grants. Everything else it carries is public by construction: the headline,
 the summary, the stored lead-in text, bylines, dates and the lead image. A channel that
 wants more text than that has to come through here and be granted, so channels cannot
-drift apart (STYLE.md habit 4).
+drift apart (docs/design.md, "The decision").
 """
 
 from __future__ import annotations

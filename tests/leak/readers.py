@@ -3,7 +3,8 @@
 Each kind turns a fresh Django test client into that reader and names the extra request
 headers it sends. None of them is entitled to gated text on a page: pages are identical
 for every reader, and gated text leaves the server only through a granted access check
-or a page for a *verified* crawler (PRODUCT.md section 2), which no kind here is.
+or a page for a *verified* crawler, which no kind here is (docs/design.md, "The leak
+invariant").
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""POST /api/access/: the JSON contract of PRODUCT.md section 5."""
+"""POST /api/access/: the JSON contract of docs/design.md, "The access check"."""
 
 from __future__ import annotations
 

@@ -48,3 +48,24 @@ class SchedulingTests(TestCase):
     def test_it_never_shows_an_article_without_a_time(self) -> None:
         undated = factories.article("undated", published_at=None)
         self.assertIs(undated.is_live(factories.WHEN), False)
+
+
+class LivenessRuleTests(TestCase):
+    """The queryset, the model and the access check's content source agree on liveness."""
+
+    def test_it_gives_one_answer_in_sql_python_and_the_content_source(self) -> None:
+        from masthead.newsroom import paywall
+
+        factories.publication(ad_every_paragraphs=0)
+        cases = [
+            (status, when)
+            for status in Article.Status.values
+            for when in (None, factories.WHEN - SECOND, factories.WHEN, factories.WHEN + SECOND)
+        ]
+        for n, (status, when) in enumerate(cases):
+            story = factories.article(f"story-{n}", status=status, published_at=when)
+            in_sql = Article.objects.live(factories.WHEN).filter(pk=story.pk).exists()
+            in_python = story.is_live(factories.WHEN)
+            in_source = paywall.article_facts(story.pk, factories.WHEN) is not None
+            self.assertIs(in_sql, in_python, (status, when))
+            self.assertIs(in_source, in_python, (status, when))

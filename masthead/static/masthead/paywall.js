@@ -13,8 +13,6 @@
  */
 (function () {
   "use strict";
-  if (window.mastheadPaywall) return; // included twice (base and page): run once
-  window.mastheadPaywall = { version: 1 };
 
   var CHECK_URL = "/api/access/";
   var ME_URL = "/api/me/";
