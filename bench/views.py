@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.crypto import get_random_string
 from django.views.decorators.csrf import csrf_exempt
 
-from masthead.access.network import client_address
+from masthead.core.network import client_address
 
 VISITOR_SALT = "bench.visitor"
 

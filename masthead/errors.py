@@ -1,35 +1,14 @@
-"""Error pages: friendly HTML for people, JSON for API callers, never a trace."""
+"""The site's error handlers (``handler404`` and friends in ``urls.py``).
+
+Friendly HTML for people, JSON for API callers, never a trace: the answers themselves are
+built by ``masthead.core.errors.error_response``.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.template import loader
+from django.http import HttpRequest, HttpResponse
 
-
-def _wants_json(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/") or "application/json" in request.headers.get(
-        "Accept", ""
-    )
-
-
-def error_response(request: HttpRequest, status: int, message: str) -> HttpResponse:
-    """Return an error page or JSON ``{"error": message}`` with ``status``.
-
-    The template is rendered without the request context so that an error page never
-    reads the session or shows anything reader-specific.
-    """
-    if _wants_json(request):
-        response: HttpResponse = JsonResponse({"error": message}, status=status)
-    else:
-        try:
-            body: str = loader.render_to_string(
-                "error.html", {"status": status, "message": message}
-            )
-        except Exception:  # noqa: BLE001 - the error page itself must never fail
-            body = f"<!doctype html><title>{status}</title><h1>{status}</h1><p>{message}</p>"
-        response = HttpResponse(body, status=status)
-    response["Cache-Control"] = "no-store"
-    return response
+from masthead.core.errors import error_response
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 
-from masthead.errors import error_response
+from masthead.core.errors import error_response
 
 logger = logging.getLogger(__name__)
 
@@ -35,10 +35,11 @@ class DatabaseUnavailableMiddleware:
         """
         if isinstance(exception, (OperationalError, InterfaceError)):
             logger.error("database unavailable: %s", type(exception).__name__)
-            response = error_response(
-                request, 503, "The newsroom is briefly unavailable. Please try again shortly."
+            return error_response(
+                request,
+                503,
+                "The newsroom is briefly unavailable. Please try again shortly.",
+                headers={"Retry-After": "5"},
             )
-            response["Retry-After"] = "5"
-            return response
         return None
 

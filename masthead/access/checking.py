@@ -19,7 +19,6 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest
 
 from masthead.access import meters
-from masthead.access.network import client_address, network_of
 from masthead.access.policy import (
     ArticleFacts,
     Decision,
@@ -35,6 +34,7 @@ from masthead.access.policy import (
 )
 from masthead.access.policy_loader import load_policy
 from masthead.access.sources import content_source, crawler_verdict, entitlements_for, verify_gift
+from masthead.core.network import client_address, network_of
 
 logger = logging.getLogger(__name__)
 

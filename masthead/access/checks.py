@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from masthead.access.models import validate_slug_list
 from masthead.access.policy import WINDOWS, FailMode
+from masthead.core.timezones import is_time_zone
 
 METER_STORES = ("sql", "redis")
 
@@ -41,9 +41,7 @@ def _check_time_zone() -> list[CheckMessage]:
     zone = settings.PAYWALL_TIME_ZONE
     if not zone:
         return []
-    try:
-        zoneinfo.ZoneInfo(zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    if not is_time_zone(zone):
         return [Error(f"PAYWALL_TIME_ZONE {zone!r} is not a time zone.", id="access.E003")]
     return []
 

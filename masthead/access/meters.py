@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import zoneinfo
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -19,6 +18,7 @@ from django.db import DatabaseError
 from redis.exceptions import RedisError
 
 from masthead.access.policy import UNAVAILABLE_METER, MeterState, Policy, window_start
+from masthead.core.timezones import time_zone_or
 
 logger = logging.getLogger(__name__)
 
@@ -64,11 +64,7 @@ def reader_key(user_id: int | None, visitor_id: str | None) -> str:
 
 def meter_window_start(now: dt.datetime, policy: Policy) -> dt.datetime:
     """Return the start of the policy's meter window containing ``now``."""
-    try:
-        zone: dt.tzinfo = zoneinfo.ZoneInfo(policy.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = dt.UTC
-    return window_start(now, policy.window, zone)
+    return window_start(now, policy.window, time_zone_or(policy.time_zone, dt.UTC))
 
 
 def count_read(store: MeterStore, request: MeterRequest) -> MeterState:

@@ -7,13 +7,13 @@ the Redis store keeps the same facts in Redis.
 from __future__ import annotations
 
 import re
-import zoneinfo
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from masthead.access.policy import FailMode, Window
+from masthead.core.timezones import validate_time_zone as core_validate_time_zone
 
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 
@@ -32,12 +32,8 @@ def validate_slug_list(value: str) -> None:
 
 def validate_time_zone(value: str) -> None:
     """Raise ``ValidationError`` unless ``value`` names a time zone (blank is allowed)."""
-    if not value:
-        return
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValidationError(f"{value!r} is not a time zone name") from exc
+    # Kept under this name because migration 0001 refers to it by this path.
+    core_validate_time_zone(value, allow_blank=True)
 
 
 class PaywallPolicy(models.Model):

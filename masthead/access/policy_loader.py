@@ -12,7 +12,6 @@ import importlib
 import logging
 import threading
 import time
-import zoneinfo
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +21,7 @@ from django.dispatch import receiver
 
 from masthead.access.models import PaywallPolicy, parse_slugs
 from masthead.access.policy import WINDOWS, FailMode, Policy
+from masthead.core.timezones import is_time_zone
 
 logger = logging.getLogger(__name__)
 
@@ -103,10 +103,9 @@ def _publication_time_zone() -> str:
     try:
         source = importlib.import_module(settings.PAYWALL_CONTENT_SOURCE)
         name = str(source.publication_time_zone())
-        zoneinfo.ZoneInfo(name)
     except Exception:  # noqa: BLE001 - optional hook; any failure means the site's zone
         return str(settings.TIME_ZONE)
-    return name
+    return name if is_time_zone(name) else str(settings.TIME_ZONE)
 
 
 def _with_overrides(policy: Policy) -> Policy:

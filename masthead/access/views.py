@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,31 +16,26 @@ from django.views.decorators.csrf import csrf_exempt
 
 from masthead import analytics
 from masthead.access.checking import ArticleNotFound, CheckOutcome, check_access
-from masthead.access.network import client_address
 from masthead.access.offers import offer_html
-from masthead.access.ratelimit import is_over_limit
 from masthead.access.schema import api_schema
 from masthead.access.visitors import new_visitor_id, set_visitor_cookie, visitor_from
+from masthead.core import ratelimit
+from masthead.core.errors import PRIVATE, json_error
+from masthead.core.jsonbody import BadJSON, read_json_object
+from masthead.core.network import client_address
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 4096
 MAX_GIFT_CHARS = 512
 MAX_ARTICLE_ID = 2**63 - 1
-PRIVATE = "private, no-store"
+# The access check's own limit, per client address and minute.
+CHECK_LIMIT_SCOPE = "access.check"
+CHECK_LIMIT_WINDOW_SECONDS = 60
 
 
 class BadRequest(Exception):
     """The request body cannot be used; the message is safe to show."""
-
-
-def json_error(status: int, message: str, **headers: str) -> JsonResponse:
-    """Return ``{"error": message}`` with ``status``, never cached."""
-    response = JsonResponse({"error": message}, status=status)
-    response["Cache-Control"] = PRIVATE
-    for name, value in headers.items():
-        response[name] = value
-    return response
 
 
 def is_same_origin(request: HttpRequest) -> bool:
@@ -66,19 +60,16 @@ def is_same_origin(request: HttpRequest) -> bool:
 
 
 def _read_body(request: HttpRequest) -> dict[str, Any]:
-    declared = request.META.get("CONTENT_LENGTH") or "0"
-    if not declared.isdigit() or int(declared) > MAX_BODY_BYTES:
-        raise BadRequest(f"The request body must be JSON of at most {MAX_BODY_BYTES} bytes.")
-    raw = request.read(MAX_BODY_BYTES + 1)
-    if len(raw) > MAX_BODY_BYTES:
-        raise BadRequest(f"The request body must be JSON of at most {MAX_BODY_BYTES} bytes.")
-    try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise BadRequest("The request body is not valid JSON.") from exc
-    if not isinstance(body, dict):
-        raise BadRequest('The request body must be a JSON object: {"article": id, "gift": null}.')
-    return body
+    return read_json_object(
+        request, max_bytes=MAX_BODY_BYTES, example='{"article": id, "gift": null}'
+    )
+
+
+def _is_over_limit(request: HttpRequest) -> bool:
+    limit = ratelimit.Limit(
+        CHECK_LIMIT_SCOPE, int(settings.PAYWALL_CHECK_RATE_LIMIT), CHECK_LIMIT_WINDOW_SECONDS
+    )
+    return ratelimit.hit(limit, client_address(request))
 
 
 def parse_check(body: dict[str, Any]) -> tuple[int, str | None]:
@@ -105,16 +96,16 @@ def parse_check(body: dict[str, Any]) -> tuple[int, str | None]:
 def access_check(request: HttpRequest) -> HttpResponse:
     """Answer ``POST /api/access/`` as docs/design.md, "The access check", specifies."""
     if request.method != "POST":
-        return json_error(405, "Use POST.", Allow="POST")
+        return json_error(405, "Use POST.", headers={"Allow": "POST"})
     if not is_same_origin(request):
         return json_error(403, "The access check only answers this site's own pages.")
-    if is_over_limit("access", client_address(request), settings.PAYWALL_CHECK_RATE_LIMIT):
+    if _is_over_limit(request):
         return json_error(
-            429, "Too many access checks; try again in a minute.", **{"Retry-After": "60"}
+            429, "Too many access checks; try again in a minute.", headers={"Retry-After": "60"}
         )
     try:
         article_id, gift = parse_check(_read_body(request))
-    except BadRequest as exc:
+    except (BadJSON, BadRequest) as exc:
         return json_error(400, str(exc))
     visitor = visitor_from(request)
     is_new_visitor = visitor is None
@@ -189,7 +180,7 @@ def _url(name: str, fallback: str) -> str:
 def me(request: HttpRequest) -> HttpResponse:
     """Answer ``GET /api/me/``: who is logged in, for the page header; private."""
     if request.method != "GET":
-        return json_error(405, "Use GET.", Allow="GET")
+        return json_error(405, "Use GET.", headers={"Allow": "GET"})
     user: Any = request.user
     authenticated = bool(user.is_authenticated)
     response = JsonResponse(
@@ -209,7 +200,7 @@ def me(request: HttpRequest) -> HttpResponse:
 def schema(request: HttpRequest) -> HttpResponse:
     """Answer ``GET /api/schema/``: the OpenAPI 3 document of every JSON endpoint."""
     if request.method not in ("GET", "HEAD"):
-        return json_error(405, "Use GET.", Allow="GET")
+        return json_error(405, "Use GET.", headers={"Allow": "GET"})
     response = JsonResponse(api_schema(), json_dumps_params={"indent": 2})
     response["Cache-Control"] = "public, max-age=300"
     return response

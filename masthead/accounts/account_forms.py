@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 
-from . import ratelimit
+from masthead.core import ratelimit
+from masthead.core.network import client_address, network_of
+
 from .forms import EmailAuthenticationForm
 
 LOGIN_BLOCKED = (
@@ -19,6 +22,45 @@ LOGIN_BLOCKED = (
     "or reset your password."
 )
 RESET_BLOCKED = "Too many reset requests. Please wait {minutes} minutes and try again."
+
+# Limits on guessing live in the cache and fail open (see ``masthead.core.ratelimit``);
+# each counts per typed e-mail and per client network.
+Limits = tuple[ratelimit.Limit, ratelimit.Limit]
+
+
+def _setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def login_limits() -> Limits:
+    """Return the failed-log-in limits per account and per client network."""
+    window = _setting("ACCOUNTS_LOGIN_WINDOW_SECONDS", 900)
+    return (
+        ratelimit.Limit(
+            "login.account", _setting("ACCOUNTS_LOGIN_FAILURES_PER_ACCOUNT", 5), window
+        ),
+        ratelimit.Limit(
+            "login.network", _setting("ACCOUNTS_LOGIN_FAILURES_PER_NETWORK", 30), window
+        ),
+    )
+
+
+def reset_limits() -> Limits:
+    """Return the password-reset request limits per account and per client network."""
+    window = _setting("ACCOUNTS_RESET_WINDOW_SECONDS", 3600)
+    return (
+        ratelimit.Limit("reset.account", _setting("ACCOUNTS_RESETS_PER_ACCOUNT", 3), window),
+        ratelimit.Limit("reset.network", _setting("ACCOUNTS_RESETS_PER_NETWORK", 10), window),
+    )
+
+
+def _subjects(request: HttpRequest, email: str) -> tuple[str, str]:
+    """Return what limits count: the typed e-mail and the client network."""
+    return email.strip().lower(), network_of(client_address(request))
+
+
+def _pairs(limits: Limits, request: HttpRequest, email: str) -> list[tuple[ratelimit.Limit, str]]:
+    return list(zip(limits, _subjects(request, email), strict=True))
 
 
 class RateLimitedAuthenticationForm(EmailAuthenticationForm):
@@ -36,17 +78,19 @@ class RateLimitedAuthenticationForm(EmailAuthenticationForm):
         if request is None:
             return super().clean()
         now = timezone.now()
-        limits = ratelimit.login_limits()
-        blocked = ratelimit.first_blocking(limits, request, email, now)
+        pairs = _pairs(login_limits(), request, email)
+        blocked = ratelimit.first_blocking(pairs, now)
         if blocked is not None:
             message = self.error_messages["rate_limited"].format(minutes=blocked.window_minutes)
             raise ValidationError(message, code="rate_limited")
         try:
             cleaned = super().clean()
         except ValidationError:
-            ratelimit.count_all(limits, request, email, now)
+            ratelimit.count_all(pairs, now)
             raise
-        ratelimit.forget(limits[0], ratelimit.subjects(request, email)[0], now)
+        # Success clears the account's failures; the network's keep counting.
+        account_limit, account = pairs[0]
+        ratelimit.forget(account_limit, account, now)
         return cleaned
 
 
@@ -63,11 +107,11 @@ class RateLimitedPasswordResetForm(PasswordResetForm):
         if self.request is None or not email:
             return cleaned
         now = timezone.now()
-        limits = ratelimit.reset_limits()
-        blocked = ratelimit.first_blocking(limits, self.request, email, now)
+        pairs = _pairs(reset_limits(), self.request, email)
+        blocked = ratelimit.first_blocking(pairs, now)
         if blocked is not None:
             raise ValidationError(RESET_BLOCKED.format(minutes=blocked.window_minutes))
-        ratelimit.count_all(limits, self.request, email, now)
+        ratelimit.count_all(pairs, now)
         return cleaned
 
 

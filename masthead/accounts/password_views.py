@@ -12,8 +12,10 @@ from typing import Any
 from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 
+from masthead.core.mail import sender_address
+from masthead.newsroom.models import publication_name
+
 from .account_forms import RateLimitedPasswordResetForm
-from .emails import publication_name, sender_address
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -31,8 +33,9 @@ class PasswordResetView(auth_views.PasswordResetView):
         return kwargs
 
     def form_valid(self, form: Any) -> Any:
-        self.extra_email_context = {"publication": publication_name()}
-        self.from_email = sender_address()
+        publication = publication_name()
+        self.extra_email_context = {"publication": publication}
+        self.from_email = sender_address(publication)
         return super().form_valid(form)
 
 

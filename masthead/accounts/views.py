@@ -18,7 +18,7 @@ class LoginView(auth_views.LoginView):
     falls back to ``LOGIN_REDIRECT_URL``.
     """
 
-    # Failed log-ins are limited per account and per client network (ratelimit.py).
+    # Failed log-ins are limited per account and per client network (account_forms.py).
     form_class = RateLimitedAuthenticationForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = False

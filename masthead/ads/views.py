@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from masthead import analytics
+from masthead.core.errors import json_error
+from masthead.core.jsonbody import BadJSON, read_json_object
 
 from .models import HouseAd, Impressions
 
@@ -21,22 +23,15 @@ logger = logging.getLogger(__name__)
 
 MAX_BODY = 2048
 MAX_ADS = 20
+BEACON_SHAPE = '{"ads": [ids], "article": id}'
 
 
 class BadBeacon(ValueError):
     """The beacon's body is not ``{"ads": [ids], "article": id|null}``."""
 
 
-def parse_beacon(raw: bytes) -> tuple[list[int], int | None]:
-    """Return the ad ids and article id in a beacon body; raise ``BadBeacon`` otherwise."""
-    if len(raw) > MAX_BODY:
-        raise BadBeacon("body too large")
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadBeacon("body is not JSON") from exc
-    if not isinstance(data, dict):
-        raise BadBeacon("body must be an object")
+def parse_beacon(data: dict[str, Any]) -> tuple[list[int], int | None]:
+    """Return the ad ids and article id in a beacon's body; raise ``BadBeacon`` otherwise."""
     ads, article = data.get("ads"), data.get("article")
     if not isinstance(ads, list) or not 0 < len(ads) <= MAX_ADS:
         raise BadBeacon(f"ads must be a list of 1 to {MAX_ADS} ids")
@@ -69,9 +64,10 @@ def count_impression(ad_id: int, day: dt.date) -> None:
 def impressions(request: HttpRequest) -> HttpResponse:
     """Count the impressions in the beacon; 400 JSON for a malformed body."""
     try:
-        ad_ids, article_id = parse_beacon(request.body)
-    except BadBeacon as exc:
-        return JsonResponse({"error": str(exc)}, status=400)
+        body = read_json_object(request, max_bytes=MAX_BODY, example=BEACON_SHAPE)
+        ad_ids, article_id = parse_beacon(body)
+    except (BadJSON, BadBeacon) as exc:
+        return json_error(400, str(exc))
     now = timezone.now()
     known = set(HouseAd.objects.filter(pk__in=ad_ids).values_list("pk", flat=True))
     for ad_id in ad_ids:

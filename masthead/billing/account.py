@@ -12,6 +12,7 @@ import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
+from masthead.core.timezones import time_zone
 from masthead.newsroom import aptime
 
 from .models import AccessGrant, Subscription
@@ -40,11 +41,8 @@ class Held:
 def _zone() -> zoneinfo.ZoneInfo:
     from masthead.newsroom.models import Publication
 
-    try:
-        return Publication.current().zone
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        # A bad zone typed into the admin must not take the account page down.
-        return zoneinfo.ZoneInfo("America/New_York")
+    # A bad zone typed into the admin must not take the account page down.
+    return time_zone(Publication.current().time_zone) or zoneinfo.ZoneInfo("America/New_York")
 
 
 def _wording(

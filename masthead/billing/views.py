@@ -22,7 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from masthead.analytics import EventKind, article_id_for, record
-from masthead.errors import error_response
+from masthead.core.errors import error_response
 
 from . import subscriptions
 from .exceptions import ProviderError

@@ -7,7 +7,8 @@ import logging
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from masthead.access.network import client_address
+from masthead.core.errors import json_error
+from masthead.core.network import client_address
 
 from .providers.stripe.webhooks import SignatureError, receive
 
@@ -24,18 +25,18 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
     deliver it again.
     """
     if request.method != "POST":
-        refusal = JsonResponse(
-            {"error": "This is Stripe's webhook endpoint: it accepts only POST."}, status=405
+        return json_error(
+            405,
+            "This is Stripe's webhook endpoint: it accepts only POST.",
+            headers={"Allow": "POST"},
         )
-        refusal["Allow"] = "POST"
-        return refusal
     signature = request.headers.get("Stripe-Signature", "")
     try:
         outcome = receive(request.body, signature)
     except SignatureError as exc:
         logger.warning("stripe webhook refused from %s: %s", client_address(request), exc)
-        return JsonResponse({"error": "Signature verification failed."}, status=400)
+        return json_error(400, "Signature verification failed.")
     except Exception:
         logger.exception("stripe webhook: transient failure, Stripe will retry")
-        return JsonResponse({"error": "Temporarily unable to process the event."}, status=503)
+        return json_error(503, "Temporarily unable to process the event.")
     return JsonResponse({"received": True, "outcome": outcome.value})

@@ -20,17 +20,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from masthead.access import SUBSCRIBER
-from masthead.accounts import emails, ratelimit
 from masthead.billing.entitlements import entitlements_for
-from masthead.errors import error_response
+from masthead.core import ratelimit
+from masthead.core.errors import PRIVATE, error_response, json_error
 from masthead.newsroom.models import Article
 
-from . import links
+from . import emails, links
 
 
-def _private(payload: dict[str, object], status: int = 200) -> JsonResponse:
-    response = JsonResponse(payload, status=status)
-    response["Cache-Control"] = "private, no-store"
+def _private(payload: dict[str, object]) -> JsonResponse:
+    response = JsonResponse(payload)
+    response["Cache-Control"] = PRIVATE
     return response
 
 
@@ -66,10 +66,10 @@ def status(request: HttpRequest) -> JsonResponse:
     """
     article_id = _article_id(request.GET.get("article"))
     if article_id is None:
-        return _private({"error": BAD_ARTICLE}, status=400)
+        return json_error(400, BAD_ARTICLE)
     article = _article(article_id)
     if article is None:
-        return _private({"error": "Unknown article."}, status=404)
+        return json_error(404, "Unknown article.")
     if not _may_gift(request, article):
         return _private({"can_gift": False})
     now = timezone.now()
@@ -96,21 +96,21 @@ def create(request: HttpRequest) -> JsonResponse:
     """
     article_id = _article_id(request.POST.get("article"))
     if article_id is None:
-        return _private({"error": BAD_ARTICLE}, status=400)
+        return json_error(400, BAD_ARTICLE)
     recipient = request.POST.get("email", "").strip()
     if recipient and not _is_address(recipient):
-        return _private({"error": BAD_EMAIL, "field": "email"}, status=400)
+        return json_error(400, BAD_EMAIL, extra={"field": "email"})
     article = _article(article_id)
     if article is None:
-        return _private({"error": "Unknown article."}, status=404)
+        return json_error(404, "Unknown article.")
     if not _may_gift(request, article):
-        return _private({"error": "Only subscribers can gift this article."}, status=403)
+        return json_error(403, "Only subscribers can gift this article.")
     now = timezone.now()
     try:
         gift = links.give(request.user, article, now)
     except links.GiftLimitReached:
         message = f"You have gifted {links.monthly_limit()} articles this month."
-        return _private({"error": message, "remaining": 0}, status=429)
+        return json_error(429, message, extra={"remaining": 0})
     url = request.build_absolute_uri(links.gift_url(article, gift.token))
     answer: dict[str, object] = {
         "url": url,
@@ -158,9 +158,7 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """
     if request.method != "POST":
         message = "Revoke a gift link with the Revoke button on your account page (POST)."
-        response = error_response(request, 405, message)
-        response["Allow"] = "POST"
-        return response
+        return error_response(request, 405, message, headers={"Allow": "POST"})
     return _revoke(request, pk)
 
 

@@ -13,15 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from masthead.access.levels import AccessLevel
+from masthead.core.timezones import validate_time_zone
 
 from .sanitising import render_block_html, render_page_html
 
 
 def _validate_time_zone(value: str) -> None:
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValidationError(f"{value!r} is not a time zone name") from exc
+    # Named here because migration 0001 refers to it by this path.
+    validate_time_zone(value)
 
 
 # Per-request memo for ``Publication.current``; None outside a request, so tests and
@@ -75,6 +74,17 @@ class Publication(models.Model):
         if memo is not None:
             memo["publication"] = publication
         return publication
+
+
+def publication_name() -> str:
+    """Return the publication's name; "Masthead" when the database cannot say.
+
+    Mails are signed with it, and a mail must not fail over the masthead's name.
+    """
+    try:
+        return Publication.current().name
+    except Exception:  # noqa: BLE001 - any failure means the default name
+        return "Masthead"
 
 
 class Section(models.Model):

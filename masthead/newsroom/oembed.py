@@ -16,6 +16,8 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from masthead.core.errors import json_error
+
 from .article_page import is_dated
 from .caching import PUBLIC
 from .models import Article, Publication
@@ -32,12 +34,6 @@ class _Refusal(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
-
-
-def _error(status: int, message: str) -> JsonResponse:
-    response = JsonResponse({"error": message}, status=status)
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _bounded_width(raw: str | None) -> int:
@@ -105,12 +101,12 @@ def card_payload(request: HttpRequest, card: Syndicated, width: int) -> dict[str
 def oembed(request: HttpRequest) -> JsonResponse:
     """Return the oEmbed card for ``?url=``; 400/404/501 as ``{"error": ...}``."""
     if request.GET.get("format", "json") != "json":
-        return _error(501, "only format=json is offered")
+        return json_error(501, "only format=json is offered")
     try:
         width = _bounded_width(request.GET.get("maxwidth"))
         story = _article_at(request, request.GET.get("url", "").strip())
     except _Refusal as refusal:
-        return _error(refusal.status, str(refusal))
+        return json_error(refusal.status, str(refusal))
     card = syndicate(story, now=timezone.now())
     response = JsonResponse(card_payload(request, card, width))
     response["Cache-Control"] = PUBLIC

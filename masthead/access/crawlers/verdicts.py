@@ -2,7 +2,7 @@
 
 1. The User-Agent selects an engine; no engine (a browser, a user-triggered fetcher)
    means no crawler, decided without any lookup.
-2. The client address comes from ``masthead.access.network.client_address``, which
+2. The client address comes from ``masthead.core.network.client_address``, which
    believes ``X-Forwarded-For`` only from ``MASTHEAD_TRUSTED_PROXIES``.
 3. An address in the engine's user-triggered-fetcher ranges is never a crawler; one in
    its crawler ranges is; otherwise reverse-then-forward DNS decides.
@@ -23,8 +23,8 @@ from django.http import HttpRequest
 from masthead.access.crawlers import ranges
 from masthead.access.crawlers.engines import Engine, configured_engines, engine_for
 from masthead.access.crawlers.resolution import IPAddress, ResolverConfig, dns_verdict
-from masthead.access.network import client_address
 from masthead.access.policy import NOT_A_CRAWLER, CrawlerVerdict
+from masthead.core.network import client_address
 
 logger = logging.getLogger(__name__)
 

@@ -128,6 +128,24 @@ class AccessCheckTests(TestCase):
         )
         self.assertEqual(response.status_code, 400)
 
+    def test_it_refuses_deep_huge_or_non_utf8_bodies_with_a_clean_400(self) -> None:
+        bodies: list[bytes] = [
+            b"[" * 2000,
+            b'{"article": ' + b"[" * 1000 + b"}",
+            b'{"article": ' + b"9" * 100 + b"}",
+            b'{"article": 1e999}',
+            b'{"article": NaN}',
+            b'{"article": 1, "gift": "\xff"}',
+            b"\xff\xfe",
+        ]
+        for body in bodies:
+            response = self.client.post(
+                "/api/access/", body, content_type="application/json", headers=SAME_ORIGIN
+            )
+            self.assertEqual(response.status_code, 400, body[:40])
+            self.assertEqual(set(response.json()), {"error"})
+            self.assertEqual(response["Cache-Control"], "private, no-store")
+
     def test_it_accepts_the_article_id_as_a_string(self) -> None:
         article = make_article("free")
         self.assertEqual(check(self.client, str(article.pk)).json()["reason"], "free")

@@ -9,7 +9,10 @@ from email.message import EmailMessage
 import pytest
 
 from masthead.accounts import emails
+from masthead.billing import emails as billing_emails
+from masthead.billing.emails import Receipt
 from masthead.billing.tests.factories import reader
+from masthead.gifts import emails as gift_emails
 from masthead.newsroom.tests.factories import publication
 
 pytestmark = pytest.mark.django_db
@@ -29,11 +32,11 @@ def _every_reader_mail(client, smtp) -> list[EmailMessage]:
     user = reader("ada@example.com")
     user.display_name = "Ada"
     user.save()
-    receipt = emails.Receipt(number="MAST-1", amount_minor=1500, currency="USD", plan_name="News")
+    receipt = Receipt(number="MAST-1", amount_minor=1500, currency="USD", plan_name="News")
     emails.send_welcome(user)
-    emails.send_receipt(user, receipt)
-    emails.send_payment_failed(user, dt.datetime(2026, 3, 12, tzinfo=dt.UTC))
-    emails.send_gift_received("ada@example.com", user, "A story", "http://testserver/s/?gift=x")
+    billing_emails.send_receipt(user, receipt)
+    billing_emails.send_payment_failed(user, dt.datetime(2026, 3, 12, tzinfo=dt.UTC))
+    gift_emails.send_gift_received("ada@example.com", user, "A story", "http://testserver/s/?gift=x")
     emails.send_email_change(user, "new@example.com", "http://testserver/accounts/email/x/")
     emails.send_email_changed_notice("ada@example.com", "new@example.com")
     client.post("/accounts/reset/", {"email": "ada@example.com"})

@@ -7,7 +7,10 @@ import datetime as dt
 import pytest
 
 from masthead.accounts import emails
+from masthead.billing import emails as billing_emails
+from masthead.billing.emails import Receipt
 from masthead.billing.tests.factories import reader
+from masthead.gifts import emails as gift_emails
 
 from .conftest import free_port
 
@@ -24,9 +27,9 @@ def test_it_sends_the_welcome_mail_over_smtp(smtp) -> None:
 
 def test_it_sends_receipts_and_payment_failures(smtp) -> None:
     user = reader("ada@example.com")
-    receipt = emails.Receipt(number="MAST-1", amount_minor=1999, currency="EUR", plan_name="News")
-    assert emails.send_receipt(user, receipt) is True
-    assert emails.send_payment_failed(user, dt.datetime(2026, 3, 12, tzinfo=dt.UTC)) is True
+    receipt = Receipt(number="MAST-1", amount_minor=1999, currency="EUR", plan_name="News")
+    assert billing_emails.send_receipt(user, receipt) is True
+    assert billing_emails.send_payment_failed(user, dt.datetime(2026, 3, 12, tzinfo=dt.UTC)) is True
     receipt_mail, failure_mail = smtp.to("ada@example.com")
     assert "Amount: €19.99" in smtp.body(receipt_mail)
     assert "March 12, 2026" in smtp.body(failure_mail)  # AP style keeps March whole
@@ -36,7 +39,7 @@ def test_it_sends_a_gift_on_a_subscribers_behalf(smtp) -> None:
     sender = reader("ada@example.com")
     sender.display_name = "Ada"
     url = "http://testserver/2026/03/10/story/?gift=abc"
-    assert emails.send_gift_received("friend@example.com", sender, "A story", url) is True
+    assert gift_emails.send_gift_received("friend@example.com", sender, "A story", url) is True
     [message] = smtp.to("friend@example.com")
     assert message["Subject"].startswith("Ada sent you an article")
 

@@ -67,6 +67,13 @@ class ImpressionTests(TestCase):
             self.assertIn("error", response.json())
         self.assertFalse(Impressions.objects.exists())
 
+    def test_it_refuses_deep_or_huge_bodies_with_a_clean_400(self) -> None:
+        for payload in (b"[" * 2000, b'{"ads": [1e999]}', b'{"ads": [' + b"9" * 100 + b"]}"):
+            response = self.post(payload)
+            self.assertEqual(response.status_code, 400, payload[:40])
+            self.assertIn("error", response.json())
+            self.assertEqual(response["Cache-Control"], "private, no-store")
+
     def test_it_refuses_get(self) -> None:
         self.assertEqual(self.client.get(URL).status_code, 405)
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django import template
 
+from masthead.core.timezones import time_zone
 from masthead.newsroom import aptime
 
 register = template.Library()
@@ -19,11 +20,8 @@ _FALLBACK_ZONE = "America/New_York"
 
 
 def _zone(name: object) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(str(name or _FALLBACK_ZONE))
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        # A bad zone typed into the admin must not take the page down.
-        return zoneinfo.ZoneInfo(_FALLBACK_ZONE)
+    # A bad zone typed into the admin must not take the page down.
+    return time_zone(str(name or _FALLBACK_ZONE)) or zoneinfo.ZoneInfo(_FALLBACK_ZONE)
 
 
 @register.filter

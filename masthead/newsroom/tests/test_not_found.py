@@ -23,7 +23,7 @@ class NotFoundTests(TestCase):
         self.assertIn("We could not find that page.", body)
         self.assertNotIn("Traceback", body)
         self.assertNotIn("GATEDWORD", body)
-        self.assertEqual(response["Cache-Control"], "no-store")
+        self.assertEqual(response["Cache-Control"], "private, no-store")
 
     def test_it_refuses_a_malformed_slug(self) -> None:
         self.assert_not_found("/2025/02/18/not a slug!/")

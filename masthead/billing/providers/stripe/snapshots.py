@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from masthead.accounts.emails import Receipt
+from masthead.billing.emails import Receipt
 from masthead.billing.exceptions import EventError
 from masthead.billing.models import Plan, Subscription
 from masthead.billing.subscriptions import grace_end, save_state

@@ -15,7 +15,7 @@ import stripe
 from django.conf import settings
 from django.db import transaction
 
-from masthead.accounts import emails
+from masthead.billing import emails
 from masthead.billing.events import Handler, Outcome, process, store
 from masthead.billing.exceptions import EventError, ProviderError
 from masthead.billing.models import Subscription

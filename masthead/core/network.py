@@ -49,7 +49,7 @@ def client_address(request: HttpRequest, trusted_proxies: Iterable[str] | None =
 
 
 def network_of(address: str) -> str:
-    """Return the client network used by the network allowance: IPv4 /24, IPv6 /64."""
+    """Return the client's network, the unit per-network limits count: IPv4 /24, IPv6 /64."""
     parsed = _parse(address)
     if parsed is None:
         return "invalid"

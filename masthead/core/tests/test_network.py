@@ -1,6 +1,6 @@
 from django.test import RequestFactory, SimpleTestCase
 
-from masthead.access.network import client_address, network_of
+from masthead.core.network import client_address, network_of
 
 
 class ClientAddressTests(SimpleTestCase):
