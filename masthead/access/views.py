@@ -15,13 +15,13 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 
-from masthead import analytics
 from masthead.access.checking import ArticleNotFound, CheckOutcome, check_access
 from masthead.access.network import client_address
 from masthead.access.offers import offer_html
 from masthead.access.ratelimit import is_over_limit
 from masthead.access.schema import api_schema
 from masthead.access.visitors import new_visitor_id, set_visitor_cookie, visitor_from
+from masthead.core.events import EventKind, record
 
 logger = logging.getLogger(__name__)
 
@@ -174,9 +174,9 @@ def _record(request: HttpRequest, outcome: CheckOutcome, visitor: str) -> None:
         "section": outcome.article.section,
     }
     decision = outcome.decision
-    analytics.record("access_check", granted=decision.granted, reason=decision.reason, **common)
+    record(EventKind.ACCESS_CHECK, granted=decision.granted, reason=decision.reason, **common)
     if decision.offer is not None:
-        analytics.record("wall_shown", offer=decision.offer, reason=decision.reason, **common)
+        record(EventKind.WALL_SHOWN, offer=decision.offer, reason=decision.reason, **common)
 
 
 def _url(name: str, fallback: str) -> str:

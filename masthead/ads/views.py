@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from masthead import analytics
+from masthead.core import events
 
 from .models import HouseAd, Impressions
 
@@ -78,7 +78,9 @@ def impressions(request: HttpRequest) -> HttpResponse:
         if ad_id not in known:
             continue
         count_impression(ad_id, now.date())
-        analytics.record("ad_impression", article_id=article_id, extra={"ad": ad_id}, at=now)
+        events.record(
+            events.EventKind.AD_IMPRESSION, article_id=article_id, extra={"ad": ad_id}, at=now
+        )
     response = HttpResponse(status=204)
     response["Cache-Control"] = "no-store"
     return response

@@ -24,9 +24,9 @@ from django.utils import timezone
 
 from masthead.analytics.figures import allowances
 from masthead.analytics.models import Event
-from masthead.analytics.recording import EventKind
 from masthead.analytics.rollup import roll_up
 from masthead.analytics.visitors import visitor_key
+from masthead.core.events import EventKind
 
 SEED = 20261129
 DEMO_DAYS = 28

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from masthead.access.levels import AccessLevel
+from masthead.access import AccessLevel
 from masthead.newsroom.models import Section
 
 from .models import AccessGrant, Plan, Subscription

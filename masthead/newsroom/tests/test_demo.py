@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.test import SimpleTestCase, TestCase, override_settings
 from django.utils.module_loading import import_string
 
-from masthead.access.levels import AccessLevel
+from masthead.access import AccessLevel
 from masthead.billing.models import AccessGrant
 from masthead.newsroom.demo.loader import MEDIA_DIR, STORIES
 from masthead.newsroom.demo.logins import DEMO_PASSWORD, ensure_logins, find_hook
