@@ -2,7 +2,7 @@
 
 The values are the decision's own constants (``policy.FREE`` …): the pure decision owns
 the levels and this module only adds the words editors read, so a stored level is always
-one ``decide`` understands. ``tests/test_levels.py`` holds the two to the same set.
+one ``decide`` understands. ``tests/test_levels.py`` holds the two to the same order.
 """
 
 from __future__ import annotations

@@ -78,4 +78,3 @@ def test_a_process_with_a_mistyped_gift_verifier_does_not_start(tmp_path: Path) 
     assert started.returncode != 0
     assert "ImproperlyConfigured" in started.stderr
     assert f"PAYWALL_GIFT_VERIFIER = {TYPO!r}" in started.stderr
-
