@@ -1,8 +1,12 @@
 """The paywall's access decision and the interfaces around it.
 
-Other apps import from here only; everything else in this package is internal.
+Other apps import from here only; everything else in this package is internal. This
+module is imported while Django is still loading apps (other apps' models use
+``AccessLevel``), so it must not import ``access.models`` at import time: the functions
+that need the database import it when called.
 """
 
+from masthead.access.levels import AccessLevel
 from masthead.access.policy import (
     ALL_SECTIONS,
     ANONYMOUS,
@@ -34,7 +38,33 @@ from masthead.access.policy import (
     refuse_gift,
     window_start,
 )
+from masthead.access.ports import ContentSource, CrawlerVerifier, EntitlementsLoader, GiftVerifier
 from masthead.access.snapshot import meter_snapshot
+from masthead.access.sources import crawler_verdict
+
+
+def current_policy() -> Policy:
+    """Return the paywall policy in force: the row saved in the admin, with overrides.
+
+    The row ("Paywall policy" in the admin) is read at most every 10 seconds per process
+    and at once after a save; each ``PAYWALL_*`` setting that is set wins over its field.
+    When the database cannot be read: the last policy read, else a closed one.
+    """
+    from masthead.access.policy_loader import load_policy
+
+    return load_policy()
+
+
+def forget_policy() -> None:
+    """Drop this process's cached policy, so ``current_policy`` reads the database again.
+
+    Saving the row in the admin does this already; tests and tools that change the row
+    some other way call it.
+    """
+    from masthead.access.policy_loader import forget_policy as forget
+
+    forget()
+
 
 __all__ = [
     "ALL_SECTIONS",
@@ -48,20 +78,28 @@ __all__ = [
     "SUBSCRIBER",
     "UNAVAILABLE_METER",
     "WINDOWS",
+    "AccessLevel",
     "ArticleFacts",
+    "ContentSource",
     "CrawlerVerdict",
+    "CrawlerVerifier",
     "Decision",
     "Entitlements",
+    "EntitlementsLoader",
     "FailMode",
     "GiftGrant",
+    "GiftVerifier",
     "MeterState",
     "Offer",
     "Policy",
     "ReaderFacts",
     "Reason",
     "Window",
+    "crawler_verdict",
+    "current_policy",
     "decide",
     "effective_level",
+    "forget_policy",
     "is_ad_free",
     "meter_applies",
     "meter_snapshot",

@@ -23,7 +23,6 @@ from masthead.access.policy import (
     ArticleFacts,
     Decision,
     MeterState,
-    Offer,
     Policy,
     ReaderFacts,
     Reason,
@@ -31,9 +30,11 @@ from masthead.access.policy import (
     is_ad_free,
     meter_applies,
     refuse_gift,
+    wall_for,
 )
 from masthead.access.policy_loader import load_policy
-from masthead.access.sources import content_source, crawler_verdict, entitlements_for, verify_gift
+from masthead.access.ports import content_source
+from masthead.access.sources import crawler_verdict, entitlements_for, verify_gift
 from masthead.core.network import client_address, network_of
 
 logger = logging.getLogger(__name__)
@@ -90,8 +91,8 @@ def check_access(
         raise
     except Exception:
         logger.exception("access_check_failed article=%s", article_id)
-        wall = Offer.SUBSCRIPTION if is_authenticated else Offer.REGISTRATION
-        return CheckOutcome(facts, reader, Decision(False, Reason.ERROR, wall), Policy())
+        denied = Decision(False, Reason.ERROR, wall_for(is_authenticated))
+        return CheckOutcome(facts, reader, denied, Policy())
 
 
 def _decided(

@@ -1,4 +1,8 @@
-"""System checks for the paywall settings (``manage.py check`` runs them)."""
+"""System checks for the paywall settings (``manage.py check`` runs them).
+
+The ports' dotted paths (``access.E006``) are also tried when the app loads, in
+``AccessConfig.ready``, so an app server that runs no checks refuses them too.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ from django.core.exceptions import ValidationError
 
 from masthead.access.models import validate_slug_list
 from masthead.access.policy import WINDOWS, FailMode
+from masthead.access.ports import port_settings
+from masthead.core.dotted_paths import dotted_path_errors
 from masthead.core.timezones import is_time_zone
 
 METER_STORES = ("sql", "redis")
@@ -35,6 +41,12 @@ def check_paywall_settings(app_configs: Any = None, **kwargs: Any) -> list[Check
         except ValidationError:
             errors.append(Error(f"{name} must be comma-separated slugs.", id="access.E005"))
     return errors
+
+
+@register()
+def check_ports(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Report ports (``PAYWALL_CONTENT_SOURCE`` …) whose dotted path does not import."""
+    return dotted_path_errors(port_settings(), "access.E006")
 
 
 def _check_time_zone() -> list[CheckMessage]:

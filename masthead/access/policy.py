@@ -256,8 +256,13 @@ def plan_excludes_section(article: ArticleFacts, reader: ReaderFacts, policy: Po
     return any(scope_level == level for scope_level, _ in reader.entitlements.scopes)
 
 
-def _wall_for(reader: ReaderFacts) -> str:
-    return Offer.SUBSCRIPTION if reader.is_authenticated else Offer.REGISTRATION
+def wall_for(is_authenticated: bool) -> str:
+    """Return the wall for a reader denied on the meter or by an error.
+
+    A logged-in reader already has an account, so only a subscription can help them;
+    anyone else is first asked to register.
+    """
+    return Offer.SUBSCRIPTION if is_authenticated else Offer.REGISTRATION
 
 
 def _grant_without_meter(
@@ -331,7 +336,7 @@ def decide(
     """
     level = effective_level(article, policy)
     if level not in LEVELS:
-        return Decision(False, Reason.ERROR, _wall_for(reader))
+        return Decision(False, Reason.ERROR, wall_for(reader.is_authenticated))
     granted = _grant_without_meter(article, reader, gift, policy, now)
     if granted is not None:
         return granted
@@ -364,13 +369,13 @@ def refuse_gift(decision: Decision, gift_offered: bool, gift: GiftGrant | None) 
 
 def _decide_metered(reader: ReaderFacts, meter: MeterState | None, policy: Policy) -> Decision:
     if meter is None:
-        return Decision(False, Reason.ERROR, _wall_for(reader))
+        return Decision(False, Reason.ERROR, wall_for(reader.is_authenticated))
     if not meter.is_available:
         if policy.fail_mode == FailMode.OPEN:
             return Decision(True, Reason.METER_UNAVAILABLE)
-        return Decision(False, Reason.METER_UNAVAILABLE, _wall_for(reader))
+        return Decision(False, Reason.METER_UNAVAILABLE, wall_for(reader.is_authenticated))
     if meter.is_counted and meter.used <= meter.allowance:
         return Decision(True, Reason.METERED)
     if meter.is_network_exhausted:
-        return Decision(False, Reason.NETWORK_EXHAUSTED, _wall_for(reader))
-    return Decision(False, Reason.METER_EXHAUSTED, _wall_for(reader))
+        return Decision(False, Reason.NETWORK_EXHAUSTED, wall_for(reader.is_authenticated))
+    return Decision(False, Reason.METER_EXHAUSTED, wall_for(reader.is_authenticated))

@@ -8,7 +8,6 @@ using ``override_settings`` see them immediately.
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import logging
 import threading
 import time
@@ -21,6 +20,7 @@ from django.dispatch import receiver
 
 from masthead.access.models import PaywallPolicy, parse_slugs
 from masthead.access.policy import WINDOWS, FailMode, Policy
+from masthead.access.ports import content_source
 from masthead.core.timezones import is_time_zone
 
 logger = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ def _policy_from_row(row: PaywallPolicy) -> Policy:
 def _publication_time_zone() -> str:
     """Return the content source's ``publication_time_zone()``, else ``TIME_ZONE``."""
     try:
-        source = importlib.import_module(settings.PAYWALL_CONTENT_SOURCE)
+        source: Any = content_source()  # the hook is optional, so not in the Protocol
         name = str(source.publication_time_zone())
     except Exception:  # noqa: BLE001 - optional hook; any failure means the site's zone
         return str(settings.TIME_ZONE)

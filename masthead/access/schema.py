@@ -3,8 +3,7 @@
 Each app describes its own JSON endpoints in an optional module ``<app>/api_schema.py``
 holding ``PATHS`` (OpenAPI path items keyed by path) and optionally ``SCHEMAS``
 (components). They are discovered through the app registry, like ``admin.py``, so
-``access`` imports no other app by name. ``FALLBACK_PATHS`` describes endpoints of apps
-that have no such module yet; an app's own module wins for the same path.
+``access`` imports no other app by name and describes only its own endpoints.
 """
 
 from __future__ import annotations
@@ -135,75 +134,6 @@ PATHS: dict[str, Any] = {
     },
 }
 
-_ERR = {"$ref": "#/components/schemas/Error"}
-_FORM = "application/x-www-form-urlencoded"
-
-# Endpoints of other apps described here until they ship their own ``api_schema.py``
-# (a path in an app's module replaces the entry here).
-FALLBACK_PATHS: dict[str, Any] = {
-    "/ads/impressions/": {
-        "post": {
-            "operationId": "adImpressions",
-            "summary": "Beacon: count impressions of house ads on a page.",
-            "requestBody": {
-                "required": True,
-                "content": {
-                    JSON: {
-                        "schema": {
-                            "type": "object",
-                            "required": ["ads"],
-                            "properties": {
-                                "ads": {"type": "array", "items": {"type": "integer"}},
-                                "article": {"type": ["integer", "null"]},
-                            },
-                        }
-                    }
-                },
-            },
-            "responses": {
-                "204": {"description": "Counted."},
-                "400": error_response("Malformed beacon."),
-            },
-        }
-    },
-    "/oembed/": {
-        "get": {
-            "operationId": "oembed",
-            "summary": "oEmbed card for an article URL (preview only, never gated text).",
-            "parameters": [
-                {"name": "url", "in": "query", "required": True, "schema": {"type": "string"}},
-                {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json"]}},
-                {"name": "maxwidth", "in": "query", "schema": {"type": "integer"}},
-            ],
-            "responses": {
-                "200": _json({"type": "object"}, "An oEmbed 1.0 rich/link response."),
-                "400": error_response("Bad parameters."),
-                "404": error_response("Not an article of this site."),
-            },
-        }
-    },
-    "/billing/stripe/webhook/": {
-        "post": {
-            "operationId": "stripeWebhook",
-            "summary": "Stripe's signed webhook; replays and bad signatures are refused.",
-            "responses": {
-                "200": _json(
-                    {
-                        "type": "object",
-                        "properties": {
-                            "received": {"type": "boolean"},
-                            "outcome": {"type": "string"},
-                        },
-                    },
-                    "Accepted (or already processed).",
-                ),
-                "400": _json(_ERR, "Signature verification failed."),
-                "503": _json(_ERR, "Temporarily unable to process the event."),
-            },
-        }
-    },
-}
-
 
 def _discovered_parts() -> list[tuple[dict[str, Any], dict[str, Any]]]:
     parts = []
@@ -222,7 +152,7 @@ def _discovered_parts() -> list[tuple[dict[str, Any], dict[str, Any]]]:
 
 def api_schema() -> dict[str, Any]:
     """Return the OpenAPI 3.1 document for every JSON endpoint of the site."""
-    paths = copy.deepcopy({**FALLBACK_PATHS, **PATHS})
+    paths = copy.deepcopy(PATHS)
     schemas = copy.deepcopy(SCHEMAS)
     for part_paths, part_schemas in _discovered_parts():
         paths.update(copy.deepcopy(part_paths))

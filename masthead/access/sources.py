@@ -1,47 +1,33 @@
-"""The collaborators the access check reaches through dotted paths in settings.
+"""Asking the ports (``ports.py``) for what the check needs, with the answers checked.
 
-``access`` imports no other app: the content source, the entitlements loader, the gift
-verifier and the crawler verifier are named in ``PAYWALL_*`` settings and loaded here.
+Each function loads its port, calls it and makes sure the answer has the promised type.
+Errors propagate: the caller (``checking``) denies. A port that is missing is an error
+like any other; start-up refuses such settings before a request can see them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
-from typing import Any, Protocol, cast
+from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
-from django.utils.module_loading import import_string
 
 from masthead.access.policy import (
     NO_ENTITLEMENTS,
     NOT_A_CRAWLER,
-    ArticleFacts,
     CrawlerVerdict,
     Entitlements,
     GiftGrant,
 )
+from masthead.access.ports import (
+    content_source,
+    crawler_verifier,
+    entitlements_loader,
+    gift_verifier,
+)
 
 logger = logging.getLogger(__name__)
-
-
-class ContentSource(Protocol):
-    """What ``PAYWALL_CONTENT_SOURCE`` provides (``masthead.newsroom.paywall``)."""
-
-    def article_facts(self, article_id: int, now: dt.datetime) -> ArticleFacts | None:
-        """Return the article's facts, or None when it is missing or not live."""
-        ...
-
-    def gated_html(self, article_id: int, *, ad_free: bool) -> str:
-        """Return the rendered body after the paywall cut."""
-        ...
-
-
-def content_source() -> ContentSource:
-    """Return the module ``PAYWALL_CONTENT_SOURCE`` names."""
-    return cast(ContentSource, importlib.import_module(settings.PAYWALL_CONTENT_SOURCE))
 
 
 def section_name(slug: str) -> str:
@@ -68,8 +54,7 @@ def entitlements_for(user: Any, now: dt.datetime) -> Entitlements:
     """
     if not getattr(user, "is_authenticated", False):
         return NO_ENTITLEMENTS
-    loader = import_string(settings.PAYWALL_ENTITLEMENTS_LOADER)
-    result = loader(user, now)
+    result = entitlements_loader()(user, now)
     if not isinstance(result, Entitlements):
         raise TypeError("the entitlements loader must return access.Entitlements")
     return result
@@ -78,29 +63,21 @@ def entitlements_for(user: Any, now: dt.datetime) -> Entitlements:
 def verify_gift(token: str | None, article_id: int, now: dt.datetime) -> GiftGrant | None:
     """Return the gift grant for ``token`` through ``PAYWALL_GIFT_VERIFIER``.
 
-    None when there is no token or the verifier is not installed yet. Errors propagate:
-    the caller fails closed.
+    None when there is no token or it opens nothing here. Errors propagate, a verifier
+    that cannot be loaded included: the caller fails closed.
     """
     if not token:
         return None
-    try:
-        verifier = import_string(settings.PAYWALL_GIFT_VERIFIER)
-    except ImportError:
-        logger.warning("gift_verifier_missing")
-        return None
-    grant = verifier(token, article_id, now)
+    grant = gift_verifier()(token, article_id, now)
     return grant if isinstance(grant, GiftGrant) else None
 
 
 def crawler_verdict(request: HttpRequest) -> CrawlerVerdict:
-    """Return the crawler verdict through ``PAYWALL_CRAWLER_VERIFIER``.
+    """Return the crawler verdict for ``request`` through ``PAYWALL_CRAWLER_VERIFIER``.
 
-    ``NOT_A_CRAWLER`` when the verifier is not installed. Errors propagate: the caller
-    fails closed.
+    This is the one place the crawler verifier is loaded; the access check and the
+    crawler's article page both ask here. An answer of another type counts as no crawler.
+    Errors propagate, a verifier that cannot be loaded included: callers fail closed.
     """
-    try:
-        verifier = import_string(settings.PAYWALL_CRAWLER_VERIFIER)
-    except ImportError:
-        return NOT_A_CRAWLER
-    verdict = verifier(request)
+    verdict = crawler_verifier()(request)
     return verdict if isinstance(verdict, CrawlerVerdict) else NOT_A_CRAWLER

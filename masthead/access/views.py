@@ -14,13 +14,13 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 
-from masthead import analytics
 from masthead.access.checking import ArticleNotFound, CheckOutcome, check_access
 from masthead.access.offers import offer_html
 from masthead.access.schema import api_schema
 from masthead.access.visitors import new_visitor_id, set_visitor_cookie, visitor_from
 from masthead.core import ratelimit
 from masthead.core.errors import PRIVATE, json_error
+from masthead.core.events import EventKind, record
 from masthead.core.jsonbody import BadJSON, read_json_object
 from masthead.core.network import client_address
 
@@ -165,9 +165,9 @@ def _record(request: HttpRequest, outcome: CheckOutcome, visitor: str) -> None:
         "section": outcome.article.section,
     }
     decision = outcome.decision
-    analytics.record("access_check", granted=decision.granted, reason=decision.reason, **common)
+    record(EventKind.ACCESS_CHECK, granted=decision.granted, reason=decision.reason, **common)
     if decision.offer is not None:
-        analytics.record("wall_shown", offer=decision.offer, reason=decision.reason, **common)
+        record(EventKind.WALL_SHOWN, offer=decision.offer, reason=decision.reason, **common)
 
 
 def _url(name: str, fallback: str) -> str:

@@ -17,8 +17,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
-from masthead import analytics
 from masthead.accounts.emails import send_welcome
+from masthead.core.events import EventKind, record
 
 from .models import User
 
@@ -94,11 +94,11 @@ def register(request: HttpRequest) -> HttpResponse:
         user = User.objects.create_user(form.cleaned_data["email"], form.cleaned_data["password"])
         login(request, user, backend=BACKEND)
         send_welcome(user)  # never raises: a mail failure must not undo the account
-        analytics.record(
-            "registration",
+        record(
+            EventKind.REGISTRATION,
             user_id=user.pk,
             reader_kind="registered",
-            article_id=analytics.article_id_for(next_url),  # the story whose wall it was
+            article_url=next_url,  # the story whose wall it was
         )
         logger.info("registration user=%s", user.pk)
         return HttpResponseRedirect(next_url)

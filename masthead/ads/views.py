@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from masthead import analytics
+from masthead.core import events
 from masthead.core.errors import json_error
 from masthead.core.jsonbody import BadJSON, read_json_object
 
@@ -74,7 +74,9 @@ def impressions(request: HttpRequest) -> HttpResponse:
         if ad_id not in known:
             continue
         count_impression(ad_id, now.date())
-        analytics.record("ad_impression", article_id=article_id, extra={"ad": ad_id}, at=now)
+        events.record(
+            events.EventKind.AD_IMPRESSION, article_id=article_id, extra={"ad": ad_id}, at=now
+        )
     response = HttpResponse(status=204)
     response["Cache-Control"] = "no-store"
     return response

@@ -59,6 +59,11 @@ class AnalyticsConfig(AppConfig):
     verbose_name = "Analytics"
 
     def ready(self) -> None:
+        """Store every event recorded through ``masthead.core.events``; register checks."""
+        from masthead.analytics.recording import store_event
+        from masthead.core import events
+
+        events.subscribe(store_event)
         checks.register(check_recording_mode, checks.Tags.compatibility, deploy=True)
         post_migrate.connect(
             grant_dashboard_to_editors, sender=self, dispatch_uid="analytics.editors"

@@ -15,14 +15,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 
-from masthead.access import Policy
+from masthead.access import current_policy
 from masthead.analytics.funnel import FUNNEL_LABELS, NO_RATE, as_percent, funnel_steps
 from masthead.analytics.models import DailyAggregate, Event
-from masthead.analytics.recording import EventKind
 from masthead.analytics.rollup import aggregate_events, complete_through, day_bounds, person
+from masthead.core.events import EventKind
 
 K = EventKind
 Cell = str | int | float
@@ -190,18 +189,13 @@ def headlines(article_ids: list[int]) -> dict[int, str]:
 
 
 def allowances() -> tuple[int, int]:
-    """Return the (anonymous, registered) meter allowances: the settings, else the defaults.
+    """Return the (anonymous, registered) meter allowances in force.
 
-    The allowances an editor saved in the admin's paywall policy are not public to other
-    apps; the ``PAYWALL_*`` environment overrides are, and so are the policy's defaults.
+    They come from the policy the access check uses: the one saved in the admin, with
+    any ``PAYWALL_*`` override applied.
     """
-    defaults = Policy()
-    anonymous = settings.PAYWALL_ANONYMOUS_ALLOWANCE
-    registered = settings.PAYWALL_REGISTERED_ALLOWANCE
-    return (
-        defaults.anonymous_allowance if anonymous is None else anonymous,
-        defaults.registered_allowance if registered is None else registered,
-    )
+    policy = current_policy()
+    return policy.anonymous_allowance, policy.registered_allowance
 
 
 def meter_table(period: Period) -> Table:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from django.db import models
 
-from masthead.analytics.recording import EventKind
+from masthead.analytics.recording import EVENT_KIND_CHOICES
+from masthead.core.events import EventKind
 
 
 class Event(models.Model):
     """One thing the paywall did, at one moment. Append-only."""
 
-    kind = models.CharField(max_length=32, choices=EventKind.choices)
+    kind = models.CharField(max_length=32, choices=EVENT_KIND_CHOICES)
     at = models.DateTimeField(db_index=True)
     # Plain integers, not foreign keys: events outlive deleted articles and accounts,
     # and writing them must never wait on a lock elsewhere.
@@ -48,7 +49,7 @@ class DailyAggregate(models.Model):
 
     day = models.DateField(db_index=True)
     section = models.CharField(max_length=64, blank=True)
-    kind = models.CharField(max_length=32, choices=EventKind.choices)
+    kind = models.CharField(max_length=32, choices=EVENT_KIND_CHOICES)
     granted = models.BooleanField(null=True)
     reason = models.CharField(max_length=32, blank=True)
     offer = models.CharField(max_length=32, blank=True)

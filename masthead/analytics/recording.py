@@ -1,7 +1,8 @@
 """Recording paywall events without slowing or breaking the request that causes them.
 
-This is the public entry point (``masthead.analytics.record``). The analytics app decides
-how events are buffered and stored; callers only name what happened.
+Other apps record through ``masthead.core.events``; this app subscribes to it (in
+``AppConfig.ready``, with :func:`store_event`) and decides how events are buffered and
+stored. ``record`` is the same entry point for this app's own code and tests.
 """
 
 from __future__ import annotations
@@ -11,35 +12,44 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from masthead.analytics.articles import article_id_for
 from masthead.analytics.buffer import EventBuffer, Row, make_buffer
 from masthead.analytics.store import write_events
 from masthead.analytics.visitors import visitor_key
+from masthead.core.events import Event, EventKind
 
 logger = logging.getLogger(__name__)
 
+# The stored kinds with their labels, for the models' ``choices``.
+EVENT_KIND_CHOICES = [(kind.value, kind.label) for kind in EventKind]
 
-class EventKind(models.TextChoices):
-    """What the paywall did."""
 
-    ACCESS_CHECK = "access_check", "Access check"
-    WALL_SHOWN = "wall_shown", "Wall shown"
-    REGISTRATION = "registration", "Registration"
-    CHECKOUT_STARTED = "checkout_started", "Checkout started"
-    SUBSCRIPTION_STARTED = "subscription_started", "Subscription started"
-    SUBSCRIPTION_CANCELED = "subscription_canceled", "Subscription canceled"
-    SUBSCRIPTION_LAPSED = "subscription_lapsed", "Subscription lapsed"
-    GIFT_CREATED = "gift_created", "Gift link created"
-    GIFT_OPENED = "gift_opened", "Gift link opened"
-    AD_IMPRESSION = "ad_impression", "Ad impression"
+def store_event(event: Event) -> None:
+    """Record an event from ``masthead.core.events`` (this app's subscriber)."""
+    record(
+        event.kind,
+        article_id=event.article_id,
+        article_url=event.article_url,
+        user_id=event.user_id,
+        visitor=event.visitor,
+        granted=event.granted,
+        reason=event.reason,
+        offer=event.offer,
+        reader_kind=event.reader_kind,
+        section=event.section,
+        extra=dict(event.extra),
+        at=event.at,
+    )
 
 
 def record(
     kind: str,
     *,
     article_id: int | None = None,
+    article_url: str | None = None,
     user_id: int | None = None,
     visitor: str | None = None,
     granted: bool | None = None,
@@ -53,6 +63,7 @@ def record(
     """Record one event; log and swallow any failure.
 
     ``visitor`` is the raw visitor id: it is hashed before it is stored, never kept as is.
+    ``article_url`` (without ``article_id``) names the article by its URL.
     ``reader_kind`` is ``anonymous``, ``registered`` or ``subscriber``. ``section`` may be
     left out when ``article_id`` is given: the flusher fills it in. Nothing happens when
     ``ANALYTICS_ENABLED`` is False or ``kind`` is not an ``EventKind``.
@@ -63,6 +74,8 @@ def record(
         if kind not in _KINDS:
             logger.warning("analytics: unknown event kind %r dropped", kind)
             return
+        if article_id is None and article_url:
+            article_id = article_id_for(article_url)
         row: Row = {
             "kind": kind,
             "at": at or timezone.now(),
@@ -108,5 +121,5 @@ def _flush_interval() -> float:
     return float(settings.ANALYTICS_FLUSH_SECONDS)
 
 
-_KINDS = frozenset(EventKind.values)
+_KINDS = frozenset(kind.value for kind in EventKind)
 BUFFER: EventBuffer = make_buffer(write_events, _flush_interval)

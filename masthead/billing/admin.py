@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 
-from masthead.access.levels import AccessLevel
+from masthead.access import AccessLevel
 
 from .models import AccessGrant, Plan, Subscription, WebhookEvent
 

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from masthead.access.levels import AccessLevel
+from masthead.access import AccessLevel
 
 from .money import format_money
 

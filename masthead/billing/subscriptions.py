@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from masthead.analytics import EventKind, record
+from masthead.core.events import EventKind, record
 
 from .models import Plan, Subscription
 from .providers import get_provider
@@ -28,8 +28,10 @@ def grace_end(since: dt.datetime) -> dt.datetime:
     return since + dt.timedelta(days=settings.BILLING_GRACE_DAYS)
 
 
-def _transition_kind(subscription: Subscription, status: str, was_canceling: bool) -> str:
-    """Return the analytics event for going from ``status``/``was_canceling`` to now, or ""."""
+def _transition_kind(
+    subscription: Subscription, status: str, was_canceling: bool
+) -> EventKind | None:
+    """Return the event for going from ``status``/``was_canceling`` to now, or None."""
     now_status = subscription.status
     if now_status in _ENTITLING and status not in (*_ENTITLING, Subscription.Status.PAST_DUE):
         return EventKind.SUBSCRIPTION_STARTED
@@ -39,12 +41,12 @@ def _transition_kind(subscription: Subscription, status: str, was_canceling: boo
         return EventKind.SUBSCRIPTION_CANCELED
     if now_status == Subscription.Status.EXPIRED and status != now_status:
         return EventKind.SUBSCRIPTION_LAPSED
-    return ""
+    return None
 
 
 def _record_transition(subscription: Subscription, status: str, was_canceling: bool) -> None:
     kind = _transition_kind(subscription, status, was_canceling)
-    if kind:
+    if kind is not None:
         record(kind, user_id=subscription.user_id, extra={"plan": subscription.plan.slug})
 
 

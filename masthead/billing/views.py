@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from masthead.analytics import EventKind, article_id_for, record
 from masthead.core.errors import error_response
+from masthead.core.events import EventKind, record
 
 from . import subscriptions
 from .exceptions import ProviderError
@@ -141,7 +141,7 @@ def start_checkout(request: HttpRequest, plan: Plan) -> HttpResponse:
     record(
         EventKind.CHECKOUT_STARTED,
         user_id=reader.pk,
-        article_id=article_id_for(next_url),
+        article_url=next_url,
         extra={"plan": plan.slug},
     )
     return HttpResponseRedirect(started.url, status=303)

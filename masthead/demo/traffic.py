@@ -22,11 +22,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from masthead.analytics import EventKind
 from masthead.analytics.figures import allowances
 from masthead.analytics.models import Event
 from masthead.analytics.rollup import roll_up
 from masthead.analytics.visitors import visitor_key
+from masthead.core.events import EventKind
 from masthead.demo.output import Output
 from masthead.newsroom.models import Article
 

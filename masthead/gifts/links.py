@@ -18,8 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from masthead.access import SUBSCRIBER
-from masthead.analytics import EventKind, record
 from masthead.billing.entitlements import entitlements_for
+from masthead.core.events import EventKind, record
 from masthead.newsroom.models import Article, Publication
 
 from .models import GiftLink

@@ -23,7 +23,7 @@ from django.db.models import F
 from django.utils.crypto import constant_time_compare
 
 from masthead.access import GiftGrant
-from masthead.analytics import EventKind, record
+from masthead.core.events import EventKind, record
 
 from .models import GiftLink
 

@@ -14,11 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.conf import settings
 from django.http import HttpRequest
-from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 
+from masthead import access
 from masthead.access import NOT_A_CRAWLER, CrawlerVerdict
 
 from . import paywall
@@ -29,13 +28,15 @@ logger = logging.getLogger(__name__)
 
 
 def crawler_verdict(request: HttpRequest) -> CrawlerVerdict:
-    """Return the configured verifier's verdict; ``NOT_A_CRAWLER`` if it fails."""
+    """Return the access app's crawler verdict; ``NOT_A_CRAWLER`` if it fails.
+
+    The page falls back to the public preview: the verifier must not take it down.
+    """
     try:
-        verdict = import_string(settings.PAYWALL_CRAWLER_VERIFIER)(request)
-    except Exception:  # the verifier must not take the page down (logged with the trace)
+        return access.crawler_verdict(request)
+    except Exception:  # logged with the trace; the preview is always safe to show
         logger.exception("crawler_verifier_failed")
         return NOT_A_CRAWLER
-    return verdict if isinstance(verdict, CrawlerVerdict) else NOT_A_CRAWLER
 
 
 def gated_for_crawler(

@@ -12,7 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from masthead.access.levels import AccessLevel
+from masthead.access import AccessLevel
 from masthead.core.timezones import validate_time_zone
 
 from .sanitising import render_block_html, render_page_html

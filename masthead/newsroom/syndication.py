@@ -42,8 +42,8 @@ from .rendering import render_body
 
 logger = logging.getLogger(__name__)
 
-# The access app's loader for the publisher's policy (the admin row plus overrides).
-DEFAULT_POLICY_LOADER = "masthead.access.policy_loader.load_policy"
+# The access app's public reader of the publisher's policy (the admin row plus overrides).
+DEFAULT_POLICY_LOADER = "masthead.access.current_policy"
 # A teaser cut from the lead-in when an article has no summary.
 TEASER_WORDS = 40
 # Without a policy nothing may open beyond free articles: crawlers get the preview.

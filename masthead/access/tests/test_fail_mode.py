@@ -128,19 +128,21 @@ class BrokenLoaderTests(TestCase):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.json()["reason"], "error")
 
-    def test_it_treats_a_missing_crawler_verifier_as_no_crawler(self) -> None:
+    # Start-up refuses a port that does not import (test_ports.py); one swapped in while
+    # running is an error like any other, never a quiet "no crawler" or "no gift".
+    def test_it_fails_closed_when_the_crawler_verifier_is_missing(self) -> None:
         article = make_article("free")
         with override_settings(PAYWALL_CRAWLER_VERIFIER="masthead.nowhere.verdict_for"):
-            self.assertIs(check(self.client, article.pk).json()["granted"], True)
+            data = check(self.client, article.pk).json()
+        self.assertEqual((data["granted"], data["reason"]), (False, "error"))
 
-    def test_it_treats_a_missing_gift_verifier_as_no_gift(self) -> None:
+    def test_it_fails_closed_when_the_gift_verifier_is_missing(self) -> None:
         article = make_article("subscriber")
         with override_settings(PAYWALL_GIFT_VERIFIER="masthead.nowhere.verify_gift"):
             data = check(self.client, article.pk, gift="anything").json()
-        # No verifier means the token cannot be honoured: the wall, naming the refused link.
-        self.assertIs(data["granted"], False)
+        self.assertEqual((data["granted"], data["reason"]), (False, "error"))
         self.assertIsNone(data["html"])
-        self.assertEqual(data["reason"], "gift_invalid")
+        self.assertNotIn(article.gated_marker, str(data))
 
 
 class DatabaseDownTests(TestCase):

@@ -36,7 +36,7 @@ class ImpressionTests(TestCase):
         self.assertEqual((row.day, row.count), (NOW.date(), 2))
 
     def test_it_records_an_analytics_event(self) -> None:
-        with mock.patch("masthead.ads.views.analytics.record") as record:
+        with mock.patch("masthead.ads.views.events.record") as record:
             self.post({"ads": [self.ad.pk], "article": 9})
         record.assert_called_once()
         self.assertEqual(record.call_args.args, ("ad_impression",))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 
 from django.test import TestCase, override_settings
 
 from masthead.analytics import EventKind, record
 from masthead.analytics.models import Event
 from masthead.analytics.visitors import visitor_key
+from masthead.core import events
 from masthead.newsroom.tests import factories
 
 from .helpers import NOON
@@ -71,3 +73,31 @@ class RecordTests(TestCase):
         stored = Event.objects.get()
         self.assertEqual((len(stored.reason), len(stored.offer)), (32, 32))
         self.assertEqual(len(stored.section), 64)
+
+
+class SubscriptionTests(TestCase):
+    """Other apps record through ``masthead.core.events``; this app stores what they say."""
+
+    def test_it_stores_an_event_recorded_through_core(self) -> None:
+        events.record(
+            events.EventKind.GIFT_CREATED, article_id=3, user_id=8, extra={"gift": 2}, at=NOON
+        )
+        stored = Event.objects.get()
+        self.assertEqual((stored.kind, stored.article_id, stored.user_id), ("gift_created", 3, 8))
+        self.assertEqual((stored.extra, stored.at), ({"gift": 2}, NOON))
+
+    def test_it_finds_the_article_of_a_url_the_caller_came_from(self) -> None:
+        article = factories.article(section=factories.section("sports"))
+        events.record(
+            events.EventKind.REGISTRATION, user_id=4, article_url=article.get_absolute_url()
+        )
+        stored = Event.objects.get()
+        self.assertEqual((stored.article_id, stored.section), (article.pk, "sports"))
+
+    def test_a_store_failure_never_reaches_the_caller(self) -> None:
+        with self.settings(ANALYTICS_ENABLED=True), self.assertLogs(level="WARNING"):
+            with mock.patch(
+                "masthead.analytics.recording.visitor_key", side_effect=RuntimeError("boom")
+            ):
+                events.record(events.EventKind.ACCESS_CHECK, visitor="v", at=NOON)
+        self.assertIs(Event.objects.exists(), False)

@@ -6,7 +6,7 @@ import datetime as dt
 import itertools
 from typing import Any
 
-from masthead.access.levels import AccessLevel
+from masthead.access import AccessLevel
 from masthead.accounts.models import User
 from masthead.billing.models import Plan, Subscription
 

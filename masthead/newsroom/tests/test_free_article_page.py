@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.test import TestCase, override_settings
 
-from masthead.access.policy_loader import forget_policy
+from masthead.access import forget_policy
 
 from . import factories
 

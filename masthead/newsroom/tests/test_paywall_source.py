@@ -1,6 +1,6 @@
 from django.test import TestCase
 
-from masthead.access.policy_loader import forget_policy, load_policy
+from masthead.access import current_policy, forget_policy
 from masthead.newsroom import paywall
 from masthead.newsroom.models import Publication
 
@@ -12,4 +12,4 @@ class PublicationTimeZoneTests(TestCase):
         publication.save()
         forget_policy()
         self.assertEqual(paywall.publication_time_zone(), "America/Denver")
-        self.assertEqual(load_policy().time_zone, "America/Denver")
+        self.assertEqual(current_policy().time_zone, "America/Denver")

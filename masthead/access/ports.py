@@ -1,0 +1,105 @@
+"""The ports: what ``access`` needs from the rest of the site, declared here, plugged in elsewhere.
+
+``access`` imports no other Masthead app but ``core``. Four ports are named by dotted
+paths in settings and loaded here, and nowhere else:
+
+- ``PAYWALL_CONTENT_SOURCE``, a module (:class:`ContentSource`): the article's facts and
+  its gated part. Optional hooks: ``publication_time_zone()`` and ``section_name(slug)``.
+- ``PAYWALL_ENTITLEMENTS_LOADER`` (:class:`EntitlementsLoader`): what a reader's
+  subscriptions open.
+- ``PAYWALL_GIFT_VERIFIER`` (:class:`GiftVerifier`): whether a gift token opens an article.
+- ``PAYWALL_CRAWLER_VERIFIER`` (:class:`CrawlerVerifier`): whether the request comes from a
+  verified search crawler.
+
+The fifth port is the event recorder, ``masthead.core.events``: ``access`` records its
+checks and walls there with typed kinds, and ``analytics`` subscribes. It needs no
+setting, since ``core`` sits below every app.
+
+A dotted path that does not import stops the process at start-up (``AccessConfig.ready``)
+and fails ``manage.py check`` (``access.E006``). At request time a port that fails to
+load or raises denies the check (fail closed); there is no quiet fallback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from typing import Any, Protocol, cast
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.module_loading import import_string
+
+from masthead.access.policy import ArticleFacts, CrawlerVerdict, Entitlements, GiftGrant
+from masthead.core.dotted_paths import DottedSetting
+
+CONTENT_SOURCE = "PAYWALL_CONTENT_SOURCE"
+ENTITLEMENTS_LOADER = "PAYWALL_ENTITLEMENTS_LOADER"
+GIFT_VERIFIER = "PAYWALL_GIFT_VERIFIER"
+CRAWLER_VERIFIER = "PAYWALL_CRAWLER_VERIFIER"
+
+
+class ContentSource(Protocol):
+    """What the module ``PAYWALL_CONTENT_SOURCE`` names provides (``masthead.newsroom.paywall``)."""
+
+    def article_facts(self, article_id: int, now: dt.datetime) -> ArticleFacts | None:
+        """Return the article's facts, or None when it is missing or not live."""
+        ...
+
+    def gated_html(self, article_id: int, *, ad_free: bool) -> str:
+        """Return the rendered body after the paywall cut."""
+        ...
+
+
+class EntitlementsLoader(Protocol):
+    """``PAYWALL_ENTITLEMENTS_LOADER``: a logged-in reader's entitlements at ``now``."""
+
+    def __call__(self, user: Any, now: dt.datetime, /) -> Entitlements:
+        """Return what ``user``'s subscriptions and grants open; errors propagate."""
+        ...
+
+
+class GiftVerifier(Protocol):
+    """``PAYWALL_GIFT_VERIFIER``: the grant a gift token gives for one article."""
+
+    def __call__(self, token: str, article_id: int, now: dt.datetime, /) -> GiftGrant | None:
+        """Return the grant, or None when the token does not open ``article_id``."""
+        ...
+
+
+class CrawlerVerifier(Protocol):
+    """``PAYWALL_CRAWLER_VERIFIER``: whether a request comes from a verified crawler."""
+
+    def __call__(self, request: HttpRequest, /) -> CrawlerVerdict:
+        """Return the verdict for the connecting address; errors propagate."""
+        ...
+
+
+def port_settings() -> list[DottedSetting]:
+    """Return the four ports' settings with their current values, for the start-up check."""
+    return [
+        DottedSetting(CONTENT_SOURCE, getattr(settings, CONTENT_SOURCE, None), is_module=True),
+        DottedSetting(ENTITLEMENTS_LOADER, getattr(settings, ENTITLEMENTS_LOADER, None)),
+        DottedSetting(GIFT_VERIFIER, getattr(settings, GIFT_VERIFIER, None)),
+        DottedSetting(CRAWLER_VERIFIER, getattr(settings, CRAWLER_VERIFIER, None)),
+    ]
+
+
+def content_source() -> ContentSource:
+    """Return the module ``PAYWALL_CONTENT_SOURCE`` names; import errors propagate."""
+    return cast(ContentSource, importlib.import_module(getattr(settings, CONTENT_SOURCE)))
+
+
+def entitlements_loader() -> EntitlementsLoader:
+    """Return the function ``PAYWALL_ENTITLEMENTS_LOADER`` names; import errors propagate."""
+    return cast(EntitlementsLoader, import_string(getattr(settings, ENTITLEMENTS_LOADER)))
+
+
+def gift_verifier() -> GiftVerifier:
+    """Return the function ``PAYWALL_GIFT_VERIFIER`` names; import errors propagate."""
+    return cast(GiftVerifier, import_string(getattr(settings, GIFT_VERIFIER)))
+
+
+def crawler_verifier() -> CrawlerVerifier:
+    """Return the function ``PAYWALL_CRAWLER_VERIFIER`` names; import errors propagate."""
+    return cast(CrawlerVerifier, import_string(getattr(settings, CRAWLER_VERIFIER)))
