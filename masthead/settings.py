@@ -3,7 +3,7 @@
 A fresh checkout runs the demo on SQLite with nothing set. Production sets
 ``MASTHEAD_DEBUG=False`` (the default), a secret via ``MASTHEAD_SECRET_KEY_FILE``,
 ``DATABASE_URL``, ``REDIS_URL`` and ``MASTHEAD_ALLOWED_HOSTS``; demo-only conveniences are
-refused unless ``MASTHEAD_DEMO=True`` (see ``masthead/checks.py``).
+refused unless ``MASTHEAD_DEMO=True`` (see ``masthead/core/deploy_checks.py``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import django_stubs_ext
 
-from masthead.checks import refuse_demo_only_settings
+from masthead.core.deploy_checks import refuse_demo_only_settings
 from masthead.env import (
     env_bool,
     env_int,

@@ -2,7 +2,8 @@
 
 pytest (pytest-django imports the settings before the root ``conftest.py`` runs) and the mypy
 Django plugin both load settings with no secret configured; demo mode keeps the start-up
-refusal of demo-only settings (``masthead/checks.py``) out of their way. Never deploy this.
+refusal of demo-only settings (``masthead/core/deploy_checks.py``) out of their way.
+Never deploy this.
 """
 
 import os

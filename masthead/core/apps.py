@@ -28,3 +28,5 @@ class CoreConfig(AppConfig):
 
         refuse_bad_dotted_paths(django_dotted_settings())
         checks.register(check_django_dotted_paths, checks.Tags.compatibility)
+        # The deploy checks (demo-only settings in a deployment) register on import.
+        from masthead.core import deploy_checks  # noqa: F401

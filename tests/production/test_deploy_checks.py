@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from masthead.checks import demo_only_problems
+from masthead.core.deploy_checks import demo_only_problems
 from tests.production.environment import manage, production_env
 
 
