@@ -30,7 +30,7 @@ def _service_url(name: str) -> str:
 
 @pytest.fixture(scope="session")
 def redis_url() -> str:
-    """The URL of the Redis server started by scripts/test-services.sh."""
+    """The URL of the test Redis server (``python -m devservices start redis``)."""
     return _service_url("MASTHEAD_TEST_REDIS_URL")
 
 

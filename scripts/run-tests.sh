@@ -11,12 +11,14 @@ export PATH="$PWD/.venv/bin:$PATH"
 # Lint failures are reported at the end so one run shows every problem at once.
 lint=0
 echo "==> ruff"; ruff check . || lint=1
-echo "==> mypy"; mypy masthead || lint=1
-# Assigned first so that a failed start stops the run (set -e), instead of leaving the
-# service variables unset and the Redis and PostgreSQL tests failing one by one.
-services=$(scripts/test-services.sh start)
+echo "==> mypy"; mypy masthead devservices || lint=1
+# The launcher starts PostgreSQL and Redis on free ports (or MASTHEAD_TEST_PG_PORT and
+# MASTHEAD_TEST_REDIS_PORT) and stops only those. Assigned first so that a failed start
+# stops the run (set -e), instead of leaving the service variables unset and the Redis and
+# PostgreSQL tests failing one by one.
+services=$($PY -m devservices start postgres redis --print-env)
 eval "$services"
-trap 'scripts/test-services.sh stop' EXIT
+trap '$PY -m devservices stop postgres redis' EXIT
 export MASTHEAD_TEST_PG_URL MASTHEAD_TEST_REDIS_URL MASTHEAD_TEST_PG_PORT MASTHEAD_TEST_REDIS_PORT
 
 echo "==> tests on SQLite (with the Redis test server)"
