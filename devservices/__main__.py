@@ -125,6 +125,8 @@ def _interrupted(signum: int, frame: FrameType | None) -> None:
 
 
 def _wait(launcher: Launcher) -> int:
+    # Explicit handlers: a shell that starts us in the background leaves SIGINT ignored.
+    signal.signal(signal.SIGINT, _interrupted)
     signal.signal(signal.SIGTERM, _interrupted)
     status = 0
     try:
@@ -145,7 +147,9 @@ def _wait(launcher: Launcher) -> int:
         pass
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the stop
-        launcher.stop()
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        for name in launcher.stop():
+            print(f"stopped {name}", file=sys.stderr)
     return status
 
 
