@@ -13,6 +13,7 @@ import fcntl
 import hashlib
 import json
 import os
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -159,14 +160,22 @@ class Launcher:
         recorded = self.recorded()
         chosen = list(names) if names else list(reversed(list(recorded)))
         stopped: list[str] = []
+        failures: list[str] = []
         for name in chosen:
             service = recorded.get(name)
             if service is None:
                 continue
             self.add(service)
-            service.stop()
+            try:
+                service.stop()
+            except (OSError, RuntimeError, subprocess.SubprocessError) as error:
+                # Keep stopping the others: one stuck service must not leave them all up.
+                failures.append(f"{name}: {error}")
+                continue
             self._live.pop(name, None)
             stopped.append(name)
+        if failures:
+            raise RuntimeError("could not stop " + "; ".join(failures))
         return stopped
 
     def status(self) -> list[Status]:
