@@ -89,11 +89,15 @@ class Launcher:
                 self.run_dir.parent.chmod(0o755)
 
     def _saved(self, service: Service) -> None:
+        # Called by the service itself on every start and stop, also when a test stops and
+        # restarts it directly: the state file and this object's list follow it.
         with self._locked() as services:
             if service.processes:
                 services[service.name] = service.record()
+                self._live[service.name] = service
             else:
                 services.pop(service.name, None)
+                self._live.pop(service.name, None)
 
     def recorded(self) -> dict[str, Service]:
         """The services the state file holds, rebuilt (live objects where this run has them)."""
