@@ -14,7 +14,7 @@ test:
 	@scripts/run-tests.sh
 
 lint: venv
-	.venv/bin/ruff check . && .venv/bin/mypy masthead
+	.venv/bin/ruff check . && .venv/bin/mypy masthead devservices
 
 prod:
 	@scripts/prod.sh

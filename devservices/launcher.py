@@ -109,7 +109,12 @@ class Launcher:
             if live is not None and live.processes:
                 rebuilt[name] = live
             else:
-                rebuilt[name] = definition(record["kind"]).from_record(record)
+                try:
+                    cls = definition(record["kind"])
+                except KeyError:
+                    # A kind this version does not know: its processes can still be stopped.
+                    cls = Service
+                rebuilt[name] = cls.from_record(record)
         return rebuilt
 
     # --- starting and stopping -----------------------------------------------------------
@@ -187,7 +192,7 @@ class Launcher:
         return [
             Status(
                 name,
-                service.kind,
+                service.kind or "?",
                 service.port,
                 tuple(proc.pid for proc in service.processes),
                 service.alive(),

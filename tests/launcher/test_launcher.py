@@ -199,3 +199,14 @@ def test_a_spec_on_the_command_line_sets_typed_fields() -> None:
         parse_spec("redis:colour=red")
     with pytest.raises(ValueError, match="no service kind"):
         parse_spec("mongodb")
+
+
+def test_it_still_stops_a_recorded_service_of_a_kind_it_no_longer_knows(tmp_path: Path) -> None:
+    launcher = Launcher(tmp_path)
+    service = launcher.start(Sleeper(name="old", code=_SERVE))
+    state = tmp_path / "state.json"
+    state.write_text(state.read_text().replace('"test-sleeper"', '"retired-kind"'))
+    other = Launcher(tmp_path)
+    assert [(row.name, row.kind, row.running) for row in other.status()] == [("old", "?", True)]
+    assert other.stop() == ["old"]
+    assert not any(proc.alive() for proc in service.processes)
