@@ -126,8 +126,8 @@ def _interrupted(signum: int, frame: FrameType | None) -> None:
 
 def _wait(launcher: Launcher) -> int:
     # Explicit handlers: a shell that starts us in the background leaves SIGINT ignored.
-    signal.signal(signal.SIGINT, _interrupted)
-    signal.signal(signal.SIGTERM, _interrupted)
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _interrupted)  # the terminal closing stops them too
     status = 0
     try:
         while True:
@@ -146,8 +146,8 @@ def _wait(launcher: Launcher) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the stop
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_IGN)  # a second Ctrl-C must not cut the stop
         for name in launcher.stop():
             print(f"stopped {name}", file=sys.stderr)
     return status

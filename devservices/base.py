@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -18,13 +19,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, NoReturn, TypeVar
 
 from devservices.ports import free_port, port_is_free
 
 ROOT = Path(__file__).resolve().parent.parent
 
 S = TypeVar("S", bound="Service")
+
+# Written into a service's log before each start: a failure shows that attempt's lines.
+MARKER = "--- devservices:"
 
 
 class StartError(RuntimeError):
@@ -39,7 +43,11 @@ def log_tail(path: Path | None, lines: int = 25) -> str:
         log.seek(0, os.SEEK_END)
         log.seek(max(0, log.tell() - 16_384))
         text = log.read().decode("utf-8", "replace")
-    return "\n".join(text.splitlines()[-lines:]) or "(the log is empty)"
+    kept = text.splitlines()
+    starts = [number for number, line in enumerate(kept) if line.startswith(MARKER)]
+    if starts:
+        kept = kept[starts[-1] :]  # this attempt only, not an older run's lines
+    return "\n".join(kept[-lines:]) or "(the log is empty)"
 
 
 def _stat_fields(pid: int) -> list[str] | None:
@@ -207,6 +215,9 @@ class Service:
         """
         log = self.log_file()
         with open(log if log else os.devnull, "ab") as output:
+            # A marker, so that the tail shown after a failure starts at this attempt.
+            output.write(f"{MARKER} {self.name} starting: {shlex.join(argv)}\n".encode())
+            output.flush()
             child = subprocess.Popen(
                 argv,
                 cwd=cwd,
@@ -239,7 +250,7 @@ class Service:
             self._fail("exited during start-up")
         self._changed()
 
-    def _fail(self, why: str) -> None:
+    def _fail(self, why: str) -> NoReturn:
         self.halt()
         log = self.log_file()
         raise StartError(f"{self.name} ({self.kind}) {why}. Last lines of {log}:\n{log_tail(log)}")

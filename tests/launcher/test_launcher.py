@@ -98,11 +98,15 @@ def test_it_refuses_a_given_port_that_something_else_holds(tmp_path: Path) -> No
 
 def test_a_failing_start_reports_the_tail_of_the_services_log(tmp_path: Path) -> None:
     failing = Sleeper(code="print('cannot open the frobnicator', flush=True); raise SystemExit(3)")
+    old_log = tmp_path / "test-sleeper" / "test-sleeper.log"
+    old_log.parent.mkdir()
+    old_log.write_text("--- devservices: an older start\nan older run's complaint\n")
     with Launcher(tmp_path) as launcher, pytest.raises(StartError) as failure:
         launcher.start(failing)
     message = str(failure.value)
     assert "test-sleeper" in message and "exited during start-up" in message
     assert "cannot open the frobnicator" in message
+    assert "older run" not in message, "only this attempt's lines"
     assert launcher.status() == []
 
 
