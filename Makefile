@@ -15,7 +15,7 @@ test:
 	@scripts/run-tests.sh
 
 lint: venv
-	.venv/bin/ruff check . && .venv/bin/mypy masthead
+	.venv/bin/ruff check . && .venv/bin/mypy masthead devservices bench && .venv/bin/lint-imports
 
 prod:
 	@scripts/prod.sh

@@ -15,17 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from devservices import chromium as chromium_browser
 
 
 def _service_url(name: str) -> str:
@@ -40,7 +30,7 @@ def _service_url(name: str) -> str:
 
 @pytest.fixture(scope="session")
 def redis_url() -> str:
-    """The URL of the Redis server started by scripts/test-services.sh."""
+    """The URL of the test Redis server (``python -m devservices start redis``)."""
     return _service_url("MASTHEAD_TEST_REDIS_URL")
 
 
@@ -51,9 +41,7 @@ def chromium() -> Iterator[object]:
 
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
+        browser = chromium_browser.launch(playwright)
         yield browser
         browser.close()
 

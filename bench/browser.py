@@ -13,17 +13,8 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from devservices import chromium
+
 _OBSERVER = """
 window.__mastheadFullText = null;
 new MutationObserver(function () {
@@ -76,9 +67,7 @@ def measure(
     sent: list[float] = []
     took: list[float] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
+        browser = chromium.launch(playwright)
         context = browser.new_context()
         context.add_cookies([{"name": name, "value": value, "url": base_url}])
         context.add_init_script(script=_OBSERVER)

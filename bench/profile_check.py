@@ -17,7 +17,8 @@ import sys
 import time
 from typing import Any
 
-from bench.stack import ROOT, Postgres, Redis, free_port
+from bench.stack import ROOT
+from devservices import Launcher, Postgres, Redis
 
 VAR = ROOT / "var" / "bench"
 
@@ -95,10 +96,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--store", choices=["redis", "sql"], default="redis")
     parser.add_argument("--tree", action="store_true", help="print a pyinstrument call tree")
     args = parser.parse_args(argv)
-    postgres = Postgres(VAR, 54359)
-    redis_server = Redis(VAR / "redis-profile", free_port())
-    postgres.start()
-    redis_server.start()
+    launcher = Launcher(VAR / "services")
+    postgres = launcher.start(Postgres(data_dir=VAR / "pg", database="masthead_bench"))
+    redis_server = launcher.start(Redis(name="redis-profile"))
     try:
         _environment(postgres, redis_server.url, args.store)
         import django
@@ -132,8 +132,7 @@ def main(argv: list[str]) -> int:
                     _post(client, line)
             print(profiler.output_text(color=False, unicode=False))
     finally:
-        redis_server.stop()
-        postgres.stop()
+        launcher.stop(redis_server.name, postgres.name)
     return 0
 
 

@@ -2,10 +2,11 @@
 
     .venv/bin/python -m bench.run [--seconds 10] [--rounds 2] [--workers 2]
 
-Starts a private stack in var/bench (PostgreSQL, Redis, granian, nginx with the shipped
-configuration), loads the demo, generates reader populations, drives wrk against the app
-and the cache, opens articles in Chromium, then prints a table and writes
-bench/results/latest.json (docs/design.md, "Stable interfaces") plus latest-runs.json.
+Starts a private stack in var/bench through the launcher (PostgreSQL, Redis, granian,
+nginx with the shipped configuration), loads the demo, generates reader populations, drives
+wrk against the app and the cache, opens articles in Chromium, then prints a table and writes
+bench/results/latest.json (docs/design.md, "Stable interfaces") plus latest-runs.json
+(every wrk run).
 Everything listens on 127.0.0.1; the whole run is bounded (about 5 minutes by default).
 """
 
@@ -27,16 +28,8 @@ from typing import Any
 from bench import browser
 from bench.load import Load, request_file, run_wrk
 from bench.report import Figures, machine, print_table
-from bench.stack import (
-    ROOT,
-    AppServer,
-    Nginx,
-    Postgres,
-    Redis,
-    app_env,
-    free_port,
-    manage,
-)
+from bench.stack import ROOT, app_env, manage
+from devservices import AppServer, Granian, Gunicorn, Launcher, Nginx, Postgres, Redis, free_port
 
 VAR = ROOT / "var" / "bench"
 RESULTS = ROOT / "bench" / "results"
@@ -79,8 +72,12 @@ class Bench:
         secret = VAR / "secret_key"
         if not secret.exists():
             secret.write_text(secrets.token_urlsafe(50))
-        self.postgres = Postgres(VAR, 54359)
-        self.redis = Redis(VAR / "redis", free_port())
+        # Everything this run starts is recorded in var/bench/services and stopped at the end.
+        self.launcher = Launcher(VAR / "services")
+        self.postgres = self.launcher.add(
+            Postgres(port=free_port(), data_dir=VAR / "pg", database="masthead_bench")
+        )
+        self.redis = self.launcher.add(Redis(port=free_port(Redis.port_offsets)))
         self.app_port, nginx_port = free_port(), free_port()
         self.env = app_env(
             DJANGO_SETTINGS_MODULE="bench.settings",
@@ -101,11 +98,11 @@ class Bench:
             MASTHEAD_LOG_LEVEL="ERROR",
         )
         self.nginx = Nginx(
-            VAR / "nginx",
-            nginx_port,
-            f"127.0.0.1:{self.app_port}",
-            VAR / "var" / "static",
-            VAR / "media",
+            directory=VAR / "nginx",
+            port=nginx_port,
+            upstream=f"127.0.0.1:{self.app_port}",
+            static_root=VAR / "var" / "static",
+            media_root=VAR / "media",
             workers="1",
             access_log="off",
         )
@@ -116,10 +113,10 @@ class Bench:
     def prepare(self) -> None:
         """Start PostgreSQL and Redis, build a fresh database, write the populations."""
         print("==> PostgreSQL, Redis, a fresh database with the demo newsroom", flush=True)
-        self.postgres.start()
+        self.launcher.start(self.postgres)
         self.postgres.drop_database("masthead_bench")
         self.postgres.create_database("masthead_bench")
-        self.redis.start()
+        self.launcher.start(self.redis)
         manage(self.env, "migrate", "--noinput", "-v", "0")
         manage(self.env, "load_demo")
         manage(self.env, "collectstatic", "--noinput", "-v", "0")
@@ -136,26 +133,25 @@ class Bench:
         """(Re)start the app server with ``overrides`` on the same port."""
         if self.app is not None:
             self.app.stop()
-        self.app = AppServer(
-            self.app_port,
-            {**self.env, **overrides},
-            kind=self.args.server,
-            workers=self.args.workers,
-            threads=self.args.threads,
-            log=VAR / "app.log",
+        server = Gunicorn if self.args.server == "gunicorn" else Granian
+        self.app = self.launcher.start(
+            server(
+                name="app",
+                port=self.app_port,
+                environment={**self.env, **overrides},
+                workers=self.args.workers,
+                threads=self.args.threads,
+                log=VAR / "app.log",
+            )
         )
-        self.app.start()
         return self.app
 
     def stop(self) -> None:
-        """Stop everything this run started."""
-        for stop in (self.nginx.stop, self.app.stop if self.app else None, self.redis.stop):
-            if stop is not None:
-                try:
-                    stop()
-                except Exception as exc:  # noqa: BLE001 - keep stopping the rest
-                    print(f"while stopping: {exc}", file=sys.stderr)
-        self.postgres.stop()
+        """Stop everything this run started (the launcher goes on past a failure)."""
+        try:
+            self.launcher.stop()
+        except RuntimeError as exc:
+            print(f"while stopping: {exc}", file=sys.stderr)
 
     # --- load ----------------------------------------------------------------------------
 
@@ -267,7 +263,7 @@ class Bench:
     def run(self) -> None:
         """Measure everything, in an order that keeps each comparison inside one server."""
         self.prepare()
-        self.nginx.start()
+        self.launcher.start(self.nginx)
         print("==> Redis meter, analytics events on", flush=True)
         app = self.start_app()
         rss_before = max(_rss_mb(pid) for pid in app.worker_pids())

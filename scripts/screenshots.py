@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -26,22 +25,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+# Run as a file, this script sees scripts/ first on its path: add the checkout for devservices.
+sys.path.insert(0, str(ROOT))
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from devservices import chromium  # noqa: E402
+from devservices.ports import free_port  # noqa: E402
 
 
 def _wait_until_up(url: str, seconds: float = 30.0) -> None:
@@ -59,7 +47,7 @@ def _wait_until_up(url: str, seconds: float = 30.0) -> None:
 
 @contextlib.contextmanager
 def _own_server() -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "MASTHEAD_DEMO": "True"}
     # The admin's styles come from the collected, hashed static files.
     collect = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"]
@@ -82,7 +70,7 @@ def take(url: str, out: Path, email: str, password: str) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     saved: list[Path] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = chromium.launch(playwright)
         page = browser.new_page(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
         page.goto(f"{url}/admin/login/?next=/admin/")
         page.fill("#id_username", email)

@@ -18,16 +18,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from bench.stack import (
-    ROOT,
-    AppServer,
-    Nginx,
-    Postgres,
-    Redis,
-    app_env,
-    free_port,
-    manage,
-)
+from bench.stack import ROOT, app_env, manage
+from devservices import AppServer, Granian, Launcher, Nginx, Postgres, Redis, free_port
 
 DEMO_PASSWORD = "masthead-demo"
 
@@ -91,55 +83,60 @@ def stack() -> Iterator[Stack]:
         pytest.skip("nginx and redis-server are needed (scripts/run-tests.sh installs them)")
     directory = _directory()
     (directory / "secret_key").write_text(secrets.token_urlsafe(50))
-    postgres = Postgres(directory, free_port())
-    redis_server = Redis(directory / "redis", free_port())
-    nginx_port, app_port = free_port(), free_port()
-    var_dir = ROOT / "var" / "test" / "production"
-    env = app_env(
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        MASTHEAD_VAR_DIR=str(var_dir),
-        MASTHEAD_MEDIA_ROOT=str(directory / "media"),
-        MASTHEAD_SECRET_KEY_FILE=str(directory / "secret_key"),
-        DATABASE_URL=postgres.url(),
-        REDIS_URL=redis_server.url,
-        MASTHEAD_ALLOWED_HOSTS="127.0.0.1,localhost",
-        MASTHEAD_CSRF_TRUSTED_ORIGINS=f"http://127.0.0.1:{nginx_port}",
-        MASTHEAD_TRUSTED_PROXIES="127.0.0.1/32",
-        MASTHEAD_SECURE_COOKIES="False",
-        MASTHEAD_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        BILLING_PROVIDER="stripe",
-        # Placeholders: no request here ever reaches Stripe.
-        BILLING_STRIPE_SECRET_KEY="sk_test_placeholder",
-        BILLING_STRIPE_WEBHOOK_SECRET="whsec_placeholder",
-        # No resolver answers here: crawler verification fails fast and closed.
-        CRAWLERS_DNS_SERVER="127.0.0.1",
-        CRAWLERS_DNS_PORT=str(free_port()),
-        CRAWLERS_DNS_TIMEOUT="0.2",
-        ANALYTICS_SYNC="True",
-    )
-    app = AppServer(app_port, env, workers=2, log=directory / "app.log")
-    nginx = Nginx(
-        directory / "nginx",
-        nginx_port,
-        f"127.0.0.1:{app_port}",
-        var_dir / "static",
-        directory / "media",
-        workers="1",
-    )
-    running = Stack(postgres, redis_server, app, nginx, env)
+    # The launcher records these in the folder's services/ and stops only them; the fault
+    # tests stop and start single services through the same objects.
+    launcher = Launcher(directory / "services")
     try:
-        postgres.start()
-        postgres.create_database()
-        redis_server.start()
+        # immediate: the cluster is deleted afterwards, a clean shutdown would be wasted.
+        postgres = launcher.start(Postgres(data_dir=directory / "pg", stop_mode="immediate"))
+        redis_server = launcher.start(Redis())
+        nginx_port, app_port = free_port(), free_port()
+        var_dir = ROOT / "var" / "test" / "production"
+        env = app_env(
+            DJANGO_SETTINGS_MODULE="bench.settings",
+            MASTHEAD_VAR_DIR=str(var_dir),
+            MASTHEAD_MEDIA_ROOT=str(directory / "media"),
+            MASTHEAD_SECRET_KEY_FILE=str(directory / "secret_key"),
+            DATABASE_URL=postgres.url(),
+            REDIS_URL=redis_server.url,
+            MASTHEAD_ALLOWED_HOSTS="127.0.0.1,localhost",
+            MASTHEAD_CSRF_TRUSTED_ORIGINS=f"http://127.0.0.1:{nginx_port}",
+            MASTHEAD_TRUSTED_PROXIES="127.0.0.1/32",
+            MASTHEAD_SECURE_COOKIES="False",
+            MASTHEAD_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            BILLING_PROVIDER="stripe",
+            # Placeholders: no request here ever reaches Stripe.
+            BILLING_STRIPE_SECRET_KEY="sk_test_placeholder",
+            BILLING_STRIPE_WEBHOOK_SECRET="whsec_placeholder",
+            # No resolver answers here: crawler verification fails fast and closed.
+            CRAWLERS_DNS_SERVER="127.0.0.1",
+            CRAWLERS_DNS_PORT=str(free_port()),
+            CRAWLERS_DNS_TIMEOUT="0.2",
+            ANALYTICS_SYNC="True",
+        )
         manage(env, "migrate", "--noinput", "-v", "0")
         manage(env, "load_demo")
         manage(env, "collectstatic", "--noinput", "-v", "0")
-        app.start()
-        nginx.start()
-        yield running
+        app = launcher.start(
+            Granian(
+                name="app",
+                port=app_port,
+                environment=env,
+                workers=2,
+                log=directory / "app.log",
+            )
+        )
+        nginx = launcher.start(
+            Nginx(
+                directory=directory / "nginx",
+                port=nginx_port,
+                upstream=f"127.0.0.1:{app_port}",
+                static_root=var_dir / "static",
+                media_root=directory / "media",
+                workers="1",
+            )
+        )
+        yield Stack(postgres, redis_server, app, nginx, env)
     finally:
-        nginx.stop()
-        app.stop()
-        redis_server.stop()
-        postgres.stop("immediate")
+        launcher.stop()
         shutil.rmtree(directory, ignore_errors=True)
