@@ -6,7 +6,7 @@ callers and tests.
 """
 
 from masthead.analytics.articles import article_id_for
-from masthead.analytics.recording import flush, record
+from masthead.analytics.recording import flush
 from masthead.core.events import EventKind
 
-__all__ = ["EventKind", "article_id_for", "flush", "record"]
+__all__ = ["EventKind", "article_id_for", "flush"]

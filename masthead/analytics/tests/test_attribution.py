@@ -6,9 +6,10 @@ import datetime as dt
 
 from django.test import TestCase
 
-from masthead.analytics import article_id_for, record
+from masthead.analytics import article_id_for
 from masthead.analytics.models import Event
 from masthead.analytics.store import write_events
+from masthead.core.events import EventKind, record
 from masthead.newsroom.tests import factories
 
 from .helpers import NOON, event
@@ -41,18 +42,18 @@ class SubscriptionAttributionTests(TestCase):
             section="metro",
         )
         event("checkout_started", NOON - dt.timedelta(minutes=5), user_id=5, article_id=3)
-        record("subscription_started", user_id=4, at=NOON)
+        record(EventKind.SUBSCRIPTION_STARTED, user_id=4, at=NOON)
         started = Event.objects.get(kind="subscription_started")
         self.assertEqual((started.article_id, started.section), (2, "metro"))
 
     def test_it_credits_nothing_after_a_day(self) -> None:
         event("checkout_started", NOON - dt.timedelta(days=1, seconds=1), user_id=4, article_id=1)
-        record("subscription_started", user_id=4, at=NOON)
+        record(EventKind.SUBSCRIPTION_STARTED, user_id=4, at=NOON)
         self.assertIsNone(Event.objects.get(kind="subscription_started").article_id)
 
     def test_it_keeps_an_article_the_caller_named(self) -> None:
         event("checkout_started", NOON - dt.timedelta(hours=1), user_id=4, article_id=1)
-        record("subscription_started", user_id=4, article_id=9, at=NOON)
+        record(EventKind.SUBSCRIPTION_STARTED, user_id=4, article_id=9, at=NOON)
         self.assertEqual(Event.objects.get(kind="subscription_started").article_id, 9)
 
     def test_it_credits_a_checkout_written_in_the_same_batch(self) -> None:

@@ -9,11 +9,12 @@ import pytest
 from django.db import DatabaseError
 from django.test import TestCase, override_settings
 
-from masthead.analytics import flush, record
+from masthead.analytics import flush
 from masthead.analytics.buffer import EventBuffer, Row
 from masthead.analytics.models import Event
 from masthead.analytics.recording import BUFFER
 from masthead.analytics.store import write_events
+from masthead.core.events import EventKind, record
 
 from .helpers import NOON
 
@@ -80,7 +81,7 @@ class BufferTests(TestCase):
     @override_settings(ANALYTICS_SYNC=False, ANALYTICS_FLUSH_SECONDS=QUIET)
     def test_it_holds_records_until_flushed_when_not_synchronous(self) -> None:
         BUFFER.flush()
-        record("registration", user_id=9, at=NOON)
+        record(EventKind.REGISTRATION, user_id=9, at=NOON)
         self.assertIs(Event.objects.exists(), False)
         self.assertEqual(flush(), 1)
         self.assertIs(Event.objects.filter(user_id=9).exists(), True)

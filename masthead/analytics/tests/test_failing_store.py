@@ -11,8 +11,9 @@ from django.db import connection
 from django.test import TestCase, override_settings
 
 from masthead.access.tests.helpers import check, make_article
-from masthead.analytics import flush, record
+from masthead.analytics import flush
 from masthead.analytics.recording import BUFFER
+from masthead.core.events import EventKind, record
 
 from .helpers import NOON
 
@@ -35,7 +36,7 @@ class FailingStoreTests(TestCase):
     def test_record_swallows_a_database_error(self) -> None:
         _drop_the_events_table()
         with self.assertLogs("masthead.analytics.recording", "WARNING"):
-            record("access_check", visitor="v", at=NOON)
+            record(EventKind.ACCESS_CHECK, visitor="v", at=NOON)
 
     def test_the_access_check_answers_while_the_store_fails(self) -> None:
         article = make_article("metered")

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from masthead.analytics import record
 from masthead.analytics.figures import Period, funnel_counts, meter_table
 from masthead.analytics.models import DailyAggregate, Event
 from masthead.analytics.rollup import prune, roll_up
+from masthead.core.events import EventKind, record
 
 from .helpers import DAY, NOON
 
@@ -26,7 +26,7 @@ def _on_postgres() -> None:
 def test_it_writes_rolls_up_counts_and_prunes_on_postgres() -> None:
     for visitor in "abc":
         record(
-            "access_check",
+            EventKind.ACCESS_CHECK,
             visitor=visitor,
             article_id=1,
             granted=True,
@@ -35,8 +35,8 @@ def test_it_writes_rolls_up_counts_and_prunes_on_postgres() -> None:
             extra={"n": 1},
             at=NOON,
         )
-    record("wall_shown", visitor="a", offer="registration", at=NOON)
-    record("registration", user_id=8, at=NOON)
+    record(EventKind.WALL_SHOWN, visitor="a", offer="registration", at=NOON)
+    record(EventKind.REGISTRATION, user_id=8, at=NOON)
     assert Event.objects.get(kind="registration").extra == {}
     assert Event.objects.filter(extra__n=1).count() == 3
     assert funnel_counts(Period(DAY, DAY)) == [3, 1, 1, 0, 0]
