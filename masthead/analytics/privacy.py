@@ -18,23 +18,34 @@ id:
   sections), and raw events are pruned once their days are rolled up; the daily
   aggregates never held ids.
 
-Events of the deleted account still waiting in another process's buffer (at most
-``ANALYTICS_FLUSH_SECONDS`` old) are stripped the same way when they are written
-(``strip_deleted_accounts``), with a pseudonym of their own.
+Events of the deleted account still waiting in another process's buffer (a few seconds'
+worth, ``ANALYTICS_FLUSH_SECONDS``) are stripped the same way when they are written
+(``strip_deleted_accounts``), with a pseudonym of their own: the erasure leaves a short-lived
+note in the shared cache (``ERASED_NOTE_SECONDS``) that the writers look up once per batch.
+The note is the cache's, not the database's: after an hour nothing says the account existed.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Sequence
 from typing import Any
 
-from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
 from masthead.analytics.models import Event
 from masthead.analytics.recording import flush
 
+logger = logging.getLogger(__name__)
+
 EXPORTED_FIELDS = ("kind", "at", "article_id", "section", "granted", "reason", "offer")
+# Far longer than any buffer holds an event, far shorter than anything is kept.
+ERASED_NOTE_SECONDS = 3600
+
+
+def _note_key(user_id: int) -> str:
+    return f"analytics:erased:{user_id}"
 
 
 def new_pseudonym() -> str:
@@ -52,6 +63,10 @@ def export_events(user_id: int) -> list[dict[str, Any]]:
 def forget_account(user_id: int) -> int:
     """Strip ``user_id`` from its events (see the module's docstring); return rows changed."""
     flush()  # this process's buffered events first, so none is written with the id later
+    try:
+        cache.set(_note_key(user_id), True, ERASED_NOTE_SECONDS)
+    except Exception:  # noqa: BLE001 - without the cache only other processes' stragglers stay
+        logger.warning("analytics: could not note an erased account in the cache")
     mine = Event.objects.filter(user_id=user_id)
     changed = mine.filter(visitor="").update(user_id=None, visitor=new_pseudonym())
     changed += mine.update(user_id=None)
@@ -63,8 +78,11 @@ def strip_deleted_accounts(rows: Sequence[dict[str, Any]]) -> None:
     named = {row["user_id"] for row in rows if row.get("user_id") is not None}
     if not named:
         return
-    alive = set(get_user_model().objects.filter(pk__in=named).values_list("pk", flat=True))
-    pseudonyms = {user_id: new_pseudonym() for user_id in named - alive}
+    try:
+        noted = cache.get_many([_note_key(user_id) for user_id in named])
+    except Exception:  # noqa: BLE001 - a cache outage must not lose the batch
+        return
+    pseudonyms = {user_id: new_pseudonym() for user_id in named if _note_key(user_id) in noted}
     for row in rows:
         if row.get("user_id") in pseudonyms:
             if not row.get("visitor"):

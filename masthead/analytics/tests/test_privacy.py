@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 
 from masthead.accounts.models import User
 from masthead.analytics.models import Event
@@ -12,6 +13,11 @@ from masthead.analytics.privacy import export_events, forget_account
 from masthead.analytics.store import write_events
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    cache.clear()
 NOON = dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC)
 
 
@@ -25,9 +31,12 @@ def row(user_id: int | None, visitor: str = "") -> dict[str, object]:
 
 def test_events_buffered_for_an_account_deleted_meanwhile_are_written_without_its_id() -> None:
     alive = User.objects.create_user("alive@example.com", "a long password")
-    write_events([row(alive.pk), row(987654), row(987654, visitor="k" * 32)])
+    gone = User.objects.create_user("gone@example.com", "a long password")
+    gone_id = gone.pk
+    gone.delete()  # erases: nothing yet, but the note for the writers
+    write_events([row(alive.pk), row(gone_id), row(gone_id, visitor="k" * 32)])
     assert Event.objects.filter(user_id=alive.pk).count() == 1
-    assert not Event.objects.filter(user_id=987654).exists()
+    assert not Event.objects.filter(user_id=gone_id).exists()
     stripped = Event.objects.filter(user_id=None).values_list("visitor", flat=True)
     assert sorted(len(visitor) for visitor in stripped) == [32, 32]
 
