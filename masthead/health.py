@@ -13,7 +13,8 @@ import logging
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
-from django.views.decorators.http import require_safe
+
+from masthead.core.errors import json_endpoint
 
 logger = logging.getLogger(__name__)
 OK, UNAVAILABLE = "ok", "unavailable"
@@ -39,7 +40,7 @@ def _cache_state() -> str:
     return OK
 
 
-@require_safe
+@json_endpoint("GET")
 def health(request: HttpRequest) -> JsonResponse:
     """Return 200 when the database answers (``degraded`` without the cache), else 503."""
     database, cache_state = _database_state(), _cache_state()

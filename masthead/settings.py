@@ -88,6 +88,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "masthead.urls"
+# JSON endpoints answer a CSRF refusal in JSON (and a method they lack with 405).
+CSRF_FAILURE_VIEW = "masthead.errors.csrf_failure"
 WSGI_APPLICATION = "masthead.wsgi.application"
 
 TEMPLATES = [

@@ -7,6 +7,7 @@ that need the database import it when called.
 """
 
 from masthead.access.levels import AccessLevel
+from masthead.access.meters import CountedRead
 from masthead.access.policy import (
     ALL_SECTIONS,
     ANONYMOUS,
@@ -66,6 +67,24 @@ def forget_policy() -> None:
     forget()
 
 
+def erase_reader(user_id: int) -> int:
+    """Erase account ``user_id``'s meter history (SQL rows and Redis keys); return reads erased.
+
+    For account deletion. Other readers' meters are untouched; a Redis outage is logged
+    and does not stop the deletion (the keys expire within 32 days on their own).
+    """
+    from masthead.access.meters import erase_account
+
+    return erase_account(user_id)
+
+
+def reading_history(user_id: int) -> list[CountedRead]:
+    """Return the articles on account ``user_id``'s meter and when each was counted."""
+    from masthead.access.meters import account_history
+
+    return account_history(user_id)
+
+
 __all__ = [
     "ALL_SECTIONS",
     "ANONYMOUS",
@@ -81,6 +100,7 @@ __all__ = [
     "AccessLevel",
     "ArticleFacts",
     "ContentSource",
+    "CountedRead",
     "CrawlerVerdict",
     "CrawlerVerifier",
     "Decision",
@@ -99,10 +119,12 @@ __all__ = [
     "current_policy",
     "decide",
     "effective_level",
+    "erase_reader",
     "forget_policy",
     "is_ad_free",
     "meter_applies",
     "meter_snapshot",
+    "reading_history",
     "refuse_gift",
     "window_start",
 ]

@@ -18,7 +18,7 @@ from django.conf import settings
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from masthead.access.meters import MeterRequest
+from masthead.access.meters import CountedRead, MeterRequest, account_key
 from masthead.access.policy import MeterState
 
 # The longest window (a 31-day month) plus a day of slack; re-set on every count.
@@ -90,6 +90,26 @@ class RedisMeterStore:
         """Return the reader's state without counting anything."""
         used = self.client.zcount(f"{self.prefix}reads:{reader}", _millis(since), "+inf")
         return MeterState(allowance=allowance, used=int(used), is_counted=False)
+
+
+    def erase_reader(self, user_id: int) -> int:
+        """Delete the account's sorted set of reads; return how many reads it held."""
+        key = f"{self.prefix}reads:{account_key(user_id)}"
+        pipeline = self.client.pipeline()
+        pipeline.zcard(key)
+        pipeline.delete(key)
+        held, _ = pipeline.execute()
+        return int(held)
+
+    def reading_history(self, user_id: int) -> list[CountedRead]:
+        """Return the account's counted reads, oldest first."""
+        key = f"{self.prefix}reads:{account_key(user_id)}"
+        # With scores, redis-py answers (member, score) pairs; its stub cannot say so.
+        members: list[Any] = list(self.client.zrange(key, 0, -1, withscores=True))
+        return [
+            CountedRead(int(member), dt.datetime.fromtimestamp(float(score) / 1000, dt.UTC))
+            for member, score in members
+        ]
 
 
 def redis_client(url: str) -> redis.Redis:

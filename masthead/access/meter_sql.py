@@ -14,7 +14,7 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Count, F, Q
 
-from masthead.access.meters import MeterRequest
+from masthead.access.meters import CountedRead, MeterRequest, account_key
 from masthead.access.models import MeterRead, MeterReader, NetworkDay
 from masthead.access.policy import MeterState
 
@@ -32,6 +32,22 @@ class SqlMeterStore:
         """Return the reader's state without counting anything."""
         used = MeterRead.objects.filter(reader__key=reader, read_at__gte=since).count()
         return MeterState(allowance=allowance, used=used, is_counted=False)
+
+    def erase_reader(self, user_id: int) -> int:
+        """Delete the account's reader row and, with it, every read counted for it."""
+        key = account_key(user_id)
+        reads = MeterRead.objects.filter(reader__key=key).count()
+        MeterReader.objects.filter(key=key).delete()  # its reads go by cascade
+        return reads
+
+    def reading_history(self, user_id: int) -> list[CountedRead]:
+        """Return the account's counted reads, oldest first."""
+        rows = (
+            MeterRead.objects.filter(reader__key=account_key(user_id))
+            .order_by("read_at", "article_id")
+            .values_list("article_id", "read_at")
+        )
+        return [CountedRead(article_id, read_at) for article_id, read_at in rows]
 
     def _consume_locked(self, reader: MeterReader, request: MeterRequest) -> MeterState:
         reads = MeterRead.objects.filter(reader=reader)

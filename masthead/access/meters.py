@@ -40,6 +40,14 @@ class MeterRequest:
     network_allowance: int = 0
 
 
+@dataclass(frozen=True)
+class CountedRead:
+    """One article on a reader's meter and when it was (last) counted."""
+
+    article_id: int
+    read_at: dt.datetime
+
+
 class MeterStore(Protocol):
     """Where the meter keeps its counts."""
 
@@ -54,11 +62,28 @@ class MeterStore(Protocol):
         """Return the reader's state without counting anything (``is_counted`` False)."""
         ...
 
+    def erase_reader(self, user_id: int) -> int:
+        """Forget every read counted for account ``user_id``; return how many were kept.
+
+        For a deleted account: nothing of its meter history may stay behind. Other
+        readers' counts are untouched.
+        """
+        ...
+
+    def reading_history(self, user_id: int) -> list[CountedRead]:
+        """Return the reads kept for account ``user_id``, oldest first (for its data export)."""
+        ...
+
+
+def account_key(user_id: int) -> str:
+    """Return the meter key of account ``user_id``."""
+    return f"u:{user_id}"
+
 
 def reader_key(user_id: int | None, visitor_id: str | None) -> str:
     """Return the meter key of an account, else of a visitor; "" when there is neither."""
     if user_id is not None:
-        return f"u:{user_id}"
+        return account_key(user_id)
     return f"v:{visitor_id}" if visitor_id else ""
 
 
@@ -102,3 +127,27 @@ def configured_store() -> MeterStore:
     from masthead.access.meter_sql import SqlMeterStore
 
     return SqlMeterStore()
+
+
+def erase_account(user_id: int) -> int:
+    """Erase account ``user_id`` from every meter store it may have been counted in.
+
+    The SQL store always (its rows outlive a switch to Redis), and Redis when it is the
+    configured store. Redis being unreachable does not stop an account's deletion: the
+    failure is logged, and its keys expire on their own within ``_READS_TTL_SECONDS``
+    (32 days) of the last count. Returns the reads erased.
+    """
+    from masthead.access.meter_sql import SqlMeterStore
+
+    erased = SqlMeterStore().erase_reader(user_id)
+    if settings.PAYWALL_METER_STORE == "redis":
+        try:
+            erased += configured_store().erase_reader(user_id)
+        except (RedisError, OSError) as exc:
+            logger.warning("meter_erase_failed store=redis error=%s", type(exc).__name__)
+    return erased
+
+
+def account_history(user_id: int) -> list[CountedRead]:
+    """Return the reads the configured store keeps for account ``user_id``, oldest first."""
+    return configured_store().reading_history(user_id)

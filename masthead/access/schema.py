@@ -39,7 +39,13 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["article"],
         "properties": {
-            "article": {"type": "integer", "minimum": 1, "description": "The article id."},
+            "article": {
+                "description": "The article id (a positive integer, also as digits in a string).",
+                "anyOf": [
+                    {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+                    {"type": "string", "pattern": "^[1-9][0-9]{0,17}$"},
+                ],
+            },
             "gift": {"type": ["string", "null"], "maxLength": 512, "description": "Gift token."},
         },
     },
@@ -116,7 +122,7 @@ PATHS: dict[str, Any] = {
             "summary": "Who is logged in, for the page header. Cache-Control: private, no-store.",
             "responses": {
                 "200": _json({"$ref": "#/components/schemas/Me"}, "The current reader."),
-                "405": error_response("Only GET is allowed."),
+                "405": error_response("Only GET (and HEAD) are allowed."),
             },
         }
     },
@@ -128,7 +134,8 @@ PATHS: dict[str, Any] = {
                 "200": {
                     "description": "The OpenAPI 3 document.",
                     "content": {JSON: {"schema": {"type": "object"}}},
-                }
+                },
+                "405": error_response("Only GET (and HEAD) are allowed."),
             },
         }
     },

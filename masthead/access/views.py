@@ -19,9 +19,9 @@ from masthead.access.offers import offer_html
 from masthead.access.schema import api_schema
 from masthead.access.visitors import new_visitor_id, set_visitor_cookie, visitor_from
 from masthead.core import ratelimit
-from masthead.core.errors import PRIVATE, json_error
+from masthead.core.errors import PRIVATE, json_endpoint, json_error
 from masthead.core.events import EventKind, record
-from masthead.core.jsonbody import BadJSON, read_json_object
+from masthead.core.jsonbody import BadJSON, read_json_object, whole_number
 from masthead.core.network import client_address
 
 logger = logging.getLogger(__name__)
@@ -75,11 +75,11 @@ def _is_over_limit(request: HttpRequest) -> bool:
 def parse_check(body: dict[str, Any]) -> tuple[int, str | None]:
     """Return the article id and gift token of a check request; raise ``BadRequest``."""
     article = body.get("article")
-    if isinstance(article, str) and article.isdigit() and len(article) < 20:
+    # isascii: "²".isdigit() is True, but int("²") raises.
+    if isinstance(article, str) and article.isascii() and article.isdigit() and len(article) < 20:
         article = int(article)
-    if isinstance(article, bool) or not isinstance(article, int):
-        raise BadRequest('"article" must be an article id (a positive integer).')
-    if not 0 < article <= MAX_ARTICLE_ID:
+    article = whole_number(article)
+    if article is None or not 0 < article <= MAX_ARTICLE_ID:
         raise BadRequest('"article" must be an article id (a positive integer).')
     gift = body.get("gift")
     if gift is not None and (not isinstance(gift, str) or len(gift) > MAX_GIFT_CHARS):
@@ -93,10 +93,9 @@ def parse_check(body: dict[str, Any]) -> tuple[int, str | None]:
 # always send ``Origin`` (and ``Sec-Fetch-Site``) on a POST fetch, so another site cannot
 # spend a reader's meter, and a request that names no origin at all is refused.
 @csrf_exempt
+@json_endpoint("POST")
 def access_check(request: HttpRequest) -> HttpResponse:
     """Answer ``POST /api/access/`` as docs/design.md, "The access check", specifies."""
-    if request.method != "POST":
-        return json_error(405, "Use POST.", headers={"Allow": "POST"})
     if not is_same_origin(request):
         return json_error(403, "The access check only answers this site's own pages.")
     if _is_over_limit(request):
@@ -177,10 +176,9 @@ def _url(name: str, fallback: str) -> str:
         return fallback
 
 
+@json_endpoint("GET")
 def me(request: HttpRequest) -> HttpResponse:
     """Answer ``GET /api/me/``: who is logged in, for the page header; private."""
-    if request.method != "GET":
-        return json_error(405, "Use GET.", headers={"Allow": "GET"})
     user: Any = request.user
     authenticated = bool(user.is_authenticated)
     response = JsonResponse(
@@ -197,10 +195,9 @@ def me(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@json_endpoint("GET")
 def schema(request: HttpRequest) -> HttpResponse:
     """Answer ``GET /api/schema/``: the OpenAPI 3 document of every JSON endpoint."""
-    if request.method not in ("GET", "HEAD"):
-        return json_error(405, "Use GET.", headers={"Allow": "GET"})
     response = JsonResponse(api_schema(), json_dumps_params={"indent": 2})
     response["Cache-Control"] = "public, max-age=300"
     return response

@@ -5,11 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from masthead.access import MeterState
-from masthead.billing.models import AccessGrant, Subscription
-from masthead.gifts.models import GiftLink
+from django.utils import timezone
 
-FORMAT_VERSION = 1
+from masthead.access import CountedRead, MeterState, reading_history
+from masthead.billing.models import AccessGrant, Subscription
+from masthead.core import personal_data
+from masthead.gifts.models import GiftLink
+from masthead.newsroom.models import Article
+
+# 2: adds ``reading_history`` (the meter) and each registered holder's part
+# (``analytics_events``).
+FORMAT_VERSION = 2
 
 
 def _when(value: dt.datetime | None) -> str | None:
@@ -50,8 +56,36 @@ def _gift(gift: GiftLink) -> dict[str, Any]:
     }
 
 
+def _reading(reads: list[CountedRead]) -> list[dict[str, Any]]:
+    """Return the meter's reads with each article's headline and address.
+
+    Only live articles are named: an article unpublished or scheduled since is given by
+    id alone, so the export never shows a headline the site does not show today.
+    """
+    live = {
+        story.pk: story
+        for story in Article.objects.live(timezone.now()).filter(
+            pk__in={read.article_id for read in reads}
+        )
+    }
+    rows = []
+    for read in reads:
+        story = live.get(read.article_id)
+        rows.append(
+            {
+                "article_id": read.article_id,
+                "headline": story.headline if story else None,
+                "url": story.get_absolute_url() if story else None,
+                "counted_at": _when(read.read_at),
+            }
+        )
+    return rows
+
+
 def export_for(user: Any, now: dt.datetime, meter: MeterState | None = None) -> dict[str, Any]:
-    """Return the reader's data: account, subscriptions, grants, gift links and ``meter``.
+    """Return the reader's data: account, subscriptions, grants, gift links, ``meter``,
+    the reading history the meter keeps, and every registered holder's part (the events
+    analytics keeps about the account).
 
     Gift tokens are not included (only their hashes are stored). ``meter`` is this
     window's meter as the access app reports it; None leaves it out.
@@ -76,4 +110,6 @@ def export_for(user: Any, now: dt.datetime, meter: MeterState | None = None) -> 
             if meter is not None
             else None
         ),
+        "reading_history": _reading(reading_history(user.pk)),
+        **personal_data.export_all(user.pk),
     }

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+# Ids the beacon accepts: positive, and exact in a browser's numbers.
+_ID = {"type": "integer", "minimum": 1, "maximum": 2**53 - 1}
+
 PATHS: dict[str, Any] = {
     "/ads/impressions/": {
         "post": {
@@ -17,8 +20,13 @@ PATHS: dict[str, Any] = {
                             "type": "object",
                             "required": ["ads"],
                             "properties": {
-                                "ads": {"type": "array", "items": {"type": "integer"}},
-                                "article": {"type": ["integer", "null"]},
+                                "ads": {
+                                    "type": "array",
+                                    "minItems": 1,
+                                    "maxItems": 20,
+                                    "items": _ID,
+                                },
+                                "article": {"anyOf": [_ID, {"type": "null"}]},
                             },
                         }
                     }
@@ -27,7 +35,13 @@ PATHS: dict[str, Any] = {
             "responses": {
                 "204": {"description": "Counted."},
                 "400": {
-                    "description": "Malformed beacon.",
+                    "description": "Malformed beacon (at most 2 KB of JSON, 1 to 20 ids).",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                    },
+                },
+                "405": {
+                    "description": "Only POST is allowed.",
                     "content": {
                         "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
                     },

@@ -11,11 +11,10 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
 from masthead.core import events
-from masthead.core.errors import json_error
-from masthead.core.jsonbody import BadJSON, read_json_object
+from masthead.core.errors import json_endpoint, json_error
+from masthead.core.jsonbody import BadJSON, read_json_object, whole_number
 
 from .models import HouseAd, Impressions
 
@@ -35,15 +34,19 @@ def parse_beacon(data: dict[str, Any]) -> tuple[list[int], int | None]:
     ads, article = data.get("ads"), data.get("article")
     if not isinstance(ads, list) or not 0 < len(ads) <= MAX_ADS:
         raise BadBeacon(f"ads must be a list of 1 to {MAX_ADS} ids")
-    if not all(_is_id(item) for item in ads):
+    ids = [_id(item) for item in ads]
+    if None in ids:
         raise BadBeacon("ads must hold positive integers")
-    if article is not None and not _is_id(article):
+    article_id = None if article is None else _id(article)
+    if article is not None and article_id is None:
         raise BadBeacon("article must be a positive integer or null")
-    return list(dict.fromkeys(ads)), article
+    return [ad for ad in dict.fromkeys(ids) if ad is not None], article_id
 
 
-def _is_id(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**53
+def _id(value: object) -> int | None:
+    """Return ``value`` as an id (a positive whole number below 2**53), else None."""
+    number = whole_number(value)
+    return number if number is not None and 0 < number < 2**53 else None
 
 
 def count_impression(ad_id: int, day: dt.date) -> None:
@@ -60,7 +63,7 @@ def count_impression(ad_id: int, day: dt.date) -> None:
 
 
 @csrf_exempt  # a cookie-less beacon from a cached page: there is no token to send
-@require_POST
+@json_endpoint("POST")
 def impressions(request: HttpRequest) -> HttpResponse:
     """Count the impressions in the beacon; 400 JSON for a malformed body."""
     try:

@@ -59,11 +59,16 @@ class AnalyticsConfig(AppConfig):
     verbose_name = "Analytics"
 
     def ready(self) -> None:
-        """Store every event recorded through ``masthead.core.events``; register checks."""
+        """Store events from ``masthead.core.events``; hold account data; register checks."""
+        from masthead.analytics.privacy import export_events, forget_account
         from masthead.analytics.recording import store_event
-        from masthead.core import events
+        from masthead.core import events, personal_data
 
         events.subscribe(store_event)
+        # An account's events join its data export and lose its id when it is deleted.
+        personal_data.register(
+            personal_data.Holder("analytics_events", export=export_events, erase=forget_account)
+        )
         checks.register(check_recording_mode, checks.Tags.compatibility, deploy=True)
         post_migrate.connect(
             grant_dashboard_to_editors, sender=self, dispatch_uid="analytics.editors"

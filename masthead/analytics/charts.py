@@ -2,7 +2,9 @@
 
 Each function takes a ``Table`` and returns an SVG document as a string. Text stays text
 (``svg.fonttype: none``) so the charts are small, sharp and searchable; matplotlib escapes
-it, so headlines in labels cannot inject markup.
+it, so headlines in labels cannot inject markup. No text is read as mathtext or TeX: a
+headline such as "#1 costs $5, #2 costs $9" is drawn as written (matplotlib would otherwise
+parse the dollars as math and fail on the ``#``, a 500 on the Dashboard).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from django.core.cache import cache
 from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 
 from masthead.analytics import figures
@@ -50,6 +53,9 @@ STYLE = {
     "axes.titleweight": "bold",
     "axes.titlelocation": "left",
     "legend.frameon": False,
+    # Headlines and labels are data, not markup: never parse "$...$" as math, never run TeX.
+    "text.parse_math": False,
+    "text.usetex": False,
 }
 WIDTH = 8.0
 
@@ -65,6 +71,10 @@ def _new_axes(height: float = 3.0) -> tuple[Figure, Axes]:
 
 
 def _as_svg(figure: Figure) -> str:
+    # The style already turns math off; this also covers any text made outside it.
+    for text in figure.findobj(Text):
+        text.set_parse_math(False)
+        text.set_usetex(False)
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None})
     svg = buffer.getvalue()

@@ -35,7 +35,10 @@ def write_events(rows: Sequence[Row]) -> None:
     Rows that name an article but no section get the article's section slug here, off the
     request path, so callers need not look it up.
     """
+    from masthead.analytics.privacy import strip_deleted_accounts
+
     _attribute_subscriptions(rows)
+    strip_deleted_accounts(rows)
     _fill_sections(rows)
     # One executemany rather than bulk_create: building model instances costs about four
     # times the CPU, and this runs in the same process (and under the same GIL) as the

@@ -42,7 +42,11 @@ PATHS: dict[str, Any] = {
                     },
                     "Stored and processed (or known, unhandled, or failed for good).",
                 ),
-                "400": _answer(_ERROR, "The signature did not verify; nothing was stored."),
+                "400": _answer(
+                    _ERROR,
+                    "The signature did not verify, or the body is over 1 MB; nothing was stored.",
+                ),
+                "405": _answer(_ERROR, "Only POST is allowed."),
                 "503": _answer(_ERROR, "A transient failure; Stripe delivers the event again."),
             },
         }

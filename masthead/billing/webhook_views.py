@@ -7,15 +7,20 @@ import logging
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from masthead.core.errors import json_error
+from masthead.core.errors import json_endpoint, json_error
+from masthead.core.jsonbody import BadJSON, read_body
 from masthead.core.network import client_address
 
 from .providers.stripe.webhooks import SignatureError, receive
 
 logger = logging.getLogger(__name__)
 
+# Stripe's events are a few kilobytes; a megabyte leaves room for the largest invoices.
+MAX_EVENT_BYTES = 1024 * 1024
+
 
 @csrf_exempt  # Stripe cannot send our CSRF token; the signature stands in for it.
+@json_endpoint("POST", refusal="This is Stripe's webhook endpoint: it accepts only POST.")
 def stripe_webhook(request: HttpRequest) -> JsonResponse:
     """Verify, store and process one Stripe event.
 
@@ -24,15 +29,15 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
     unhandled type, or failed for good; 503 when a transient failure means Stripe should
     deliver it again.
     """
-    if request.method != "POST":
-        return json_error(
-            405,
-            "This is Stripe's webhook endpoint: it accepts only POST.",
-            headers={"Allow": "POST"},
-        )
     signature = request.headers.get("Stripe-Signature", "")
     try:
-        outcome = receive(request.body, signature)
+        # Read through the shared reader, bounded; the bytes are parsed only after the
+        # signature over them has verified (``receive``).
+        payload = read_body(request, max_bytes=MAX_EVENT_BYTES)
+    except BadJSON as exc:
+        return json_error(400, str(exc))
+    try:
+        outcome = receive(payload, signature)
     except SignatureError as exc:
         logger.warning("stripe webhook refused from %s: %s", client_address(request), exc)
         return json_error(400, "Signature verification failed.")

@@ -37,6 +37,18 @@ def read_json_object(
     digits), or when its top level is not an object. ``example`` (say
     ``{"article": id}``) is quoted in the last message to show the expected shape.
     """
+    raw = read_body(request, max_bytes=max_bytes)
+    return parse_json_object(raw, max_depth=max_depth, example=example)
+
+
+def read_body(request: HttpRequest, *, max_bytes: int) -> bytes:
+    """Return the raw request body; raise ``BadJSON`` when it is longer than ``max_bytes``.
+
+    For endpoints that must see the bytes as sent before parsing them (a signed webhook
+    checks its signature over the exact bytes): they read here, verify, and only then
+    parse, with ``parse_json_object`` or a library that has checked the signature first.
+    Both the declared ``Content-Length`` and the bytes actually read are bounded.
+    """
     too_large = f"The request body must be JSON of at most {max_bytes} bytes."
     declared = request.META.get("CONTENT_LENGTH") or "0"
     if not str(declared).isdigit() or int(declared) > max_bytes:
@@ -44,7 +56,7 @@ def read_json_object(
     raw = request.read(max_bytes + 1)
     if len(raw) > max_bytes:
         raise BadJSON(too_large)
-    return parse_json_object(raw, max_depth=max_depth, example=example)
+    return raw
 
 
 def parse_json_object(
@@ -72,6 +84,22 @@ def parse_json_object(
         shape = f": {example}" if example else ""
         raise BadJSON(f"The request body must be a JSON object{shape}.")
     return body
+
+
+def whole_number(value: object) -> int | None:
+    """Return ``value`` as an int when JSON Schema would call it an integer, else None.
+
+    JSON does not tell ``2`` from ``2.0``, and JSON Schema's ``integer`` accepts both, so an
+    endpoint documented as taking an integer must too. Booleans are not numbers here
+    (Python's ``True`` is an ``int``).
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
 
 
 def _nesting_depth(text: str) -> int:

@@ -7,6 +7,8 @@ from typing import Any
 _JSON = "application/json"
 _FORM = "application/x-www-form-urlencoded"
 _ERROR = {"$ref": "#/components/schemas/Error"}
+# Article ids as the gift endpoints read them: at most 12 digits, so no negative id.
+_ARTICLE_ID = {"type": "integer", "minimum": 1, "maximum": 10**12 - 1}
 
 
 def _answer(schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -19,7 +21,7 @@ PATHS: dict[str, Any] = {
             "operationId": "giftStatus",
             "summary": "Whether the reader may gift an article, and how many gifts are left.",
             "parameters": [
-                {"name": "article", "in": "query", "required": True, "schema": {"type": "integer"}}
+                {"name": "article", "in": "query", "required": True, "schema": _ARTICLE_ID}
             ],
             "responses": {
                 "200": _answer(
@@ -37,6 +39,7 @@ PATHS: dict[str, Any] = {
                 ),
                 "400": _answer(_ERROR, "article missing or not a number."),
                 "404": _answer(_ERROR, "Unknown article."),
+                "405": _answer(_ERROR, "Only GET (and HEAD) are allowed."),
             },
         }
     },
@@ -52,8 +55,15 @@ PATHS: dict[str, Any] = {
                             "type": "object",
                             "required": ["article"],
                             "properties": {
-                                "article": {"type": "integer"},
-                                "email": {"type": "string", "format": "email"},
+                                "article": _ARTICLE_ID,
+                                "email": {
+                                    "description": "Mail the link here too; empty (or left"
+                                    " out) sends no mail.",
+                                    "anyOf": [
+                                        {"type": "string", "format": "email", "maxLength": 254},
+                                        {"type": "string", "maxLength": 0},
+                                    ],
+                                },
                             },
                         }
                     }
@@ -75,8 +85,13 @@ PATHS: dict[str, Any] = {
                     "The gift link (private, no-store).",
                 ),
                 "400": _answer(_ERROR, "article malformed, or email not an address."),
-                "403": _answer(_ERROR, "Not logged in, or no subscription opening the article."),
+                "403": _answer(
+                    _ERROR,
+                    "Not logged in, no subscription opening the article, or the CSRF token"
+                    " (cookie plus X-CSRFToken header) missing or wrong.",
+                ),
                 "404": _answer(_ERROR, "Unknown article."),
+                "405": _answer(_ERROR, "Only POST is allowed."),
                 "429": _answer(_ERROR, "This month's gifts are used up."),
             },
         }

@@ -17,12 +17,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
 
 from masthead.access import SUBSCRIBER
 from masthead.billing.entitlements import entitlements_for
 from masthead.core import ratelimit
-from masthead.core.errors import PRIVATE, error_response, json_error
+from masthead.core.errors import PRIVATE, error_response, json_endpoint, json_error
 from masthead.newsroom.models import Article
 
 from . import emails, links
@@ -40,7 +39,8 @@ BAD_EMAIL = "Enter a valid e-mail address, like name@example.com."
 
 def _article_id(raw: str | None) -> int | None:
     """Return ``raw`` as an article id, or None when missing or not a plausible number."""
-    if raw is None or not raw.isdigit() or len(raw) > 12:
+    # isascii: "²".isdigit() is True, but int("²") raises.
+    if raw is None or not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
         return None
     return int(raw)
 
@@ -58,7 +58,7 @@ def _may_gift(request: HttpRequest, article: Article) -> bool:
     return entitlements_for(request.user, timezone.now()).opens(SUBSCRIBER, section)
 
 
-@require_GET
+@json_endpoint("GET")
 def status(request: HttpRequest) -> JsonResponse:
     """Answer whether the reader may gift ``?article=<id>``, and how many gifts are left.
 
@@ -83,7 +83,7 @@ def status(request: HttpRequest) -> JsonResponse:
     )
 
 
-@require_POST
+@json_endpoint("POST")
 def create(request: HttpRequest) -> JsonResponse:
     """Make (or return this month's) gift link of ``article``: JSON ``{url, remaining}``.
 

@@ -2,7 +2,9 @@
 
 The card is the anonymous reader's view from the one serializer (headline, summary,
 byline, lead image): an embed shows what a link preview shows and never body text.
-Bad input gets a JSON error with the status the oEmbed spec names (400, 404, 501).
+Bad input gets a JSON error with the status the oEmbed spec names (400, 404, 501): 501
+only for ``format=xml``, the other format oEmbed defines; any other value is a bad
+parameter (400).
 """
 
 from __future__ import annotations
@@ -14,9 +16,8 @@ from django.http import HttpRequest, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils import timezone
-from django.views.decorators.http import require_safe
 
-from masthead.core.errors import json_error
+from masthead.core.errors import json_endpoint, json_error
 
 from .article_page import is_dated
 from .caching import PUBLIC
@@ -39,16 +40,18 @@ class _Refusal(Exception):
 def _bounded_width(raw: str | None) -> int:
     if raw is None or raw == "":
         return DEFAULT_WIDTH
-    if not raw.isdigit():
+    # isascii: "²".isdigit() is True, but int("²") raises.
+    if not (raw.isascii() and raw.isdigit()):
         raise _Refusal(400, "maxwidth must be a whole number")
     return max(MIN_WIDTH, min(int(raw), DEFAULT_WIDTH))
 
 
 def _article_at(request: HttpRequest, url: str) -> Article:
     """Return the live article ``url`` points at on this site; refuse anything else."""
-    if not url or len(url) > MAX_URL:
-        raise _Refusal(400, "url is required")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # "http://[" and other unparseable addresses
+        raise _Refusal(404, "url is not an article of this site") from exc
     if parts.scheme not in {"http", "https"} or parts.netloc != request.get_host():
         raise _Refusal(404, "url is not an article of this site")
     try:
@@ -97,14 +100,23 @@ def card_payload(request: HttpRequest, card: Syndicated, width: int) -> dict[str
     return payload
 
 
-@require_safe
+@json_endpoint("GET")
 def oembed(request: HttpRequest) -> JsonResponse:
     """Return the oEmbed card for ``?url=``; 400/404/501 as ``{"error": ...}``."""
-    if request.GET.get("format", "json") != "json":
+    answer_format = request.GET.get("format") or "json"
+    if answer_format == "xml":
+        # oEmbed's own answer for a format the provider does not offer.
         return json_error(501, "only format=json is offered")
+    if answer_format != "json":
+        return json_error(400, "format must be json (or left out)")
+    url = request.GET.get("url", "")
+    if not url:
+        return json_error(400, "url is required")
+    if len(url) > MAX_URL:
+        return json_error(400, f"url may be at most {MAX_URL} characters")
     try:
         width = _bounded_width(request.GET.get("maxwidth"))
-        story = _article_at(request, request.GET.get("url", "").strip())
+        story = _article_at(request, url.strip())
     except _Refusal as refusal:
         return json_error(refusal.status, str(refusal))
     card = syndicate(story, now=timezone.now())

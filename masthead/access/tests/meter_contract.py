@@ -104,3 +104,30 @@ class MeterStoreContract(_Base):
         net: dict[str, Any] = {"network": "10.1.3.0/24", "network_allowance": 1}
         store.consume(ask("v:aaaaaaaaaaaaaaaa", 1, **net))
         self.assertIs(store.consume(ask("v:aaaaaaaaaaaaaaaa", 1, **net)).is_counted, True)
+
+    # Privacy: a deleted account's meter history goes, and only its own.
+
+    def test_it_gives_an_account_its_reading_history_oldest_first(self) -> None:
+        store = self.store()
+        store.consume(ask("u:41", 7, now=NOW))
+        store.consume(ask("u:41", 5, now=NOW - dt.timedelta(days=2)))
+        store.consume(ask("u:42", 9, now=NOW))
+        history = store.reading_history(41)
+        self.assertEqual([(read.article_id, read.read_at) for read in history],
+                         [(5, NOW - dt.timedelta(days=2)), (7, NOW)])  # fmt: skip
+        self.assertEqual(store.reading_history(43), [])
+
+    def test_erasing_an_account_forgets_its_reads_and_nobody_elses(self) -> None:
+        store = self.store()
+        for article in (1, 2, 3):
+            store.consume(ask("u:41", article))
+        store.consume(ask("u:42", 1))
+        store.consume(ask("v:visitor-of-41-abcd", 1))
+        self.assertEqual(store.erase_reader(41), 3)
+        self.assertEqual(store.reading_history(41), [])
+        self.assertEqual(store.peek("u:41", 3, MONTH_START).used, 0)
+        self.assertEqual([read.article_id for read in store.reading_history(42)], [1])
+        self.assertEqual(store.peek("v:visitor-of-41-abcd", 3, MONTH_START).used, 1)
+        self.assertEqual(store.erase_reader(41), 0)
+        # The account starts afresh if the id ever counts again (it will not: ids are not reused).
+        self.assertIs(store.consume(ask("u:41", 1)).is_counted, True)

@@ -40,3 +40,42 @@ def test_a_missing_template_still_gives_an_escaped_page() -> None:
     body = response.content.decode()
     assert "<h1>500</h1>" in body and "&lt;b&gt;down&lt;/b&gt;" in body
     assert response["Cache-Control"] == PRIVATE
+
+
+def _view(request, *args, **kwargs):
+    from django.http import JsonResponse
+
+    return JsonResponse({"ok": True})
+
+
+def test_json_endpoint_answers_other_methods_with_a_json_405_and_allow() -> None:
+    from masthead.core.errors import json_endpoint
+
+    view = json_endpoint("GET")(_view)
+    factory = RequestFactory()
+    assert view(factory.get("/x/")).status_code == 200
+    assert view(factory.head("/x/")).status_code == 200
+    refused = view(factory.generic("QUERY", "/x/"))
+    assert refused.status_code == 405
+    assert refused["Allow"] == "GET, HEAD"
+    assert json.loads(refused.content) == {"error": "Use GET or HEAD."}
+    assert refused["Cache-Control"] == PRIVATE
+
+
+def test_json_endpoint_keeps_a_chosen_refusal_and_marks_the_view() -> None:
+    from masthead.core.errors import JSON_METHODS_ATTRIBUTE, json_endpoint
+
+    view = json_endpoint("POST", refusal="Only POST here.")(_view)
+    refused = view(RequestFactory().get("/x/"))
+    assert json.loads(refused.content) == {"error": "Only POST here."}
+    assert getattr(view, JSON_METHODS_ATTRIBUTE) == ("POST",)
+
+
+def test_whole_numbers_follow_json_schema() -> None:
+    from masthead.core.jsonbody import whole_number
+
+    assert whole_number(2) == 2
+    assert whole_number(2.0) == 2
+    assert whole_number(2.5) is None
+    assert whole_number(True) is None
+    assert whole_number("2") is None
