@@ -40,7 +40,7 @@ from masthead.access.policy import (
 )
 from masthead.access.ports import ContentSource, CrawlerVerifier, EntitlementsLoader, GiftVerifier
 from masthead.access.snapshot import meter_snapshot
-from masthead.access.sources import crawler_verdict
+from masthead.access.sources import article_is_live, crawler_verdict
 
 
 def current_policy() -> Policy:
@@ -95,6 +95,7 @@ __all__ = [
     "ReaderFacts",
     "Reason",
     "Window",
+    "article_is_live",
     "crawler_verdict",
     "current_policy",
     "decide",

@@ -35,6 +35,7 @@ EXPECTED = {
     "ReaderFacts",
     "Reason",
     "Window",
+    "article_is_live",
     "crawler_verdict",
     "current_policy",
     "decide",
