@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+
+def _error(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
 PATHS: dict[str, Any] = {
     "/ads/impressions/": {
         "post": {
@@ -24,14 +32,16 @@ PATHS: dict[str, Any] = {
                     }
                 },
             },
+            "description": (
+                "Only this site's pages may send it (Origin or Sec-Fetch-Site: same-origin). "
+                "Only running ads on a live article (or none) are counted; anything else is "
+                "accepted and counts nothing."
+            ),
             "responses": {
-                "204": {"description": "Counted."},
-                "400": {
-                    "description": "Malformed beacon.",
-                    "content": {
-                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
-                    },
-                },
+                "204": {"description": "Counted (what could be)."},
+                "400": _error("Malformed beacon."),
+                "403": _error("Not sent by this site's own page."),
+                "429": _error("Too many beacons from this address in a minute; see Retry-After."),
             },
         }
     },

@@ -191,8 +191,11 @@ class LockWaitSettingsTests(SimpleTestCase):
 
     def test_it_refuses_waits_that_outlast_the_request(self) -> None:
         for wait, budget in ((5.0, 2.0), (2.0, 29.0), (0.0, 10.0), (40.0, 60.0)):
-            with self.subTest(wait=wait, budget=budget), self.settings(
-                PAYWALL_METER_LOCK_WAIT_SECONDS=wait, PAYWALL_METER_LOCK_BUDGET_SECONDS=budget
+            with (
+                self.subTest(wait=wait, budget=budget),
+                self.settings(
+                    PAYWALL_METER_LOCK_WAIT_SECONDS=wait, PAYWALL_METER_LOCK_BUDGET_SECONDS=budget
+                ),
             ):
                 self.assertEqual(self._errors(), ["access.E007"])
 

@@ -115,7 +115,7 @@ class RegistrationLimitTests(TestCase):
 
     def test_a_refused_attempt_does_not_say_whether_the_address_has_an_account(self) -> None:
         User.objects.create_user("taken@example.com", "whatever-long-1")
-        for index in range(3):
+        for _index in range(3):
             Client(REMOTE_ADDR="203.0.113.1").post("/accounts/register/", {"email": "x"})
         refused = Client(REMOTE_ADDR="203.0.113.2").post(
             "/accounts/register/",
@@ -127,7 +127,7 @@ class RegistrationLimitTests(TestCase):
     def test_every_attempt_counts_so_asking_about_addresses_is_bounded(self) -> None:
         User.objects.create_user("taken@example.com", "whatever-long-1")
         answers = []
-        for index in range(5):
+        for _index in range(5):
             response = Client(REMOTE_ADDR="203.0.113.1").post(
                 "/accounts/register/",
                 {"email": "taken@example.com", "password": PASSWORD, "password_again": PASSWORD},

@@ -33,7 +33,7 @@ def limits(settings):
 
 def test_the_owner_logs_in_on_their_network_after_failures_elsewhere(client, limits) -> None:
     user = reader()
-    for attempt in range(10):
+    for _attempt in range(10):
         _log_in(client, user.email, "wrong", address="203.0.113.9")
     assert BLOCKED in _log_in(client, user.email, PASSWORD, address="203.0.113.9").content
     owner = _log_in(client, user.email, PASSWORD, address=OWNER_NETWORK)
@@ -41,9 +41,7 @@ def test_the_owner_logs_in_on_their_network_after_failures_elsewhere(client, lim
     assert "_auth_user_id" in client.session
 
 
-def test_an_account_tried_from_many_networks_slows_down_but_never_locks(
-    client, limits
-) -> None:
+def test_an_account_tried_from_many_networks_slows_down_but_never_locks(client, limits) -> None:
     user = reader()
     allowed_per_network = []
     # An attacker with many networks: each tries until refused.
