@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from django.core import mail
 from django.test import Client, TestCase, override_settings
@@ -33,7 +34,7 @@ NOW = dt.datetime(2025, 2, 18, 12, tzinfo=dt.UTC)
 LINK = re.compile(r"https?://testserver(/accounts/confirm/\S+)")
 
 
-def register(client: Client, email: str = "new@example.com", next_url: str = "/") -> object:
+def register(client: Client, email: str = "new@example.com", next_url: str = "/") -> Any:
     return client.post(
         "/accounts/register/",
         {"email": email, "password": PASSWORD, "password_again": PASSWORD, "next": next_url},
@@ -107,7 +108,7 @@ class ConfirmationFlowTests(TestCase):
         self.assertIn("Confirm your e-mail address", data["offer"]["html"])
         self.assertIn("up to 5 free articles", data["offer"]["html"])
         # Following the mailed link (GET shows a button; POST confirms).
-        [path] = LINK.findall(mail.outbox[-1].body)
+        [path] = LINK.findall(str(mail.outbox[-1].body))
         shown = self.client.get(path)
         self.assertContains(shown, "new@example.com")
         self.assertIsNone(User.objects.get().email_confirmed_at)
@@ -137,7 +138,7 @@ class ConfirmationFlowTests(TestCase):
 
     def test_a_forged_or_stale_link_is_a_404(self) -> None:
         register(self.client)
-        [path] = LINK.findall(mail.outbox[-1].body)
+        [path] = LINK.findall(str(mail.outbox[-1].body))
         self.assertEqual(self.client.post("/accounts/confirm/forged/").status_code, 404)
         user = User.objects.get()
         user.email = "changed@example.com"
