@@ -176,6 +176,4 @@ def test_a_reader_awaiting_confirmation_gets_only_the_visitor_allowances(reader,
         assert policy.network_allowance_for(reader) == policy.network_daily_allowance
     else:
         assert policy.allowance_for(reader) == policy.registered_allowance
-        assert (
-            policy.network_allowance_for(reader) == policy.registered_network_daily_allowance
-        )
+        assert policy.network_allowance_for(reader) == policy.registered_network_daily_allowance
