@@ -10,6 +10,10 @@ os.environ.setdefault("PAYWALL_NETWORK_DAILY_ALLOWANCE", "60")
 # The access check's per-address rate limit (120/min by default) would trip suites that
 # check hundreds of articles from 127.0.0.1; tests of the limit set their own.
 os.environ.setdefault("PAYWALL_CHECK_RATE_LIMIT", "100000")
+# Likewise registrations per network and ad beacons per address: the tests of those
+# limits set their own.
+os.environ.setdefault("ACCOUNTS_REGISTRATIONS_PER_NETWORK", "100000")
+os.environ.setdefault("ADS_BEACON_RATE_LIMIT", "100000")
 
 from collections.abc import Iterator
 

@@ -49,6 +49,20 @@ def env_int(name: str, default: int, minimum: int = 0) -> int:
     return value
 
 
+def env_float(name: str, default: float, minimum: float = 0.0) -> float:
+    """Return ``name`` read as a number (seconds, say) no smaller than ``minimum``."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from exc
+    if not value >= minimum or value == float("inf"):
+        raise ImproperlyConfigured(f"{name} must be a finite number of at least {minimum}")
+    return value
+
+
 def env_optional_int(name: str, minimum: int = 0) -> int | None:
     """Return ``name`` read as an integer, or None when it is unset or blank."""
     raw = os.environ.get(name)

@@ -15,6 +15,7 @@ import django_stubs_ext
 from masthead.core.deploy_checks import refuse_demo_only_settings
 from masthead.env import (
     env_bool,
+    env_float,
     env_int,
     env_list,
     env_networks,
@@ -46,6 +47,9 @@ ALLOWED_HOSTS = env_list("MASTHEAD_ALLOWED_HOSTS", "127.0.0.1,localhost,testserv
 CSRF_TRUSTED_ORIGINS = env_list("MASTHEAD_CSRF_TRUSTED_ORIGINS")
 # CIDRs of proxies whose X-Forwarded-For is believed; nothing is trusted by default.
 TRUSTED_PROXIES = env_networks("MASTHEAD_TRUSTED_PROXIES")
+# The IPv6 prefix that makes one client network for per-network limits and allowances
+# (IPv4 is always a /24). 32-64; checked again when core loads (core.E002).
+IPV6_NETWORK_PREFIX = env_int("MASTHEAD_IPV6_NETWORK_PREFIX", 56, minimum=32)
 
 INSTALLED_APPS = [
     "masthead.core",
@@ -207,6 +211,11 @@ DEFAULT_FROM_EMAIL = env_str("MASTHEAD_FROM_EMAIL", "Masthead <newsroom@example.
 PAYWALL_ANONYMOUS_ALLOWANCE = env_optional_int("PAYWALL_ANONYMOUS_ALLOWANCE")
 PAYWALL_REGISTERED_ALLOWANCE = env_optional_int("PAYWALL_REGISTERED_ALLOWANCE")
 PAYWALL_NETWORK_DAILY_ALLOWANCE = env_optional_int("PAYWALL_NETWORK_DAILY_ALLOWANCE")
+PAYWALL_REGISTERED_NETWORK_DAILY_ALLOWANCE = env_optional_int(
+    "PAYWALL_REGISTERED_NETWORK_DAILY_ALLOWANCE"
+)
+# Meter registered readers as visitors until they confirm their address (True/False).
+PAYWALL_REQUIRE_EMAIL_CONFIRMATION = env_optional_bool("PAYWALL_REQUIRE_EMAIL_CONFIRMATION")
 PAYWALL_FREE_HOURS = env_optional_int("PAYWALL_FREE_HOURS")
 PAYWALL_WINDOW = env_str("PAYWALL_WINDOW")  # "calendar_month" or "rolling_30_days"
 PAYWALL_TIME_ZONE = env_str("PAYWALL_TIME_ZONE")  # e.g. "America/New_York"
@@ -218,6 +227,12 @@ PAYWALL_CHECK_RATE_LIMIT = env_int("PAYWALL_CHECK_RATE_LIMIT", 120, minimum=1)
 # "sql" or "redis"; redis needs REDIS_URL.
 PAYWALL_METER_STORE = env_str("PAYWALL_METER_STORE", "redis" if REDIS_URL else "sql")
 PAYWALL_REDIS_URL = env_str("PAYWALL_REDIS_URL")  # the meter's Redis; blank: REDIS_URL
+# SQLite's "database is locked" while counting is waited out, never read as a store that
+# is down: each attempt waits up to LOCK_WAIT for the write lock, and attempts repeat
+# until LOCK_BUDGET is spent, well inside the app server's 30 s request timeout
+# (deploy/gunicorn.conf.py). Then the check answers 503 "try again"; nothing is granted.
+PAYWALL_METER_LOCK_WAIT_SECONDS = env_float("PAYWALL_METER_LOCK_WAIT_SECONDS", 2.0)
+PAYWALL_METER_LOCK_BUDGET_SECONDS = env_float("PAYWALL_METER_LOCK_BUDGET_SECONDS", 10.0)
 PAYWALL_VISITOR_COOKIE = "masthead_visitor"
 
 # --- Analytics: the paywall's event record (docs/analytics.md) ---
@@ -270,6 +285,15 @@ BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 7)
 GIFTS_MONTHLY_LIMIT = env_int("GIFTS_MONTHLY_LIMIT", 10)
 GIFTS_TTL_DAYS = env_int("GIFTS_TTL_DAYS", 14, minimum=1)
 GIFTS_MAILS_PER_DAY = env_int("GIFTS_MAILS_PER_DAY", 20)
+
+# --- Abuse limits (docs/security.md) ---
+# Registration attempts per client network per window; every POST counts.
+ACCOUNTS_REGISTRATIONS_PER_NETWORK = env_int("ACCOUNTS_REGISTRATIONS_PER_NETWORK", 10, minimum=1)
+ACCOUNTS_REGISTRATION_WINDOW_SECONDS = env_int(
+    "ACCOUNTS_REGISTRATION_WINDOW_SECONDS", 3600, minimum=60
+)
+# Ad-impression beacons per client address per minute.
+ADS_BEACON_RATE_LIMIT = env_int("ADS_BEACON_RATE_LIMIT", 120, minimum=1)
 
 # Keep last: stop at start-up on demo-only settings (an empty or the demo secret, test
 # payments) unless MASTHEAD_DEMO or MASTHEAD_DEBUG is on. ``check --deploy`` says the same.

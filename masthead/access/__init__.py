@@ -41,7 +41,7 @@ from masthead.access.policy import (
 )
 from masthead.access.ports import ContentSource, CrawlerVerifier, EntitlementsLoader, GiftVerifier
 from masthead.access.snapshot import meter_snapshot
-from masthead.access.sources import crawler_verdict
+from masthead.access.sources import article_is_live, crawler_verdict
 
 
 def current_policy() -> Policy:
@@ -115,6 +115,7 @@ __all__ = [
     "ReaderFacts",
     "Reason",
     "Window",
+    "article_is_live",
     "crawler_verdict",
     "current_policy",
     "decide",

@@ -23,9 +23,11 @@ class PaywallPolicyAdmin(admin.ModelAdmin[PaywallPolicy]):
                     "window",
                     "time_zone",
                     "network_daily_allowance",
+                    "registered_network_daily_allowance",
                 )
             },
         ),
+        ("Registration", {"fields": ("require_email_confirmation",)}),
         ("Sections and timing", {"fields": ("free_hours", "exempt_sections", "walled_sections")}),
         ("When things go wrong, and crawlers", {"fields": ("fail_mode", "crawler_policy")}),
     )

@@ -34,7 +34,12 @@ from masthead.access.policy import (
 )
 from masthead.access.policy_loader import load_policy
 from masthead.access.ports import content_source
-from masthead.access.sources import crawler_verdict, entitlements_for, verify_gift
+from masthead.access.sources import (
+    crawler_verdict,
+    entitlements_for,
+    has_confirmed_email,
+    verify_gift,
+)
 from masthead.core.network import client_address, network_of
 
 logger = logging.getLogger(__name__)
@@ -61,6 +66,11 @@ class CheckOutcome:
         return is_ad_free(self.reader)
 
     @property
+    def meters_as_visitor(self) -> bool:
+        """Return True when the reader's reads count under the visitor cookie."""
+        return not self.policy.meters_as_registered(self.reader)
+
+    @property
     def reader_kind(self) -> str:
         """Return ``anonymous``, ``registered`` or ``subscriber`` (for the event record)."""
         if not self.reader.is_authenticated:
@@ -85,7 +95,9 @@ def check_access(
         if found is None:
             raise ArticleNotFound(article_id)
         facts = found
-        reader = ReaderFacts(is_authenticated, entitlements_for(user, now))
+        reader = ReaderFacts(
+            is_authenticated, entitlements_for(user, now), has_confirmed_email(user)
+        )
         return _decided(request, facts, reader, gift, visitor, now)
     except (ArticleNotFound, OperationalError, InterfaceError):
         raise
@@ -126,10 +138,12 @@ def _count(
     policy: Policy,
     now: dt.datetime,
 ) -> MeterState:
-    user_id = getattr(request.user, "pk", None) if reader.is_authenticated else None
+    as_account = policy.meters_as_registered(reader)
+    user_id = getattr(request.user, "pk", None) if as_account else None
     network = None
-    if not reader.is_authenticated and policy.network_daily_allowance > 0:
-        network = network_of(client_address(request))
+    network_allowance = policy.network_allowance_for(reader)
+    if network_allowance > 0:
+        network = meters.network_key(network_of(client_address(request)), registered=as_account)
     count = meters.MeterRequest(
         reader=meters.reader_key(user_id, visitor),
         article_id=facts.article_id,
@@ -137,6 +151,6 @@ def _count(
         since=meters.meter_window_start(now, policy),
         now=now,
         network=network,
-        network_allowance=policy.network_daily_allowance,
+        network_allowance=network_allowance,
     )
     return meters.count_read(meters.configured_store(), count)

@@ -19,6 +19,8 @@ from masthead.core.dotted_paths import dotted_path_errors
 from masthead.core.timezones import is_time_zone
 
 METER_STORES = ("sql", "redis")
+# The app server's request timeout (deploy/gunicorn.conf.py, nginx's proxy_read_timeout).
+REQUEST_TIMEOUT_SECONDS = 30.0
 
 
 @register()
@@ -35,6 +37,7 @@ def check_paywall_settings(app_configs: Any = None, **kwargs: Any) -> list[Check
         errors.append(Error("PAYWALL_FAIL_MODE must be open or closed.", id="access.E002"))
     errors.extend(_check_time_zone())
     errors.extend(_check_store())
+    errors.extend(_check_lock_waits())
     for name in ("PAYWALL_EXEMPT_SECTIONS", "PAYWALL_WALLED_SECTIONS"):
         try:
             validate_slug_list(str(getattr(settings, name, "") or ""))
@@ -65,3 +68,23 @@ def _check_store() -> list[CheckMessage]:
     if store == "redis" and not (settings.PAYWALL_REDIS_URL or settings.REDIS_URL):
         return [Error("PAYWALL_METER_STORE=redis needs REDIS_URL.", id="access.E004")]
     return []
+
+
+def _check_lock_waits() -> list[CheckMessage]:
+    """Report meter lock waits that could outlast the request (``access.E007``).
+
+    One attempt's wait must fit in the budget, and the budget plus one more attempt
+    inside the request timeout, or "database is locked" would end as a killed worker.
+    """
+    wait = float(getattr(settings, "PAYWALL_METER_LOCK_WAIT_SECONDS", 2.0))
+    budget = float(getattr(settings, "PAYWALL_METER_LOCK_BUDGET_SECONDS", 10.0))
+    if 0 < wait < budget and budget + wait < REQUEST_TIMEOUT_SECONDS:
+        return []
+    return [
+        Error(
+            "PAYWALL_METER_LOCK_WAIT_SECONDS must be above 0 and below "
+            "PAYWALL_METER_LOCK_BUDGET_SECONDS, and the two together below the "
+            f"{REQUEST_TIMEOUT_SECONDS:.0f} s request timeout.",
+            id="access.E007",
+        )
+    ]

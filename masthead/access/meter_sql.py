@@ -9,12 +9,14 @@ allowance is a conditional UPDATE (``reads < allowance``), which is exactly-once
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q
 
-from masthead.access.meters import CountedRead, MeterRequest, account_key
+from masthead.access.meters import CountedRead, MeterRequest, account_key, meter_wait_settings
 from masthead.access.models import MeterRead, MeterReader, NetworkDay
 from masthead.access.policy import MeterState
 
@@ -23,8 +25,12 @@ class SqlMeterStore:
     """A ``MeterStore`` in the default database."""
 
     def consume(self, request: MeterRequest) -> MeterState:
-        """Count the article unless already counted in the window; return the state after."""
-        with transaction.atomic():
+        """Count the article unless already counted in the window; return the state after.
+
+        On SQLite a busy write lock raises "database is locked" after
+        ``PAYWALL_METER_LOCK_WAIT_SECONDS``; ``meters.count_read`` tries again.
+        """
+        with _sqlite_lock_wait(), transaction.atomic():
             reader = _locked_reader(request.reader)
             return self._consume_locked(reader, request)
 
@@ -72,6 +78,30 @@ class SqlMeterStore:
                 reader=reader, article_id=request.article_id, read_at=request.now
             )
         return MeterState(request.allowance, used + 1, is_counted=True)
+
+
+@contextlib.contextmanager
+def _sqlite_lock_wait() -> Iterator[None]:
+    """Wait at most the meter's lock wait for SQLite's write lock, then restore the wait.
+
+    The connection's own busy timeout (5 s) suits other writes; the meter's attempt is
+    shorter, so several fit in its budget and the check stays inside the request timeout.
+    Outside SQLite (or inside an outer transaction, as in tests) nothing changes.
+    """
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    wait, _budget = meter_wait_settings()
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        row = cursor.fetchone()
+        before = int(row[0]) if row else 5000
+        cursor.execute(f"PRAGMA busy_timeout = {max(int(wait * 1000), 1)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {before}")
 
 
 def _locked_reader(key: str) -> MeterReader:

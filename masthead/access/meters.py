@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import random
+import time
 from dataclasses import dataclass
 from typing import Protocol
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, OperationalError
 from redis.exceptions import RedisError
 
 from masthead.access.policy import UNAVAILABLE_METER, MeterState, Policy, window_start
@@ -87,6 +89,37 @@ def reader_key(user_id: int | None, visitor_id: str | None) -> str:
     return f"v:{visitor_id}" if visitor_id else ""
 
 
+REGISTERED_NETWORK_PREFIX = "reg:"
+
+
+def network_key(network: str, *, registered: bool) -> str:
+    """Return the network's counter name for readers metered by account or as visitors.
+
+    The two kinds count apart, each against its own allowance; the anonymous name is the
+    network itself, as it always was, so counts survive the change.
+    """
+    return f"{REGISTERED_NETWORK_PREFIX}{network}" if registered else network
+
+
+def is_lock_contention(exc: BaseException) -> bool:
+    """Return True when ``exc`` says another writer holds the lock, not that the store is down.
+
+    SQLite answers "database is locked" (or "... table is locked") when its busy wait
+    ran out while another connection was writing: the store is there and busy.
+    """
+    if not isinstance(exc, OperationalError):
+        return False
+    text = str(exc).lower()
+    return "database is locked" in text or "database table is locked" in text
+
+
+def meter_wait_settings() -> tuple[float, float]:
+    """Return (lock wait per attempt, budget for all attempts) in seconds."""
+    wait = float(getattr(settings, "PAYWALL_METER_LOCK_WAIT_SECONDS", 2.0))
+    budget = float(getattr(settings, "PAYWALL_METER_LOCK_BUDGET_SECONDS", 10.0))
+    return wait, budget
+
+
 def meter_window_start(now: dt.datetime, policy: Policy) -> dt.datetime:
     """Return the start of the policy's meter window containing ``now``."""
     return window_start(now, policy.window, time_zone_or(policy.time_zone, dt.UTC))
@@ -97,14 +130,35 @@ def count_read(store: MeterStore, request: MeterRequest) -> MeterState:
 
     Only connection-level failures (database, Redis, sockets) become "unavailable"; any
     other exception is a bug and propagates, so the caller fails closed.
+
+    Lock contention is not a store that is down: in the default fail mode that would
+    grant uncounted reads to exactly the crowd that makes the contention. The count is
+    tried again until ``PAYWALL_METER_LOCK_BUDGET_SECONDS`` is spent; then the lock
+    error propagates (the site answers 503, "try again"), and nothing is granted.
     """
-    try:
-        return store.consume(request)
-    except (DatabaseError, RedisError, OSError) as exc:
-        logger.warning(
-            "meter_unavailable store=%s error=%s", type(store).__name__, type(exc).__name__
-        )
-        return UNAVAILABLE_METER
+    _wait, budget = meter_wait_settings()
+    deadline = time.monotonic() + budget
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            return store.consume(request)
+        except (DatabaseError, RedisError, OSError) as exc:
+            if not is_lock_contention(exc):
+                logger.warning(
+                    "meter_unavailable store=%s error=%s",
+                    type(store).__name__,
+                    type(exc).__name__,
+                )
+                return UNAVAILABLE_METER
+            # A short, growing, jittered pause, so the waiting checks do not all come
+            # back at the same instant and collide again.
+            pause = random.uniform(0.002, min(0.01 * attempt, 0.2))
+            if time.monotonic() + pause >= deadline:
+                logger.warning("meter_busy attempts=%s budget=%.1fs", attempt, budget)
+                raise
+            logger.info("meter_lock_retry attempt=%s", attempt)
+            time.sleep(pause)
 
 
 def peek_meter(store: MeterStore, reader: str, allowance: int, since: dt.datetime) -> MeterState:

@@ -97,8 +97,19 @@ class PaywallPolicy(models.Model):
     )
     network_daily_allowance = models.PositiveIntegerField(
         default=60,
-        help_text="Metered reads per client network (IPv4 /24, IPv6 /64) per day for "
-        "anonymous readers; 0 switches the limit off.",
+        help_text="Metered reads per client network (IPv4 /24, IPv6 /56 by default) per "
+        "day for anonymous readers; 0 switches the limit off.",
+    )
+    registered_network_daily_allowance = models.PositiveIntegerField(
+        default=300,
+        help_text="Metered reads per client network per day for logged-in readers, counted "
+        "apart from the anonymous ones; keep it higher than those. Accounts made in a loop "
+        "from one network share it. 0 switches the limit off.",
+    )
+    require_email_confirmation = models.BooleanField(
+        default=False,
+        help_text="Readers who registered are metered like visitors until they follow the "
+        "confirmation link mailed to them. Registration still logs them in at once.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -113,6 +124,20 @@ class PaywallPolicy(models.Model):
         """Save as the one row there is."""
         self.pk = self.SINGLETON_ID
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        """Refuse a registered network allowance below the anonymous one (0 is "off")."""
+        registered, anonymous = (
+            self.registered_network_daily_allowance,
+            self.network_daily_allowance,
+        )
+        if registered and anonymous and registered < anonymous:
+            raise ValidationError(
+                {
+                    "registered_network_daily_allowance": "Keep it at least as high as the "
+                    "anonymous network allowance: logged-in readers are worth more to you."
+                }
+            )
 
     @classmethod
     def current(cls) -> PaywallPolicy:
@@ -155,7 +180,11 @@ class MeterRead(models.Model):
 
 
 class NetworkDay(models.Model):
-    """Metered reads by anonymous readers from one client network on one UTC day."""
+    """Metered reads from one client network on one UTC day.
+
+    Anonymous readers count under the network itself (``203.0.113.0/24``), readers
+    metered by account under ``reg:`` plus the network: two counters, two allowances.
+    """
 
     network = models.CharField(max_length=64)
     day = models.DateField()

@@ -44,6 +44,11 @@ def reason_text(reason: str, policy: Policy, allowance: int | None = None) -> st
         Reason.SUBSCRIPTION_REQUIRED: "This article is for subscribers.",
         Reason.PLAN_EXCLUDES_SECTION: "Your plan does not include this section.",
         Reason.METER_UNAVAILABLE: "We could not count your free articles just now.",
+        Reason.CONFIRMATION_REQUIRED: (
+            f"You have read the free {noun} for visitors {period}. Confirm your e-mail "
+            f"address with the link we sent you to read up to {policy.registered_allowance} "
+            f"free articles {period}."
+        ),
         Reason.CRAWLER_PREVIEW: "Subscribers can read the whole article.",
         Reason.GIFT_INVALID: (
             "This gift link has expired, was revoked or belongs to another article."

@@ -29,6 +29,7 @@ class Reason:
     METER_EXHAUSTED = "meter_exhausted"
     NETWORK_EXHAUSTED = "network_exhausted"
     METER_UNAVAILABLE = "meter_unavailable"
+    CONFIRMATION_REQUIRED = "confirmation_required"
     REGISTERED = "registered"
     REGISTRATION_REQUIRED = "registration_required"
     SUBSCRIPTION_REQUIRED = "subscription_required"
@@ -118,10 +119,15 @@ class ArticleFacts:
 
 @dataclass(frozen=True)
 class ReaderFacts:
-    """What the decision needs to know about the reader."""
+    """What the decision needs to know about the reader.
+
+    ``has_confirmed_email`` is whether a logged-in reader followed the confirmation link
+    mailed to them; it matters only when the policy asks for confirmation.
+    """
 
     is_authenticated: bool = False
     entitlements: Entitlements = NO_ENTITLEMENTS
+    has_confirmed_email: bool = True
 
 
 ANONYMOUS = ReaderFacts()
@@ -183,10 +189,38 @@ class Policy:
     window: str = Window.CALENDAR_MONTH
     time_zone: str = "UTC"
     network_daily_allowance: int = 60
+    registered_network_daily_allowance: int = 300
+    require_email_confirmation: bool = False
+
+    def meters_as_registered(self, reader: ReaderFacts) -> bool:
+        """Return True when the reader's reads count against their account.
+
+        Anonymous readers, and logged-in readers who have not confirmed their address
+        while the policy asks for it, are metered under their visitor instead.
+        """
+        if not reader.is_authenticated:
+            return False
+        return reader.has_confirmed_email or not self.require_email_confirmation
+
+    def awaits_confirmation(self, reader: ReaderFacts) -> bool:
+        """Return True for a logged-in reader metered as a visitor until they confirm."""
+        return reader.is_authenticated and not self.meters_as_registered(reader)
 
     def allowance_for(self, reader: ReaderFacts) -> int:
         """Return the meter allowance for this kind of reader."""
-        return self.registered_allowance if reader.is_authenticated else self.anonymous_allowance
+        if self.meters_as_registered(reader):
+            return self.registered_allowance
+        return self.anonymous_allowance
+
+    def network_allowance_for(self, reader: ReaderFacts) -> int:
+        """Return the daily allowance of the reader's client network (0: no limit).
+
+        Readers metered by account share a larger allowance of their own; everyone
+        metered as a visitor shares the anonymous one.
+        """
+        if self.meters_as_registered(reader):
+            return self.registered_network_daily_allowance
+        return self.network_daily_allowance
 
 
 @dataclass(frozen=True)
@@ -378,4 +412,8 @@ def _decide_metered(reader: ReaderFacts, meter: MeterState | None, policy: Polic
         return Decision(True, Reason.METERED)
     if meter.is_network_exhausted:
         return Decision(False, Reason.NETWORK_EXHAUSTED, wall_for(reader.is_authenticated))
+    if policy.awaits_confirmation(reader):
+        # The visitor's allowance is spent; confirming the address opens the registered
+        # one, which is a better offer than a subscription.
+        return Decision(False, Reason.CONFIRMATION_REQUIRED, Offer.SUBSCRIPTION)
     return Decision(False, Reason.METER_EXHAUSTED, wall_for(reader.is_authenticated))

@@ -80,6 +80,7 @@ def closed_policy() -> Policy:
         fail_mode=FailMode.CLOSED,
         crawler_full_text=False,
         network_daily_allowance=0,
+        registered_network_daily_allowance=0,
     )
 
 
@@ -95,6 +96,8 @@ def _policy_from_row(row: PaywallPolicy) -> Policy:
         window=row.window,
         time_zone=row.time_zone or _publication_time_zone(),
         network_daily_allowance=row.network_daily_allowance,
+        registered_network_daily_allowance=row.registered_network_daily_allowance,
+        require_email_confirmation=row.require_email_confirmation,
     )
 
 
@@ -116,9 +119,10 @@ def _with_overrides(policy: Policy) -> Policy:
         if value is not None:
             changes[field] = int(value)
     changes.update(_text_overrides())
-    crawler = getattr(settings, "PAYWALL_CRAWLER_FULL_TEXT", None)
-    if crawler is not None:
-        changes["crawler_full_text"] = bool(crawler)
+    for field, setting in _BOOL_OVERRIDES.items():
+        value = getattr(settings, setting, None)
+        if value is not None:
+            changes[field] = bool(value)
     return dataclasses.replace(policy, **changes) if changes else policy
 
 
@@ -126,7 +130,13 @@ _INT_OVERRIDES = {
     "anonymous_allowance": "PAYWALL_ANONYMOUS_ALLOWANCE",
     "registered_allowance": "PAYWALL_REGISTERED_ALLOWANCE",
     "network_daily_allowance": "PAYWALL_NETWORK_DAILY_ALLOWANCE",
+    "registered_network_daily_allowance": "PAYWALL_REGISTERED_NETWORK_DAILY_ALLOWANCE",
     "free_hours": "PAYWALL_FREE_HOURS",
+}
+
+_BOOL_OVERRIDES = {
+    "crawler_full_text": "PAYWALL_CRAWLER_FULL_TEXT",
+    "require_email_confirmation": "PAYWALL_REQUIRE_EMAIL_CONFIRMATION",
 }
 
 

@@ -112,7 +112,10 @@ PATHS: dict[str, Any] = {
                 "404": error_response("No such live article."),
                 "405": error_response("Only POST is allowed."),
                 "429": error_response("Too many checks from this address."),
-                "503": error_response("The database is unavailable."),
+                "503": error_response(
+                    "The database is unavailable, or the meter stayed locked past its budget;"
+                    " try again (Retry-After)."
+                ),
             },
         }
     },

@@ -60,6 +60,27 @@ def entitlements_for(user: Any, now: dt.datetime) -> Entitlements:
     return result
 
 
+def has_confirmed_email(user: Any) -> bool:
+    """Return whether a logged-in reader confirmed their address (the user model's fact).
+
+    The account model says so through a ``has_confirmed_email`` attribute; a model
+    without one has no confirmation step, so its readers count as confirmed. Anonymous
+    readers have nothing to confirm.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return True
+    return bool(getattr(user, "has_confirmed_email", True))
+
+
+def article_is_live(article_id: int, now: dt.datetime) -> bool:
+    """Return True when the content source knows ``article_id`` as a live article.
+
+    Through ``PAYWALL_CONTENT_SOURCE`` (its cached facts): other apps (the ad beacon)
+    ask here instead of importing the newsroom. Errors propagate.
+    """
+    return content_source().article_facts(article_id, now) is not None
+
+
 def verify_gift(token: str | None, article_id: int, now: dt.datetime) -> GiftGrant | None:
     """Return the gift grant for ``token`` through ``PAYWALL_GIFT_VERIFIER``.
 

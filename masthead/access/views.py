@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -23,6 +22,7 @@ from masthead.core.errors import PRIVATE, json_endpoint, json_error
 from masthead.core.events import EventKind, record
 from masthead.core.jsonbody import BadJSON, read_json_object, whole_number
 from masthead.core.network import client_address
+from masthead.core.origin import is_same_origin
 
 logger = logging.getLogger(__name__)
 
@@ -36,27 +36,6 @@ CHECK_LIMIT_WINDOW_SECONDS = 60
 
 class BadRequest(Exception):
     """The request body cannot be used; the message is safe to show."""
-
-
-def is_same_origin(request: HttpRequest) -> bool:
-    """Return True when the browser says the request comes from this site's own pages.
-
-    ``Origin``, when sent, must be this site or one of ``CSRF_TRUSTED_ORIGINS``;
-    ``Sec-Fetch-Site``, when sent, must be ``same-origin`` (or ``none``, the reader's own
-    action). One of the two must vouch: browsers send ``Origin`` on every POST fetch,
-    so a request with neither header, or with only ``Sec-Fetch-Site: none``, is refused
-    (False), as docs/design.md, "The access check", asks.
-    """
-    fetch_site = request.headers.get("Sec-Fetch-Site")
-    if fetch_site is not None and fetch_site not in ("same-origin", "none"):
-        return False
-    origin = request.headers.get("Origin")
-    if origin is None:
-        return fetch_site == "same-origin"
-    own = f"{request.scheme}://{request.get_host()}"
-    trusted = {own, *getattr(settings, "CSRF_TRUSTED_ORIGINS", [])}
-    parts = urlsplit(origin)
-    return origin != "null" and f"{parts.scheme}://{parts.netloc}" in trusted
 
 
 def _read_body(request: HttpRequest) -> dict[str, Any]:
@@ -116,9 +95,10 @@ def access_check(request: HttpRequest) -> HttpResponse:
     response = JsonResponse(_payload(outcome))
     response["Cache-Control"] = PRIVATE
     patch_vary_headers(response, ("Cookie",))
-    if not outcome.reader.is_authenticated:
-        if is_new_visitor:
-            set_visitor_cookie(response, visitor)
+    # Anonymous readers, and logged-in ones metered as visitors until they confirm their
+    # address, are counted under the cookie: it must outlive this answer.
+    if outcome.meters_as_visitor and is_new_visitor:
+        set_visitor_cookie(response, visitor)
     _record(request, outcome, visitor)
     return response
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -23,8 +25,7 @@ LOGIN_BLOCKED = (
 )
 RESET_BLOCKED = "Too many reset requests. Please wait {minutes} minutes and try again."
 
-# Limits on guessing live in the cache and fail open (see ``masthead.core.ratelimit``);
-# each counts per typed e-mail and per client network.
+# Limits on guessing live in the cache and fail open (see ``masthead.core.ratelimit``).
 Limits = tuple[ratelimit.Limit, ratelimit.Limit]
 
 
@@ -32,16 +33,44 @@ def _setting(name: str, default: int) -> int:
     return int(getattr(settings, name, default))
 
 
-def login_limits() -> Limits:
-    """Return the failed-log-in limits per account and per client network."""
+@dataclass(frozen=True)
+class LoginLimits:
+    """How failed log-ins are limited; nothing here ever locks an account everywhere.
+
+    - ``pair``: failures for one typed e-mail from one client network. Only that network
+      is refused for that account, so the owner on their own network can still log in
+      while someone elsewhere guesses.
+    - ``network``: failures from one network, whatever the e-mail (one place trying
+      many accounts).
+    - ``account``: failures for one e-mail from every network. It refuses nothing by
+      itself: every ``attack_step`` failures halve the attempts each network gets on
+      that account (never below one a window), so an account tried from many networks
+      slows down instead of locking.
+    """
+
+    pair: ratelimit.Limit
+    network: ratelimit.Limit
+    account: ratelimit.Limit
+    attack_step: int
+
+    def pair_attempts(self, account_failures: int) -> int:
+        """Return the failures one network may make on an account that failed this often."""
+        halvings = account_failures // max(self.attack_step, 1)
+        return max(self.pair.attempts >> min(halvings, 30), 1)
+
+
+def login_limits() -> LoginLimits:
+    """Return the failed-log-in limits (``ACCOUNTS_LOGIN_*`` settings)."""
     window = _setting("ACCOUNTS_LOGIN_WINDOW_SECONDS", 900)
-    return (
-        ratelimit.Limit(
-            "login.account", _setting("ACCOUNTS_LOGIN_FAILURES_PER_ACCOUNT", 5), window
-        ),
-        ratelimit.Limit(
+    per_pair = _setting("ACCOUNTS_LOGIN_FAILURES_PER_ACCOUNT", 5)
+    return LoginLimits(
+        pair=ratelimit.Limit("login.account_network", per_pair, window),
+        network=ratelimit.Limit(
             "login.network", _setting("ACCOUNTS_LOGIN_FAILURES_PER_NETWORK", 30), window
         ),
+        # Counted only; its attempts never refuse anyone (see ``pair_attempts``).
+        account=ratelimit.Limit("login.account", 2**31, window),
+        attack_step=_setting("ACCOUNTS_LOGIN_ATTACK_STEP", 10),
     )
 
 
@@ -66,8 +95,9 @@ def _pairs(limits: Limits, request: HttpRequest, email: str) -> list[tuple[ratel
 class RateLimitedAuthenticationForm(EmailAuthenticationForm):
     """The e-mail log-in form, refusing to check passwords once a limit is reached.
 
-    Failures count per typed e-mail and per client network. Known and unknown addresses
-    get the same answers, so the form never tells whether an account exists.
+    Failures count per typed e-mail and network, per network, and per e-mail from every
+    network (``LoginLimits``). Known and unknown addresses get the same answers, so the
+    form never tells whether an account exists.
     """
 
     error_messages = {**EmailAuthenticationForm.error_messages, "rate_limited": LOGIN_BLOCKED}
@@ -78,19 +108,24 @@ class RateLimitedAuthenticationForm(EmailAuthenticationForm):
         if request is None:
             return super().clean()
         now = timezone.now()
-        pairs = _pairs(login_limits(), request, email)
-        blocked = ratelimit.first_blocking(pairs, now)
+        limits = login_limits()
+        account, network = _subjects(request, email)
+        failures = ratelimit.used(limits.account, account, now)
+        pair = dataclasses.replace(limits.pair, attempts=limits.pair_attempts(failures))
+        pair_subject = f"{account}|{network}"
+        checked = [(pair, pair_subject), (limits.network, network)]
+        blocked = ratelimit.first_blocking(checked, now)
         if blocked is not None:
             message = self.error_messages["rate_limited"].format(minutes=blocked.window_minutes)
             raise ValidationError(message, code="rate_limited")
         try:
             cleaned = super().clean()
         except ValidationError:
-            ratelimit.count_all(pairs, now)
+            ratelimit.count_all([*checked, (limits.account, account)], now)
             raise
-        # Success clears the account's failures; the network's keep counting.
-        account_limit, account = pairs[0]
-        ratelimit.forget(account_limit, account, now)
+        # Success clears this network's failures on the account; the account's own count
+        # keeps running, since whoever tries it elsewhere has not stopped.
+        ratelimit.forget(pair, pair_subject, now)
         return cleaned
 
 

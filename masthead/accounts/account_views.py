@@ -30,6 +30,7 @@ from masthead.gifts.tokens import recover_token
 
 from . import emails
 from .account_forms import DeleteAccountForm, EmailChangeForm, email_in_use
+from .confirmation import confirmation_required
 from .data_export import export_for
 from .meter import meter_for
 
@@ -66,6 +67,8 @@ def account(request: HttpRequest) -> HttpResponse:
         "gifts_remaining": gift_links.remaining(request.user, now),
         "gifts_limit": gift_links.monthly_limit(),
         "gifts": _gift_rows(request, now),
+        "awaits_confirmation": confirmation_required()
+        and not getattr(request.user, "has_confirmed_email", True),
     }
     return _private(render(request, "accounts/account.html", context))
 
@@ -119,7 +122,9 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("newsroom:home")
         old_email = user.email
         user.email = new_email
-        user.save(update_fields=["email"])
+        # The link reached the new address, which proves it as the confirmation mail would.
+        user.email_confirmed_at = timezone.now()
+        user.save(update_fields=["email", "email_confirmed_at"])
         emails.send_email_changed_notice(old_email, new_email)
         messages.success(request, f"Your account now logs in with {new_email}.")
         return redirect("accounts:account" if request.user.is_authenticated else "accounts:login")

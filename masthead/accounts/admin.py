@@ -18,6 +18,7 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]  # stubs want Abstract
             "Permissions",
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        # Editable: staff may confirm an address a reader proved some other way.
+        ("Dates", {"fields": ("last_login", "date_joined", "email_confirmed_at")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)

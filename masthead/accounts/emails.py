@@ -1,4 +1,4 @@
-"""The mails accounts sends readers: welcome and address changes.
+"""The mails accounts sends readers: welcome, address confirmation and address changes.
 
 Each ``send_*`` function renders a plain-text template under ``accounts/email/`` and
 sends it with ``masthead.core.mail`` (console in the demo, SMTP by environment in
@@ -24,6 +24,11 @@ def _send(template: str, to: str, context: dict[str, Any]) -> bool:
 def send_welcome(user: Any) -> bool:
     """Welcome a newly registered reader; return False when the mail could not be sent."""
     return _send("welcome", user.email, {"user": user})
+
+
+def send_confirmation(user: Any, confirm_url: str) -> bool:
+    """Ask a new reader to confirm their address; return False when it was not sent."""
+    return _send("confirm_email", user.email, {"user": user, "url": confirm_url})
 
 
 def send_email_change(user: Any, new_email: str, confirm_url: str) -> bool:

@@ -49,6 +49,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    email_confirmed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the reader followed a link mailed to this address. Unconfirmed "
+        "readers are metered as visitors when the paywall policy asks for confirmation.",
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -61,6 +67,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+    @property
+    def has_confirmed_email(self) -> bool:
+        """Return True once the reader proved they read mail at their address.
+
+        The paywall reads this fact (``masthead.access`` asks the user for it) to decide
+        which allowance applies; it never reads the timestamp itself.
+        """
+        return self.email_confirmed_at is not None
 
     def get_full_name(self) -> str:
         """Return the display name, or the e-mail when none is set."""

@@ -2,6 +2,12 @@
 
 The registration wall links here with ``?next=<article>``; after registering the reader
 lands on the article, whose page script then finds them entitled to more.
+
+Every POST counts against a limit per client network (scope ``register.network``): it
+bounds how fast one network can make accounts, and how fast anyone can learn whether an
+address has one (the form must say so, since it logs the reader in at once; see
+docs/security.md). When the paywall policy asks for confirmed addresses, the new reader
+is also mailed a confirmation link (``confirmation.py``).
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ import logging
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import login, password_validation
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -17,14 +24,30 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from masthead.accounts.confirmation import confirmation_required, send_confirmation
 from masthead.accounts.emails import send_welcome
+from masthead.core import ratelimit
 from masthead.core.events import EventKind, record
+from masthead.core.network import client_address, network_of
 
 from .models import User
 
 logger = logging.getLogger(__name__)
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
+REGISTRATION_BLOCKED = (
+    "Too many sign-ups from your network. Please wait {minutes} minutes and try again, "
+    "or log in if you already have an account."
+)
+
+
+def registration_limit() -> ratelimit.Limit:
+    """Return the limit on registration attempts per client network."""
+    return ratelimit.Limit(
+        "register.network",
+        int(getattr(settings, "ACCOUNTS_REGISTRATIONS_PER_NETWORK", 10)),
+        int(getattr(settings, "ACCOUNTS_REGISTRATION_WINDOW_SECONDS", 3600)),
+    )
 
 
 class RegistrationForm(forms.Form):
@@ -90,10 +113,25 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return HttpResponseRedirect(next_url)
     form = RegistrationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        limit = registration_limit()
+        if ratelimit.hit(limit, network_of(client_address(request))):
+            # The form is not validated at all: a refused attempt learns nothing about
+            # the address it names.
+            context = {
+                "form": RegistrationForm(initial={"email": request.POST.get("email", "")}),
+                "next": next_url,
+                "refusal": REGISTRATION_BLOCKED.format(minutes=limit.window_minutes),
+            }
+            response = render(request, "accounts/register.html", context, status=429)
+            response["Retry-After"] = str(limit.window_seconds)
+            return response
     if request.method == "POST" and form.is_valid():
         user = User.objects.create_user(form.cleaned_data["email"], form.cleaned_data["password"])
         login(request, user, backend=BACKEND)
         send_welcome(user)  # never raises: a mail failure must not undo the account
+        if confirmation_required():
+            send_confirmation(request, user)  # never raises either
         record(
             EventKind.REGISTRATION,
             user_id=user.pk,

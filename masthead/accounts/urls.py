@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from . import account_views, password_views, registration, views
+from . import account_views, confirmation, password_views, registration, views
 
 app_name = "accounts"
 
@@ -8,6 +8,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("register/", registration.register, name="register"),
+    path("confirm/", confirmation.resend_confirmation, name="confirm_resend"),
+    path("confirm/<str:token>/", confirmation.confirm_email, name="confirm_email"),
     # The reader's own account (issue 4).
     path("", account_views.account, name="account"),
     path("email/", account_views.email_change, name="email_change"),

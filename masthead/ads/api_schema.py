@@ -7,6 +7,13 @@ from typing import Any
 # Ids the beacon accepts: positive, and exact in a browser's numbers.
 _ID = {"type": "integer", "minimum": 1, "maximum": 2**53 - 1}
 
+def _error(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
 PATHS: dict[str, Any] = {
     "/ads/impressions/": {
         "post": {
@@ -32,20 +39,17 @@ PATHS: dict[str, Any] = {
                     }
                 },
             },
+            "description": (
+                "Only this site's pages may send it (Origin or Sec-Fetch-Site: same-origin). "
+                "Only running ads on a live article (or none) are counted; anything else is "
+                "accepted and counts nothing."
+            ),
             "responses": {
-                "204": {"description": "Counted."},
-                "400": {
-                    "description": "Malformed beacon (at most 2 KB of JSON, 1 to 20 ids).",
-                    "content": {
-                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
-                    },
-                },
-                "405": {
-                    "description": "Only POST is allowed.",
-                    "content": {
-                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
-                    },
-                },
+                "204": {"description": "Counted (what could be)."},
+                "400": _error("Malformed beacon (at most 2 KB of JSON, 1 to 20 ids)."),
+                "403": _error("Not sent by this site's own page."),
+                "405": _error("Only POST is allowed."),
+                "429": _error("Too many beacons from this address in a minute; see Retry-After."),
             },
         }
     },

@@ -1,4 +1,11 @@
-"""The impression beacon: the page reports which ad slots were seen, nothing else."""
+"""The impression beacon: the page reports which ad slots were seen, nothing else.
+
+Three guards keep the counts honest: the browser must vouch that this site's own page
+sent it (``masthead.core.origin``, the access check's rule), each client address has a
+per-minute limit (scope ``ads.impressions``), and only ads that exist and are running,
+on an article the paywall's content source knows as live (``masthead.access``; this app
+imports no newsroom module), are recorded.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +13,19 @@ import datetime as dt
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from masthead.core import events
+from masthead.access import article_is_live
+from masthead.core import events, ratelimit
 from masthead.core.errors import json_endpoint, json_error
 from masthead.core.jsonbody import BadJSON, read_json_object, whole_number
+from masthead.core.network import client_address
+from masthead.core.origin import is_same_origin
 
 from .models import HouseAd, Impressions
 
@@ -23,6 +34,18 @@ logger = logging.getLogger(__name__)
 MAX_BODY = 2048
 MAX_ADS = 20
 BEACON_SHAPE = '{"ads": [ids], "article": id}'
+LIMIT_SCOPE = "ads.impressions"
+LIMIT_WINDOW_SECONDS = 60
+
+
+def beacon_limit() -> ratelimit.Limit:
+    """Return the beacon's limit per client address and minute (``ADS_BEACON_RATE_LIMIT``).
+
+    A reader's page sends one beacon a second at most while slots scroll into view;
+    the default leaves room for many readers behind one address.
+    """
+    attempts = int(getattr(settings, "ADS_BEACON_RATE_LIMIT", 120))
+    return ratelimit.Limit(LIMIT_SCOPE, attempts, LIMIT_WINDOW_SECONDS)
 
 
 class BadBeacon(ValueError):
@@ -62,17 +85,50 @@ def count_impression(ad_id: int, day: dt.date) -> None:
         Impressions.objects.filter(ad_id=ad_id, day=day).update(count=F("count") + 1)
 
 
-@csrf_exempt  # a cookie-less beacon from a cached page: there is no token to send
+def _is_known_article(article_id: int | None, now: dt.datetime) -> bool:
+    """Return True for no article (a front page) or one the content source knows as live."""
+    if article_id is None:
+        return True
+    try:
+        return article_is_live(article_id, now)
+    except Exception:  # noqa: BLE001 - a failing source proves nothing: count nothing
+        logger.warning("impression_article_unknown article=%s", article_id)
+        return False
+
+
+def _no_content() -> HttpResponse:
+    response = HttpResponse(status=204)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# Exempt from Django's CSRF check: a cookie-less beacon from a cached page has no token
+# to send. ``is_same_origin`` stands in for it, as it does for the access check.
+@csrf_exempt
 @json_endpoint("POST")
 def impressions(request: HttpRequest) -> HttpResponse:
-    """Count the impressions in the beacon; 400 JSON for a malformed body."""
+    """Count the impressions in the beacon; 400 JSON for a malformed body.
+
+    403 when the browser does not vouch for this site's page, 429 past the limit; a
+    beacon naming an unknown article, or ads that are missing or not running, counts
+    nothing (still 204: there is nothing the page could do about it).
+    """
+    if not is_same_origin(request):
+        return json_error(403, "Impressions are only counted from this site's own pages.")
+    limit = beacon_limit()
+    if ratelimit.hit(limit, client_address(request)):
+        message = "Too many impression reports; try again in a minute."
+        return json_error(429, message, headers={"Retry-After": "60"})
     try:
         body = read_json_object(request, max_bytes=MAX_BODY, example=BEACON_SHAPE)
         ad_ids, article_id = parse_beacon(body)
     except (BadJSON, BadBeacon) as exc:
         return json_error(400, str(exc))
     now = timezone.now()
-    known = set(HouseAd.objects.filter(pk__in=ad_ids).values_list("pk", flat=True))
+    if not _is_known_article(article_id, now):
+        return _no_content()
+    running = HouseAd.objects.running(now).filter(pk__in=ad_ids)
+    known = set(running.values_list("pk", flat=True))
     for ad_id in ad_ids:
         if ad_id not in known:
             continue
@@ -80,6 +136,4 @@ def impressions(request: HttpRequest) -> HttpResponse:
         events.record(
             events.EventKind.AD_IMPRESSION, article_id=article_id, extra={"ad": ad_id}, at=now
         )
-    response = HttpResponse(status=204)
-    response["Cache-Control"] = "no-store"
-    return response
+    return _no_content()

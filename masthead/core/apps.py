@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import AppConfig
+from django.conf import settings
 from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 
 
 def check_django_dotted_paths(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
@@ -11,6 +13,17 @@ def check_django_dotted_paths(app_configs: Any = None, **kwargs: Any) -> list[ch
     from masthead.core.dotted_paths import django_dotted_settings, dotted_path_errors
 
     return dotted_path_errors(django_dotted_settings(), "core.E001")
+
+
+def check_ipv6_prefix(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Report an ``IPV6_NETWORK_PREFIX`` outside 32-64 (``core.E002``)."""
+    from masthead.core.network import ipv6_prefix_problem
+
+    value = getattr(settings, "IPV6_NETWORK_PREFIX", None)
+    problem = None if value is None else ipv6_prefix_problem(value)
+    if problem is None:
+        return []
+    return [checks.Error(f"IPV6_NETWORK_PREFIX={value!r}: {problem}.", id="core.E002")]
 
 
 class CoreConfig(AppConfig):
@@ -27,6 +40,12 @@ class CoreConfig(AppConfig):
         from masthead.core.dotted_paths import django_dotted_settings, refuse_bad_dotted_paths
 
         refuse_bad_dotted_paths(django_dotted_settings())
+        # A network size that is not a prefix would make every per-network limit count
+        # the wrong crowd; stop here rather than at the first request.
+        bad = check_ipv6_prefix()
+        if bad:
+            raise ImproperlyConfigured(bad[0].msg)
         checks.register(check_django_dotted_paths, checks.Tags.compatibility)
+        checks.register(check_ipv6_prefix, checks.Tags.security)
         # The deploy checks (demo-only settings in a deployment) register on import.
         from masthead.core import deploy_checks  # noqa: F401

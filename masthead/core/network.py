@@ -11,6 +11,30 @@ from django.http import HttpRequest
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 # Stands in for a missing peer address; never trusted, never a real client.
 _UNKNOWN = ipaddress.ip_address("0.0.0.0")  # noqa: S104
+IPV4_PREFIX = 24
+# One household or small office is usually given a /56 (RIPE-690); a /64 per allowance
+# would give the holder of a /48 65,536 allowances. ``MASTHEAD_IPV6_NETWORK_PREFIX``
+# changes it within these bounds.
+DEFAULT_IPV6_PREFIX = 56
+IPV6_PREFIX_RANGE = (32, 64)
+
+
+def ipv6_prefix_problem(value: object) -> str | None:
+    """Return why ``value`` cannot be the IPv6 network size, or None when it can."""
+    low, high = IPV6_PREFIX_RANGE
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        return f"the IPv6 network prefix must be a whole number from {low} to {high}"
+    return None
+
+
+def ipv6_prefix() -> int:
+    """Return the IPv6 prefix length that makes one client network (default /56)."""
+    value = getattr(settings, "IPV6_NETWORK_PREFIX", DEFAULT_IPV6_PREFIX)
+    problem = ipv6_prefix_problem(value)
+    if problem is not None:
+        # Start-up refuses such a value (core.E002); never widen a network by accident.
+        raise ValueError(problem)
+    return int(value)
 
 
 def _parse(value: str) -> IPAddress | None:
@@ -49,9 +73,12 @@ def client_address(request: HttpRequest, trusted_proxies: Iterable[str] | None =
 
 
 def network_of(address: str) -> str:
-    """Return the client's network, the unit per-network limits count: IPv4 /24, IPv6 /64."""
+    """Return the client's network, the unit per-network limits count.
+
+    IPv4: the /24. IPv6: the ``IPV6_NETWORK_PREFIX`` (default /56) around the address.
+    """
     parsed = _parse(address)
     if parsed is None:
         return "invalid"
-    prefix = 24 if parsed.version == 4 else 64
+    prefix = IPV4_PREFIX if parsed.version == 4 else ipv6_prefix()
     return str(ipaddress.ip_network(f"{parsed}/{prefix}", strict=False))

@@ -10,7 +10,8 @@ Two ways to use a limit:
 - ``hit`` counts a request and says whether it went over (the access check: every
   request counts). On Redis that is one pipelined round trip.
 - ``is_blocked`` asks first, ``count`` counts only what should count, and ``forget``
-  clears a subject after success (log-in failures, reset requests, gift mails).
+  clears a subject after success (log-in failures, reset requests, gift mails);
+  ``used`` reads a count without judging it (how hard an account is being tried).
 
 A cache that cannot be reached lets everything through (logged): a limit protects the
 service and is not itself worth an outage.
@@ -68,6 +69,15 @@ def hit(limit: Limit, subject: str, now: Moment = None) -> bool:
     except Exception as exc:  # noqa: BLE001 - any cache backend error means "allow"
         _unavailable(limit, exc)
         return False
+
+
+def used(limit: Limit, subject: str, now: Moment = None) -> int:
+    """Return how many attempts ``subject`` made in the window holding ``now`` (0 if unknown)."""
+    try:
+        return int(caches["default"].get(key_for(limit, subject, now), 0))
+    except Exception as exc:  # noqa: BLE001 - fail open, see the module docstring
+        _unavailable(limit, exc)
+        return 0
 
 
 def is_blocked(limit: Limit, subject: str, now: Moment = None) -> bool:

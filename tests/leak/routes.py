@@ -189,6 +189,9 @@ FILLERS: dict[str, Filler] = {
     "newsroom:article": _article_urls,
     "newsroom:search": _search_urls,
     "accounts:email_confirm": _values("token", _forged_tokens),
+    # The address confirmation link: forged and foreign tokens (a genuine one confirms an
+    # address on POST only, and shows nothing gated).
+    "accounts:confirm_email": _values("token", _forged_tokens),
     "accounts:password_reset_confirm": _reset_urls,
     "billing:checkout": _values("slug", _plan_slugs),
     "billing:cancel": _values("pk", _subscription_pks),

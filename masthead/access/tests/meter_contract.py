@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from masthead.access.meters import MeterRequest, MeterStore
+from masthead.access.meters import MeterRequest, MeterStore, network_key
 
 if TYPE_CHECKING:
     from django.test import SimpleTestCase as _Base
@@ -131,3 +131,25 @@ class MeterStoreContract(_Base):
         self.assertEqual(store.erase_reader(41), 0)
         # The account starts afresh if the id ever counts again (it will not: ids are not reused).
         self.assertIs(store.consume(ask("u:41", 1)).is_counted, True)
+
+    def test_it_counts_registered_and_anonymous_networks_apart(self) -> None:
+        store = self.store()
+        anonymous: dict[str, Any] = {
+            "network": network_key("10.1.4.0/24", registered=False),
+            "network_allowance": 1,
+        }
+        registered: dict[str, Any] = {
+            "network": network_key("10.1.4.0/24", registered=True),
+            "network_allowance": 2,
+        }
+        self.assertIs(store.consume(ask("v:aaaaaaaaaaaaaaaa", 1, **anonymous)).is_counted, True)
+        spent = store.consume(ask("v:bbbbbbbbbbbbbbbb", 1, **anonymous))
+        self.assertIs(spent.is_network_exhausted, True)
+        # The anonymous count spent nothing of the registered one, and the other way round.
+        first, second, third = (
+            store.consume(ask(f"u:{n}", 1, **registered)) for n in (501, 502, 503)
+        )
+        self.assertIs(first.is_counted and second.is_counted, True)
+        self.assertIs(third.is_counted, False)
+        self.assertIs(third.is_network_exhausted, True)
+        self.assertIs(store.consume(ask("v:aaaaaaaaaaaaaaaa", 2, **anonymous)).is_counted, False)

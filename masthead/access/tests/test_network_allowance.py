@@ -1,4 +1,8 @@
-"""Clearing cookies in a loop stops at the network allowance (anonymous readers only)."""
+"""Clearing cookies in a loop stops at the network allowance.
+
+Anonymous readers share one allowance per network; readers metered by account share a
+larger one of their own (``test_registered_network.py``).
+"""
 
 from __future__ import annotations
 
@@ -28,14 +32,27 @@ class NetworkAllowanceTests(TestCase):
         data = check(Client(), make_article().pk, REMOTE_ADDR="198.51.100.1").json()
         self.assertEqual(data["reason"], "metered")
 
-    def test_it_groups_ipv6_readers_by_64(self) -> None:
+    def test_it_groups_ipv6_readers_by_56(self) -> None:
         for index in range(4):
             check(Client(), make_article().pk, REMOTE_ADDR=f"2001:db8:1:2::{index + 1}")
         data = check(Client(), make_article().pk, REMOTE_ADDR="2001:db8:1:2:ffff::1").json()
         self.assertEqual(data["reason"], "network_exhausted")
         self.assertIn("network", data["offer"]["html"])
+        # Another /64 of the same /56 is the same network: a new /64 buys nothing.
+        data = check(Client(), make_article().pk, REMOTE_ADDR="2001:db8:1:ff::1").json()
+        self.assertEqual(data["reason"], "network_exhausted")
+        # The next /56 is another network.
+        data = check(Client(), make_article().pk, REMOTE_ADDR="2001:db8:1:100::1").json()
+        self.assertEqual(data["reason"], "metered")
 
-    def test_it_does_not_apply_to_registered_readers(self) -> None:
+    @override_settings(IPV6_NETWORK_PREFIX=64)
+    def test_the_ipv6_network_size_is_a_setting(self) -> None:
+        for index in range(4):
+            check(Client(), make_article().pk, REMOTE_ADDR=f"2001:db8:1:2::{index + 1}")
+        data = check(Client(), make_article().pk, REMOTE_ADDR="2001:db8:1:3::1").json()
+        self.assertEqual(data["reason"], "metered")
+
+    def test_registered_readers_do_not_spend_the_anonymous_allowance(self) -> None:
         for index in range(4):
             check(Client(), make_article().pk, REMOTE_ADDR=f"203.0.113.{index + 1}")
         reader = Client()

@@ -17,6 +17,8 @@ NO_OVERRIDES = {
     "PAYWALL_ANONYMOUS_ALLOWANCE": None,
     "PAYWALL_REGISTERED_ALLOWANCE": None,
     "PAYWALL_NETWORK_DAILY_ALLOWANCE": None,
+    "PAYWALL_REGISTERED_NETWORK_DAILY_ALLOWANCE": None,
+    "PAYWALL_REQUIRE_EMAIL_CONFIRMATION": None,
     "PAYWALL_FREE_HOURS": None,
     "PAYWALL_WINDOW": "",
     "PAYWALL_TIME_ZONE": "",
@@ -78,6 +80,24 @@ class PolicyLoaderTests(TestCase):
         self.assertEqual(policy.window, Window.ROLLING_30_DAYS)
         self.assertEqual(policy.walled_sections, frozenset({"opinion"}))
         self.assertIs(policy.crawler_full_text, False)
+
+    def test_it_reads_and_overrides_the_abuse_limits(self) -> None:
+        defaults = load_policy()
+        self.assertEqual(defaults.registered_network_daily_allowance, 300)
+        self.assertIs(defaults.require_email_confirmation, False)
+        PaywallPolicy(
+            registered_network_daily_allowance=500, require_email_confirmation=True
+        ).save()
+        policy = load_policy()
+        self.assertEqual(policy.registered_network_daily_allowance, 500)
+        self.assertIs(policy.require_email_confirmation, True)
+        with override_settings(
+            PAYWALL_REGISTERED_NETWORK_DAILY_ALLOWANCE=80,
+            PAYWALL_REQUIRE_EMAIL_CONFIRMATION=False,
+        ):
+            overridden = load_policy()
+        self.assertEqual(overridden.registered_network_daily_allowance, 80)
+        self.assertIs(overridden.require_email_confirmation, False)
 
     def test_it_refuses_bad_section_lists_and_time_zones(self) -> None:
         row = PaywallPolicy(exempt_sections="health, no spaces!", time_zone="Mars/Olympus")

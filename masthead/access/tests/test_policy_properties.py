@@ -45,7 +45,12 @@ entitlements = st.builds(
     ),
     ad_free=st.booleans(),
 )
-readers = st.builds(ReaderFacts, is_authenticated=st.booleans(), entitlements=entitlements)
+readers = st.builds(
+    ReaderFacts,
+    is_authenticated=st.booleans(),
+    entitlements=entitlements,
+    has_confirmed_email=st.booleans(),
+)
 meters = st.none() | st.builds(
     MeterState,
     allowance=st.integers(0, 12),
@@ -65,6 +70,7 @@ policies = st.builds(
     walled_sections=st.frozensets(sections),
     fail_mode=st.sampled_from((FailMode.OPEN, FailMode.CLOSED, "bogus")),
     crawler_full_text=st.booleans(),
+    require_email_confirmation=st.booleans(),
 )
 inputs = st.tuples(articles, readers, meters, gifts, crawlers, policies)
 
@@ -149,3 +155,25 @@ def test_it_names_a_plan_that_leaves_the_section_out_only_for_such_a_plan(case) 
         assert any(scope == level for scope, _ in reader.entitlements.scopes)
     if decision.reason == Reason.SUBSCRIPTION_REQUIRED:
         assert not plan_excludes_section(article, reader, policy)
+
+
+@settings(max_examples=300, deadline=None)
+@given(inputs)
+def test_confirmation_is_asked_only_of_logged_in_readers_awaiting_it(case) -> None:
+    article, reader, meter, gift, crawler, policy = case
+    decision = decide(article, reader, meter, gift, crawler, policy, NOW)
+    if decision.reason == Reason.CONFIRMATION_REQUIRED:
+        assert not decision.granted
+        assert reader.is_authenticated and not reader.has_confirmed_email
+        assert policy.require_email_confirmation
+
+
+@settings(max_examples=300, deadline=None)
+@given(readers, policies)
+def test_a_reader_awaiting_confirmation_gets_only_the_visitor_allowances(reader, policy) -> None:
+    if policy.awaits_confirmation(reader) or not reader.is_authenticated:
+        assert policy.allowance_for(reader) == policy.anonymous_allowance
+        assert policy.network_allowance_for(reader) == policy.network_daily_allowance
+    else:
+        assert policy.allowance_for(reader) == policy.registered_allowance
+        assert policy.network_allowance_for(reader) == policy.registered_network_daily_allowance

@@ -36,6 +36,7 @@ EXPECTED = {
     "ReaderFacts",
     "Reason",
     "Window",
+    "article_is_live",
     "crawler_verdict",
     "current_policy",
     "decide",
