@@ -23,7 +23,7 @@ from django.test import Client, SimpleTestCase, TestCase, override_settings
 from masthead.access import meters
 from masthead.access.checks import check_paywall_settings
 from masthead.access.meter_sql import SqlMeterStore
-from masthead.access.meters import MeterRequest, count_read, is_lock_contention
+from masthead.access.meters import CountedRead, MeterRequest, count_read, is_lock_contention
 from masthead.access.policy import UNAVAILABLE_METER, MeterState
 from masthead.access.visitors import SALT
 
@@ -137,6 +137,12 @@ class _Store:
         return MeterState(request.allowance, 1, is_counted=True)
 
     def peek(self, *args: object) -> MeterState:
+        raise NotImplementedError
+
+    def erase_reader(self, user_id: int) -> int:
+        raise NotImplementedError
+
+    def reading_history(self, user_id: int) -> list[CountedRead]:
         raise NotImplementedError
 
 
