@@ -7,6 +7,10 @@ that need the database import it when called.
 """
 
 from masthead.access.levels import AccessLevel
+from masthead.access.media import SITE_ASSET, MediaUse, PresigningStorage, media_type
+from masthead.access.media import placeholder as media_placeholder
+from masthead.access.media import sign_placeholders as sign_media
+from masthead.access.media_views import serve_media
 from masthead.access.policy import (
     ALL_SECTIONS,
     ANONYMOUS,
@@ -38,7 +42,13 @@ from masthead.access.policy import (
     refuse_gift,
     window_start,
 )
-from masthead.access.ports import ContentSource, CrawlerVerifier, EntitlementsLoader, GiftVerifier
+from masthead.access.ports import (
+    ContentSource,
+    CrawlerVerifier,
+    EntitlementsLoader,
+    GiftVerifier,
+    MediaSource,
+)
 from masthead.access.snapshot import meter_snapshot
 from masthead.access.sources import crawler_verdict
 
@@ -75,6 +85,7 @@ __all__ = [
     "NOT_A_CRAWLER",
     "NO_ENTITLEMENTS",
     "REGISTERED",
+    "SITE_ASSET",
     "SUBSCRIBER",
     "UNAVAILABLE_METER",
     "WINDOWS",
@@ -89,9 +100,12 @@ __all__ = [
     "FailMode",
     "GiftGrant",
     "GiftVerifier",
+    "MediaSource",
+    "MediaUse",
     "MeterState",
     "Offer",
     "Policy",
+    "PresigningStorage",
     "ReaderFacts",
     "Reason",
     "Window",
@@ -101,8 +115,12 @@ __all__ = [
     "effective_level",
     "forget_policy",
     "is_ad_free",
+    "media_placeholder",
+    "media_type",
     "meter_applies",
     "meter_snapshot",
     "refuse_gift",
+    "serve_media",
+    "sign_media",
     "window_start",
 ]
