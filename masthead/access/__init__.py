@@ -10,6 +10,7 @@ from masthead.access.levels import AccessLevel
 from masthead.access.media import SITE_ASSET, MediaUse, PresigningStorage, media_type
 from masthead.access.media import placeholder as media_placeholder
 from masthead.access.media import sign_placeholders as sign_media
+from masthead.access.media import signed_url as signed_media_url
 from masthead.access.media_views import serve_media
 from masthead.access.policy import (
     ALL_SECTIONS,
@@ -122,5 +123,6 @@ __all__ = [
     "refuse_gift",
     "serve_media",
     "sign_media",
+    "signed_media_url",
     "window_start",
 ]

@@ -46,6 +46,7 @@ EXPECTED = {
     "media_type",
     "serve_media",
     "sign_media",
+    "signed_media_url",
     "effective_level",
     "forget_policy",
     "is_ad_free",

@@ -251,3 +251,24 @@ class CrawlerPageMediaTests(CrawlerTestCase):
                 self.article.get_absolute_url(), GOOGLEBOT, REMOTE_ADDR="203.0.113.9"
             )
             self.assertNotIn(name, spoofed.content.decode())
+
+
+def test_the_admins_current_file_link_is_signed(story: dict[str, Any]) -> None:
+    article, names = story["article"], story["names"]
+    article.status = Article.Status.DRAFT
+    article.save()
+    editor = User.objects.create_user("ed2@example.com", "pw-editor-123", is_staff=True)
+    editor.groups.add(Group.objects.get(name=EDITORS))
+    client = Client()
+    client.force_login(editor)
+    for url in (
+        f"/admin/newsroom/article/{article.pk}/change/",
+        f"/admin/newsroom/video/{story['video'].pk}/change/",
+    ):
+        page = client.get(url).content.decode()
+        links = {u.replace("&amp;", "&") for u in SIGNED.findall(page)}
+        assert links, url
+        for link in links:
+            assert Client().get(link).status_code == 200, link
+    page = client.get(f"/admin/newsroom/article/{article.pk}/change/").content.decode()
+    assert f">{names['lead']}</a>" in page and f">{names['gated']}</a>" in page
