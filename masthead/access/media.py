@@ -36,6 +36,7 @@ from django.core.files.storage import default_storage
 from django.utils.html import escape
 
 from masthead.access.policy import FREE, effective_level
+from masthead.access.ports import content_source, media_sources
 
 logger = logging.getLogger(__name__)
 
@@ -104,8 +105,9 @@ def is_public(name: str, now: dt.datetime) -> bool:
 
     Any failure (a media source or the content source raising) counts as protected.
     """
+    # The policy loader imports this app's models; this module is imported while apps
+    # load (through ``access.__init__``), so it is imported here, when first needed.
     from masthead.access.policy_loader import load_policy
-    from masthead.access.ports import content_source
 
     try:
         uses = uses_of(name)
@@ -131,8 +133,6 @@ def is_public(name: str, now: dt.datetime) -> bool:
 
 def uses_of(name: str) -> list[MediaUse]:
     """Return every use of ``name`` the media sources know; errors propagate."""
-    from masthead.access.ports import media_sources
-
     found: list[MediaUse] = []
     for source in media_sources():
         answer: Iterable[object] = source(name)
