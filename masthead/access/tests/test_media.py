@@ -402,3 +402,15 @@ def test_the_s3_option_keeps_the_bucket_private(monkeypatch: Any) -> None:
     monkeypatch.setenv("MASTHEAD_S3_CUSTOM_DOMAIN", "media.example.net")
     with pytest.raises(ImproperlyConfigured, match="CUSTOM_DOMAIN"):
         media_storage("s3")
+
+
+def test_a_mistyped_media_source_is_refused_like_any_port(settings: Any) -> None:
+    from masthead.access.checks import check_ports
+
+    settings.PAYWALL_MEDIA_SOURCES = [
+        "masthead.newsroom.media_uses.media_uses",
+        "masthead.ads.media.media_usez",
+    ]
+    [error] = check_ports()
+    assert error.id == "access.E006"
+    assert "PAYWALL_MEDIA_SOURCES[1]" in error.msg
