@@ -7,16 +7,19 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
-S3_BACKEND = "storages.backends.s3.S3Storage"
+S3_BACKEND = "masthead.media_s3.ProtectedS3Storage"
 
 
 def media_storage(kind: str) -> dict[str, Any]:
     """Return the ``STORAGES["default"]`` entry for ``kind`` (``filesystem`` or ``s3``).
 
     ``s3`` needs ``django-storages[s3]`` installed and reads ``MASTHEAD_S3_BUCKET``,
-    ``MASTHEAD_S3_ENDPOINT_URL`` (any S3-compatible service) and ``MASTHEAD_S3_CUSTOM_DOMAIN``;
+    ``MASTHEAD_S3_ENDPOINT_URL`` (any S3-compatible service) and ``MASTHEAD_S3_REGION``;
     the keys come from the usual ``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY`` variables or
-    the machine's role. Raises ``ImproperlyConfigured`` for any other kind or a missing bucket.
+    the machine's role. The bucket is private and every file is reached through a presigned
+    URL (``masthead.media_s3``), so protected media stay protected. Raises
+    ``ImproperlyConfigured`` for any other kind, a missing bucket, or
+    ``MASTHEAD_S3_CUSTOM_DOMAIN`` (a CDN domain cannot carry S3's signatures).
     """
     if kind == "filesystem":
         return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
@@ -27,16 +30,23 @@ def media_storage(kind: str) -> dict[str, Any]:
     bucket = os.environ.get("MASTHEAD_S3_BUCKET", "")
     if not bucket:
         raise ImproperlyConfigured("MASTHEAD_MEDIA_STORAGE=s3 needs MASTHEAD_S3_BUCKET")
+    if os.environ.get("MASTHEAD_S3_CUSTOM_DOMAIN"):
+        # django-storages would hand out unsigned URLs on that domain, and a CDN able to
+        # read the bucket would serve gated files to anyone: refuse rather than leak.
+        raise ImproperlyConfigured(
+            "MASTHEAD_S3_CUSTOM_DOMAIN is no longer supported: protected media need presigned "
+            "URLs from the bucket's endpoint. Put the CDN in front of the site instead."
+        )
     options: dict[str, object] = {
         "bucket_name": bucket,
-        # Uploads are public article images; no signed URLs, and never overwrite a file.
-        "querystring_auth": False,
+        # A private bucket: every file is reached through a presigned URL (the paywall's
+        # protected media decides who gets one), and an upload never overwrites a file.
+        "querystring_auth": True,
         "file_overwrite": False,
-        "default_acl": None,
+        "default_acl": "private",
     }
     for option, variable in (
         ("endpoint_url", "MASTHEAD_S3_ENDPOINT_URL"),
-        ("custom_domain", "MASTHEAD_S3_CUSTOM_DOMAIN"),
         ("region_name", "MASTHEAD_S3_REGION"),
     ):
         if os.environ.get(variable):

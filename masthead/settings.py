@@ -255,6 +255,19 @@ PAYWALL_ENTITLEMENTS_LOADER = "masthead.billing.entitlements.entitlements_for"
 PAYWALL_GIFT_VERIFIER = "masthead.gifts.tokens.verify_gift"
 PAYWALL_CONTENT_SOURCE = "masthead.newsroom.paywall"
 PAYWALL_CRAWLER_VERIFIER = "masthead.access.crawlers.verdict_for"
+# Where uploaded files are shown, for protected media (docs/paywall.md, "Protected media").
+PAYWALL_MEDIA_SOURCES = [
+    "masthead.newsroom.media_uses.media_uses",
+    "masthead.ads.media.media_uses",
+]
+# How long a signed media URL works, and how long a public file may be cached.
+PAYWALL_MEDIA_URL_SECONDS = env_int("PAYWALL_MEDIA_URL_SECONDS", 1800, minimum=60)
+PAYWALL_MEDIA_PUBLIC_MAX_AGE = env_int("PAYWALL_MEDIA_PUBLIC_MAX_AGE", 300)
+# nginx's internal location for uploads (deploy/nginx.conf); empty: the app streams files
+# itself (the demo, and any set-up without nginx in front).
+PAYWALL_MEDIA_ACCEL_REDIRECT = env_str(
+    "PAYWALL_MEDIA_ACCEL_REDIRECT", "" if (DEBUG or DEMO) else "/internal-media/"
+)
 
 # --- Search crawlers (docs/crawlers.md) ---
 # Overrides the admin's crawler policy when set: True full text, False the preview.

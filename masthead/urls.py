@@ -1,10 +1,9 @@
 """The site's URL map: one include per app, in the order requests are matched."""
 
-from django.conf import settings
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path, re_path
-from django.views.static import serve
+from django.urls import URLPattern, URLResolver, include, path
 
+from masthead.access import serve_media
 from masthead.health import health
 
 # Every admin page, the Dashboard included, takes its <title> and header from these
@@ -21,14 +20,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("masthead.billing.urls")),
     path("", include("masthead.gifts.urls")),
     path("ads/", include("masthead.ads.urls")),
+    # Uploads: public files to anyone, protected ones by signed URL only (the paywall's
+    # protected media, docs/paywall.md). In production nginx asks here for every /media/
+    # request and serves the bytes from its internal location.
+    path("media/<path:name>", serve_media, name="media"),
     path("", include("masthead.newsroom.urls")),
 ]
-
-if settings.DEBUG or settings.DEMO:
-    # The demo serves uploads itself; production serves MEDIA_ROOT from nginx or S3.
-    urlpatterns.insert(
-        0, re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
-    )
 
 handler404 = "masthead.errors.not_found"
 handler500 = "masthead.errors.server_error"

@@ -7,6 +7,11 @@ that need the database import it when called.
 """
 
 from masthead.access.levels import AccessLevel
+from masthead.access.media import SITE_ASSET, MediaUse, PresigningStorage, media_type
+from masthead.access.media import placeholder as media_placeholder
+from masthead.access.media import sign_placeholders as sign_media
+from masthead.access.media import signed_url as signed_media_url
+from masthead.access.media_views import serve_media
 from masthead.access.meters import CountedRead
 from masthead.access.policy import (
     ALL_SECTIONS,
@@ -39,7 +44,13 @@ from masthead.access.policy import (
     refuse_gift,
     window_start,
 )
-from masthead.access.ports import ContentSource, CrawlerVerifier, EntitlementsLoader, GiftVerifier
+from masthead.access.ports import (
+    ContentSource,
+    CrawlerVerifier,
+    EntitlementsLoader,
+    GiftVerifier,
+    MediaSource,
+)
 from masthead.access.snapshot import meter_snapshot
 from masthead.access.sources import article_is_live, crawler_verdict
 
@@ -94,6 +105,7 @@ __all__ = [
     "NOT_A_CRAWLER",
     "NO_ENTITLEMENTS",
     "REGISTERED",
+    "SITE_ASSET",
     "SUBSCRIBER",
     "UNAVAILABLE_METER",
     "WINDOWS",
@@ -109,9 +121,12 @@ __all__ = [
     "FailMode",
     "GiftGrant",
     "GiftVerifier",
+    "MediaSource",
+    "MediaUse",
     "MeterState",
     "Offer",
     "Policy",
+    "PresigningStorage",
     "ReaderFacts",
     "Reason",
     "Window",
@@ -123,9 +138,14 @@ __all__ = [
     "erase_reader",
     "forget_policy",
     "is_ad_free",
+    "media_placeholder",
+    "media_type",
     "meter_applies",
     "meter_snapshot",
     "reading_history",
     "refuse_gift",
+    "serve_media",
+    "sign_media",
+    "signed_media_url",
     "window_start",
 ]

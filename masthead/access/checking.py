@@ -3,7 +3,8 @@
 1. Load the article's facts (missing or not live: ``ArticleNotFound``).
 2. Load the reader's entitlements, the gift grant and the crawler verdict.
 3. Load the policy; ask the meter only when the decision needs it.
-4. Decide; for a grant, render the gated part.
+4. Decide; for a grant, render the gated part and sign its media placeholders (``media``)
+   now, so the URLs' lifetime starts with this answer.
 Anything that goes wrong in 2-4 denies with ``Reason.ERROR`` (fail closed): the reader
 keeps the preview and sees the offer, never the full text.
 """
@@ -19,6 +20,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest
 
 from masthead.access import meters
+from masthead.access.media import sign_placeholders
 from masthead.access.policy import (
     ArticleFacts,
     Decision,
@@ -127,6 +129,7 @@ def _decided(
     html = None
     if decision.granted:
         html = content_source().gated_html(facts.article_id, ad_free=is_ad_free(reader))
+        html = sign_placeholders(html, now)
     return CheckOutcome(facts, reader, decision, policy, meter, html)
 
 

@@ -10,6 +10,8 @@ paths in settings and loaded here, and nowhere else:
 - ``PAYWALL_GIFT_VERIFIER`` (:class:`GiftVerifier`): whether a gift token opens an article.
 - ``PAYWALL_CRAWLER_VERIFIER`` (:class:`CrawlerVerifier`): whether the request comes from a
   verified search crawler.
+- ``PAYWALL_MEDIA_SOURCES``, a list (:class:`MediaSource` each): where an uploaded file is
+  shown, for protected media (``media.py``). Every source is asked; their answers add up.
 
 The fifth port is the event recorder, ``masthead.core.events``: ``access`` records its
 checks and walls there with typed kinds, and ``analytics`` subscribes. It needs no
@@ -24,7 +26,8 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from typing import Any, Protocol, cast
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -33,10 +36,14 @@ from django.utils.module_loading import import_string
 from masthead.access.policy import ArticleFacts, CrawlerVerdict, Entitlements, GiftGrant
 from masthead.core.dotted_paths import DottedSetting
 
+if TYPE_CHECKING:
+    from masthead.access.media import MediaUse
+
 CONTENT_SOURCE = "PAYWALL_CONTENT_SOURCE"
 ENTITLEMENTS_LOADER = "PAYWALL_ENTITLEMENTS_LOADER"
 GIFT_VERIFIER = "PAYWALL_GIFT_VERIFIER"
 CRAWLER_VERIFIER = "PAYWALL_CRAWLER_VERIFIER"
+MEDIA_SOURCES = "PAYWALL_MEDIA_SOURCES"
 
 
 class ContentSource(Protocol):
@@ -75,14 +82,35 @@ class CrawlerVerifier(Protocol):
         ...
 
 
+class MediaSource(Protocol):
+    """One entry of ``PAYWALL_MEDIA_SOURCES``: where a stored file is shown.
+
+    ``masthead.newsroom.media_uses.media_uses`` (articles, blocks, videos, portraits) and
+    ``masthead.ads.media.media_uses`` (ad images) are the site's; a file no source knows
+    is protected (404 without a signature).
+    """
+
+    def __call__(self, name: str, /) -> Iterable[MediaUse]:
+        """Return every use of the stored file ``name`` (empty when this source has none)."""
+        ...
+
+
 def port_settings() -> list[DottedSetting]:
-    """Return the four ports' settings with their current values, for the start-up check."""
-    return [
+    """Return the ports' settings with their current values, for the start-up check."""
+    found = [
         DottedSetting(CONTENT_SOURCE, getattr(settings, CONTENT_SOURCE, None), is_module=True),
         DottedSetting(ENTITLEMENTS_LOADER, getattr(settings, ENTITLEMENTS_LOADER, None)),
         DottedSetting(GIFT_VERIFIER, getattr(settings, GIFT_VERIFIER, None)),
         DottedSetting(CRAWLER_VERIFIER, getattr(settings, CRAWLER_VERIFIER, None)),
     ]
+    sources = getattr(settings, MEDIA_SOURCES, None)
+    if not isinstance(sources, list | tuple):
+        found.append(DottedSetting(MEDIA_SOURCES, sources))
+    else:
+        found += [
+            DottedSetting(f"{MEDIA_SOURCES}[{index}]", path) for index, path in enumerate(sources)
+        ]
+    return found
 
 
 def content_source() -> ContentSource:
@@ -103,3 +131,8 @@ def gift_verifier() -> GiftVerifier:
 def crawler_verifier() -> CrawlerVerifier:
     """Return the function ``PAYWALL_CRAWLER_VERIFIER`` names; import errors propagate."""
     return cast(CrawlerVerifier, import_string(getattr(settings, CRAWLER_VERIFIER)))
+
+
+def media_sources() -> list[MediaSource]:
+    """Return the functions ``PAYWALL_MEDIA_SOURCES`` names; import errors propagate."""
+    return [cast(MediaSource, import_string(path)) for path in getattr(settings, MEDIA_SOURCES, ())]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
@@ -14,8 +17,43 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from masthead.access import signed_media_url
+
 from .article_page import render_article
 from .models import Article, Author, Block, Page, Publication, Section, Video
+
+
+class _SignedFile:
+    """A stored file as the admin's "Currently:" link shows it: its name, a signed URL."""
+
+    def __init__(self, name: str, url: str) -> None:
+        self.name = name
+        self.url = url
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SignedLinkFileWidget(AdminFileWidget):
+    """The admin's file input, its "Currently:" link signed.
+
+    A file only a gated part or an unpublished story shows is a 404 at its plain URL
+    (protected media), so the editor's link carries a short-lived signature instead.
+    """
+
+    def format_value(self, value: Any) -> Any:
+        """Return the current file with a signed ``url``, or what Django would."""
+        value = super().format_value(value)
+        name = getattr(value, "name", "")
+        if value and name:
+            return _SignedFile(str(name), signed_media_url(str(name), timezone.now()))
+        return value
+
+
+SIGNED_FILE_LINKS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
+    models.ImageField: {"widget": SignedLinkFileWidget},
+    models.FileField: {"widget": SignedLinkFileWidget},
+}
 
 
 @admin.register(Publication)
@@ -45,6 +83,7 @@ class AuthorAdmin(admin.ModelAdmin[Author]):
 
 @admin.register(Video)
 class VideoAdmin(admin.ModelAdmin[Video]):
+    formfield_overrides = SIGNED_FILE_LINKS
     list_display = ("title", "credit", "has_transcript")
     search_fields = ("title", "caption", "transcript")
 
@@ -93,7 +132,10 @@ class BlockInline(admin.StackedInline[Block, Article]):
     extra = 1
     ordering = ("position", "pk")
     classes = ("masthead-blocks",)
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4})}}
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 4})},
+        **SIGNED_FILE_LINKS,
+    }
     autocomplete_fields = ("video",)
     fields = (
         ("kind", "position"),
@@ -107,6 +149,7 @@ class BlockInline(admin.StackedInline[Block, Article]):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin[Article]):
+    formfield_overrides = SIGNED_FILE_LINKS
     inlines = (BlockInline,)
     list_display = (
         "headline",

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString
 
-from masthead.access import FREE, effective_level
+from masthead.access import FREE, effective_level, sign_media
 from masthead.ads.slots import AdPicker
 
 from .caching import mark_private
@@ -44,13 +44,22 @@ def page_context(article: Article, publication: Publication, now: dt.datetime) -
     """Return what ``newsroom/article.html`` needs: the article, its lead-in and its ads.
 
     A free article is the same for everyone, so its page carries the whole body
-    (``free_rest``, the part after the cut) and no gate.
+    (``free_rest``, the part after the cut) and no gate. Files of an article that is not
+    live (only the editors' preview shows one) are protected media: placeholders, which
+    ``render_article`` signs for the preview.
     """
     section = article.section.slug if article.section else ""
     ads = AdPicker.for_section(section, now)
     url = article.url_in(publication.zone)
     free = is_free(article)
-    body = render_body(article, publication, ads)
+    live = article.is_live(now)
+    body = render_body(
+        article,
+        publication,
+        ads,
+        protect_lead_in=not live,
+        protect_gated=not (free and live),
+    )
     return {
         # Overrides the lazy context processor's copy: one publication query per page.
         "publication": publication,
@@ -64,6 +73,7 @@ def page_context(article: Article, publication: Publication, now: dt.datetime) -
         "bottom_ad": ads.slot_html("ad-bottom"),
         "next_param": quote(url, safe="/"),
         "canonical_path": url,
+        "protect_media": not live,
     }
 
 
@@ -90,4 +100,7 @@ def render_article(
     if is_preview:
         response["X-Robots-Tag"] = "noindex"
         mark_private(response)
+        # The editors' page of a draft or scheduled story: its files are protected, so
+        # this private answer carries signed URLs made now.
+        response.content = sign_media(response.content.decode(), now).encode()
     return response

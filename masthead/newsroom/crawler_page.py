@@ -53,6 +53,7 @@ def gated_for_crawler(
     decision = decide_for(article, now=now, policy=current_policy(), crawler=verdict)
     if not decision.granted:
         return None
-    html = paywall.gated_html(article.pk, ad_free=False)
+    # The cached part holds media placeholders; sign them for this answer only.
+    html = access.sign_media(paywall.gated_html(article.pk, ad_free=False), now)
     logger.info("crawler_full_text article=%s engine=%s", article.pk, verdict.engine)
     return mark_safe(html)  # noqa: S308 -- rendered by the newsroom's block templates

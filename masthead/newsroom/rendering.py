@@ -6,6 +6,10 @@ are rendered by ``render_part`` with the same paragraph numbering, so ad slots a
 their ids line up as if the body had never been cut. Lead-in plus gated is the whole
 body: every block lands in exactly one half, and the ``paywall_break`` block itself
 in neither.
+
+Files in a part rendered with ``protect_media`` (the gated part, unless the article is
+free and live; everything of an article that is not live) get the paywall's media
+placeholders instead of URLs: the access check signs them when it sends the part.
 """
 
 from __future__ import annotations
@@ -79,7 +83,12 @@ def _index_after_paragraph(blocks: Sequence[Block], wanted: int) -> int:
 
 
 def render_part(
-    blocks: Sequence[Block], *, paragraphs_before: int, ad_every: int, ads: AdPicker | None
+    blocks: Sequence[Block],
+    *,
+    paragraphs_before: int,
+    ad_every: int,
+    ads: AdPicker | None,
+    protect_media: bool = False,
 ) -> SafeString:
     """Return ``blocks`` as HTML with an ad slot after every ``ad_every``-th paragraph.
 
@@ -92,7 +101,7 @@ def render_part(
     for index, block in enumerate(blocks):
         if block.kind not in _KINDS:
             continue
-        pieces.append(render_block(block))
+        pieces.append(render_block(block, protect_media=protect_media))
         if block.kind != Block.Kind.PARAGRAPH:
             continue
         number += 1
@@ -102,10 +111,14 @@ def render_part(
     return mark_safe("\n".join(pieces))  # noqa: S308 - every piece is template output
 
 
-def render_block(block: Block) -> str:
-    """Return one block through its template ``newsroom/blocks/<kind>.html``."""
+def render_block(block: Block, *, protect_media: bool = False) -> str:
+    """Return one block through its template ``newsroom/blocks/<kind>.html``.
+
+    ``protect_media`` renders its files as placeholders (``media_src``), not URLs.
+    """
     template = get_template(f"newsroom/blocks/{block.kind}.html")
-    return template.render({"block": block, "video": block.video}).strip()
+    context = {"block": block, "video": block.video, "protect_media": protect_media}
+    return template.render(context).strip()
 
 
 def body_blocks(article: Article) -> list[Block]:
@@ -122,18 +135,36 @@ class RenderedBody:
 
 
 def render_body(
-    article: Article, publication: Publication, ads: AdPicker | None, *, gated_only: bool = False
+    article: Article,
+    publication: Publication,
+    ads: AdPicker | None,
+    *,
+    gated_only: bool = False,
+    protect_lead_in: bool = False,
+    protect_gated: bool = True,
 ) -> RenderedBody:
     """Return the lead-in and the gated part of ``article`` as HTML.
 
     ``gated_only`` skips rendering the lead-in (returned empty) for the access check.
+    ``protect_lead_in`` and ``protect_gated`` render each part's files as media
+    placeholders; the gated part's are by default, since only a granted check sends it.
     """
     split = split_body(body_blocks(article), lead_in_length(article, publication))
     every = publication.ad_every_paragraphs
     lead_in = mark_safe("")
     if not gated_only:
-        lead_in = render_part(split.lead_in, paragraphs_before=0, ad_every=every, ads=ads)
+        lead_in = render_part(
+            split.lead_in,
+            paragraphs_before=0,
+            ad_every=every,
+            ads=ads,
+            protect_media=protect_lead_in,
+        )
     gated = render_part(
-        split.gated, paragraphs_before=split.gated_starts_after, ad_every=every, ads=ads
+        split.gated,
+        paragraphs_before=split.gated_starts_after,
+        ad_every=every,
+        ads=ads,
+        protect_media=protect_gated,
     )
     return RenderedBody(lead_in, gated)

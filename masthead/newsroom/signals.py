@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models.signals import post_delete, post_migrate, post_save
 
 from . import editors, paywall_cache, searching
-from .models import Article, Block, Publication, Section, Video
+from .models import Article, Author, Block, Publication, Section, Video
 
 
 def _article_saved(sender: type[Article], instance: Article, raw: bool = False, **kw: Any) -> None:
@@ -34,7 +34,8 @@ def connect() -> None:
         _publication_saved, sender=Publication, dispatch_uid="newsroom.publication_saved"
     )
     # Any content edit starts a new generation of the access check's content cache.
-    for model in (Article, Block, Publication, Section, Video):
+    # Authors too: a new portrait is public at once (protected media asks the same cache).
+    for model in (Article, Author, Block, Publication, Section, Video):
         for signal in (post_save, post_delete):
             signal.connect(
                 paywall_cache.new_generation,

@@ -198,9 +198,12 @@ FILLERS: dict[str, Filler] = {
     "billing:resume": _values("pk", _subscription_pks),
     "billing:test_checkout": _values("token", _forged_tokens),
     "gifts:revoke": _values("pk", _gift_pks),
-    # The demo serves uploads itself: the gated figure's file, a miss, a traversal.
-    "^media/(?P<path>.*)$": lambda route, world: [
+    # Uploads (the paywall's protected media): the gated figure's file, bare and with a
+    # forged signature, a miss, a traversal. tests/leak/test_media.py tries every kind of
+    # protected file with every reader and the signed URLs' positive control.
+    "media": lambda route, world: [
         f"/media/{IMAGE_NAME}",
+        f"/media/{IMAGE_NAME}?expires=4102444800&signature=forged",
         "/media/no-such.png",
         "/media/../masthead/settings.py",
     ],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import subprocess
 import uuid
 from pathlib import Path
@@ -178,16 +179,21 @@ def test_it_passes_the_client_address_to_the_app(stack: Stack) -> None:
     assert answer == {"address": "127.0.0.2", "is_secure": False}
 
 
-def test_it_serves_uploads_from_the_shared_media_folder(stack: Stack) -> None:
+def test_it_serves_uploads_from_the_shared_media_folder(stack: Stack, articles) -> None:
     # load_demo stored its images through the app's storage: they must be in the folder
-    # MASTHEAD_MEDIA_ROOT names (shared by every app process), and nginx serves them.
-    uploads = sorted(path for path in stack.nginx.media_root.rglob("*.jpg") if path.is_file())
-    assert uploads, "the demo's images are in MASTHEAD_MEDIA_ROOT"
-    relative = uploads[0].relative_to(stack.nginx.media_root).as_posix()
+    # MASTHEAD_MEDIA_ROOT names (shared by every app process), and nginx serves them once
+    # the app has said the file is public (a live story's lead image is).
+    pages = (_get(None, stack.url + str(entry["url"])).text for entry in articles)
+    leads = (
+        re.search(r'<figure class="lead-figure">\s*<img src="/media/([^"]+)"', p) for p in pages
+    )
+    found = next((match for match in leads if match), None)
+    assert found, "a live demo story has a lead image"
+    relative = found.group(1)
     answer = requests.get(f"{stack.url}/media/{relative}", timeout=10)
     assert answer.status_code == 200
     assert answer.headers["Content-Type"] == "image/jpeg"
-    assert answer.content == uploads[0].read_bytes()
+    assert answer.content == (stack.nginx.media_root / relative).read_bytes()
 
 
 @pytest.mark.skipif(not PURGE_MODULE.exists(), reason="libnginx-mod-http-cache-purge is absent")

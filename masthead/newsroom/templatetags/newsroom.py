@@ -1,6 +1,7 @@
-"""Template filters for AP-style dates and times in the publication's zone.
+"""Template filters for AP-style dates and times in the publication's zone, and media URLs.
 
-Usage: ``{{ article.published_at|ap_date:publication.time_zone }}``.
+Usage: ``{{ article.published_at|ap_date:publication.time_zone }}``,
+``{% media_src block.image %}``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 from django import template
 
+from masthead.access import media_placeholder
 from masthead.core.timezones import time_zone
 from masthead.newsroom import aptime
 
@@ -84,3 +86,26 @@ def site_name() -> str:
     except DatabaseError:
         return ""
     return first or ""
+
+
+@register.simple_tag(takes_context=True)
+def media_src(context: template.Context, file: Any) -> str:
+    """Return the URL of the stored ``file``, or a placeholder where media are protected.
+
+    ``protect_media`` in the context (the gated part, a page of an article that is not
+    live) asks for the paywall's placeholder, signed when the part is sent
+    (``access.sign_media``); elsewhere the file's public URL.
+    """
+    if not file:
+        return ""
+    if context.get("protect_media"):
+        return media_placeholder(file.name)
+    return str(file.url)
+
+
+@register.simple_tag(takes_context=True)
+def video_src(context: template.Context, video: Any) -> str:
+    """Return where a player loads ``video``: its uploaded file (see ``media_src``) or URL."""
+    if video.file:
+        return media_src(context, video.file)
+    return str(video.url)
