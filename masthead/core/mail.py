@@ -34,7 +34,9 @@ def sender_address(publication: str) -> str:
     return formataddr((publication, address or settings.DEFAULT_FROM_EMAIL))
 
 
-def send_templated(template: str, to: str, context: Mapping[str, Any], *, publication: str) -> bool:
+def send_templated(
+    template: str, to: str, context: Mapping[str, Any], *, publication: str
+) -> bool:
     """Render ``template`` (first line: subject) and send it to ``to`` from ``publication``.
 
     Return False when rendering or sending failed (logged), True when the backend took it.
