@@ -84,6 +84,12 @@ def _enqueue(
     transaction.on_commit(_flush)
 
 
+def forget_pending() -> None:
+    """Drop what this thread has gathered and not purged yet (tests: a test's setUp
+    saves inside a transaction that never commits)."""
+    _pending.paths, _pending.articles, _pending.again_after = {}, {}, 0.0
+
+
 def _flush() -> None:
     paths, articles, again_after = (
         list(_pending.paths),
