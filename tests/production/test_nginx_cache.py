@@ -41,7 +41,12 @@ def _get(client: requests.Session | None, url: str, **headers: str) -> requests.
 
 
 def test_it_serves_the_anonymous_preview_from_the_cache(stack: Stack, articles) -> None:
-    url = stack.url + str(_of_level(articles, "metered")["url"])
+    path = str(_of_level(articles, "metered")["url"])
+    url = stack.url + path
+    if PURGE_MODULE.exists():
+        # Earlier tests may have left an expired copy (refreshed in the background while
+        # the next request is answered UPDATING): start from none.
+        _get(None, f"{stack.url}/_purge/http/127.0.0.1{path}")
     first, second = _get(None, url), _get(None, url)
     assert first.status_code == second.status_code == 200
     assert first.headers["X-Cache-Status"] in {"MISS", "HIT", "EXPIRED", "STALE", "UPDATING"}
