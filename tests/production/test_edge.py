@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.client
 import json
 import shutil
+import subprocess
 import tempfile
 import uuid
 from pathlib import Path
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from bench.stack import manage
+from bench.stack import PYTHON, ROOT, manage
 from devservices import Launcher, Nginx, free_port
 from tests.production.conftest import Stack
 
@@ -105,3 +106,38 @@ def test_behind_a_cdn_the_real_ip_set_up_names_the_client(stack: Stack) -> None:
         # Anyone else is not the CDN: their header is ignored.
         assert _address_seen(edge.port, "127.0.0.6", "198.51.100.7") == "127.0.0.6"
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def _render(tmp_path: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            PYTHON,
+            str(ROOT / "deploy" / "render_nginx.py"),
+            "--upstream",
+            "127.0.0.1:1",
+            "--run-dir",
+            str(tmp_path),
+            "--static-root",
+            str(tmp_path),
+            "--media-root",
+            str(tmp_path),
+            *options,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_shipped_configuration_believes_no_client_header(tmp_path: Path) -> None:
+    rendered = _render(tmp_path).stdout
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in rendered
+    assert "$proxy_add_x_forwarded_for" not in rendered
+    assert "real_ip" not in rendered
+    behind_cdn = _render(tmp_path, "--real-ip-from", "192.0.2.0/24").stdout
+    assert "set_real_ip_from 192.0.2.0/24;" in behind_cdn
+    assert "real_ip_header X-Forwarded-For;" in behind_cdn
+    assert "real_ip_recursive on;" in behind_cdn
+    refused = _render(tmp_path, "--real-ip-from", "cdn.example.net")
+    assert refused.returncode != 0
+    assert "--real-ip-from" in refused.stderr
