@@ -4,12 +4,14 @@
     deploy/render_nginx.py --listen 127.0.0.1:8080 --upstream 127.0.0.1:8001 \\
         --run-dir var/prod/nginx --static-root var/static --media-root var/media > nginx.conf
 
-Lines starting ``#purge `` are switched on only when the cache-purge module is installed.
+Lines starting ``#purge `` are switched on only when the cache-purge module is installed;
+lines starting ``#realip `` only when ``--real-ip-from`` names the CDN or balancer in front.
 """
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
 import re
 import shutil
@@ -21,16 +23,43 @@ PURGE_MODULE = Path("/usr/lib/nginx/modules/ngx_http_cache_purge_module.so")
 _PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")
 
 
-def render(template: str, values: dict[str, str], *, has_purge: bool) -> str:
-    """Return ``template`` with every ``{{NAME}}`` replaced; raise KeyError for a missing one."""
+def render(
+    template: str, values: dict[str, str], *, has_purge: bool, has_real_ip: bool = False
+) -> str:
+    """Return ``template`` with every ``{{NAME}}`` replaced; raise KeyError for a missing one.
+
+    ``#purge `` lines are kept (without the marker) when ``has_purge``, ``#realip `` lines
+    when ``has_real_ip``; otherwise they are left out.
+    """
+    switches = {"#purge ": has_purge, "#realip ": has_real_ip}
     lines = []
     for line in template.splitlines():
-        if line.startswith("#purge "):
-            if not has_purge:
+        marker = next((prefix for prefix in switches if line.startswith(prefix)), None)
+        if marker is not None:
+            if not switches[marker]:
                 continue
-            line = line.removeprefix("#purge ")
+            line = line.removeprefix(marker)
         lines.append(_PLACEHOLDER.sub(lambda match: values[match.group(1)], line))
     return "\n".join(lines) + "\n"
+
+
+def _networks(option: str, values: list[str]) -> list[str]:
+    """Return ``values`` as CIDRs; exit with a message naming ``option`` on a bad one."""
+    found = []
+    for value in values:
+        try:
+            found.append(str(ipaddress.ip_network(value.strip(), strict=False)))
+        except ValueError:
+            sys.exit(f"{option}: {value!r} is not an address or network")
+    return found
+
+
+def _directives(directive: str, networks: list[str], indent: str) -> str:
+    """Return one ``directive NETWORK;`` line per network, the first without ``indent``.
+
+    The first line replaces a placeholder that follows the marker on its template line.
+    """
+    return ("\n" + indent).join(f"{directive} {network};" for network in networks)
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
@@ -45,6 +74,20 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--forwarded-proto", default="$scheme")
     parser.add_argument("--access-log", default="", help="'off' or a path (default: run dir)")
     parser.add_argument("--no-purge", action="store_true", help="leave the purge module out")
+    parser.add_argument(
+        "--purge-allow",
+        action="append",
+        default=[],
+        metavar="CIDR",
+        help="who may purge the cache (repeatable; default 127.0.0.1): the app servers",
+    )
+    parser.add_argument(
+        "--real-ip-from",
+        action="append",
+        default=[],
+        metavar="CIDR",
+        help="a CDN or balancer in front whose X-Forwarded-For names the client (repeatable)",
+    )
     parser.add_argument(
         "--session-bypass",
         action="store_true",
@@ -82,9 +125,17 @@ def main(argv: list[str]) -> int:
         "ACCESS_LOG": access_log,
         "PURGE_MODULE": str(PURGE_MODULE),
         "SESSION_BYPASS": "$has_session" if args.session_bypass else "",
+        "PURGE_ALLOW": "            "
+        + _directives(
+            "allow", _networks("--purge-allow", args.purge_allow or ["127.0.0.1"]), " " * 12
+        ),
+        "REAL_IP_FROM": "        "
+        + _directives("set_real_ip_from", _networks("--real-ip-from", args.real_ip_from), " " * 8),
     }
     has_purge = PURGE_MODULE.exists() and not args.no_purge
-    sys.stdout.write(render((HERE / "nginx.conf").read_text(), values, has_purge=has_purge))
+    template = (HERE / "nginx.conf").read_text()
+    has_real_ip = bool(args.real_ip_from)
+    sys.stdout.write(render(template, values, has_purge=has_purge, has_real_ip=has_real_ip))
     return 0
 
 

@@ -51,6 +51,18 @@ TRUSTED_PROXIES = env_networks("MASTHEAD_TRUSTED_PROXIES")
 # (IPv4 is always a /24). 32-64; checked again when core loads (core.E002).
 IPV6_NETWORK_PREFIX = env_int("MASTHEAD_IPV6_NETWORK_PREFIX", 56, minimum=32)
 
+# --- The shared cache's purge (docs/deploy.md, "Purging") ---
+# Each cache node's purge location, comma-separated (http://10.0.0.5:8080/_purge). Empty:
+# saves purge nothing and pages refresh when their max-age ends.
+CACHE_PURGE_URLS = env_list("MASTHEAD_CACHE_PURGE_URLS")
+# scheme://host as readers reach the site; blank: every plain ALLOWED_HOSTS entry, both schemes.
+CACHE_PURGE_ORIGINS = env_list("MASTHEAD_CACHE_PURGE_ORIGINS")
+# The purger (masthead.core.purge.Purger) by dotted path: a CDN's can replace nginx's.
+CACHE_PURGER = env_str("MASTHEAD_CACHE_PURGER", "masthead.core.purge.NginxPurger")
+CACHE_PURGE_TIMEOUT = float(env_str("MASTHEAD_CACHE_PURGE_TIMEOUT", "1"))  # seconds a request
+# Purge once more this long after a save (a render racing the commit); 0: no repeat.
+CACHE_PURGE_REPEAT_SECONDS = float(env_str("MASTHEAD_CACHE_PURGE_REPEAT_SECONDS", "2"))
+
 INSTALLED_APPS = [
     "masthead.core",
     "masthead.accounts",

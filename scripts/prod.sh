@@ -67,6 +67,12 @@ echo "==> migrations, demo newsroom, static files"
 .venv/bin/python manage.py load_demo
 .venv/bin/python manage.py collectstatic --noinput -v 0
 
+# Saves in the newsroom purge nginx's cache at once (when the purge module is installed;
+# set after load_demo, which runs before nginx answers).
+if [ -e /usr/lib/nginx/modules/ngx_http_cache_purge_module.so ]; then
+  export MASTHEAD_CACHE_PURGE_URLS="http://127.0.0.1:$PORT/_purge"
+fi
+
 echo "==> granian: $WORKERS workers on 127.0.0.1:$APP_PORT (log: var/prod/app.log)"
 launcher start "granian:port=$APP_PORT,workers=$WORKERS,threads=1,log=$DIR/app.log"
 

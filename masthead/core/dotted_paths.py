@@ -98,6 +98,17 @@ def django_dotted_settings() -> list[DottedSetting]:
     return found
 
 
+def masthead_dotted_settings() -> list[DottedSetting]:
+    """Return the dotted paths in Masthead's own settings that belong to no app's port.
+
+    ``CACHE_PURGER`` is used only when an editor saves: a typo would otherwise surface as
+    pages that quietly stay in the shared cache.
+    """
+    from masthead.core.purge import DEFAULT_PURGER
+
+    return [DottedSetting("CACHE_PURGER", getattr(settings, "CACHE_PURGER", DEFAULT_PURGER))]
+
+
 def _backends(setting: str, entries: Mapping[str, Mapping[str, Any]]) -> list[DottedSetting]:
     return [
         DottedSetting(f'{setting}["{alias}"]["BACKEND"]', entry.get("BACKEND"))

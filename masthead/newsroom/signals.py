@@ -1,4 +1,4 @@
-"""Keep derived data in step with edits: the searchable lead-in and the Editors group."""
+"""Keep derived data in step with edits: the lead-in, caches, the shared cache, Editors."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models.signals import post_delete, post_migrate, post_save
 
-from . import editors, paywall_cache, searching
+from . import editors, paywall_cache, purging, searching
 from .models import Article, Author, Block, Publication, Section, Video
 
 
@@ -42,4 +42,6 @@ def connect() -> None:
                 sender=model,
                 dispatch_uid=f"newsroom.paywall_cache.{model.__name__}.{signal is post_save}",
             )
+    # Saves that change what an anonymous reader may see purge the shared cache.
+    purging.connect()
     post_migrate.connect(editors.ensure_editors_group, dispatch_uid="newsroom.editors_group")

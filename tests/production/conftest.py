@@ -14,14 +14,40 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
+from requests.adapters import HTTPAdapter
 
 from bench.stack import ROOT, app_env, manage
 from devservices import AppServer, Granian, Launcher, Nginx, Postgres, Redis, free_port
 
 DEMO_PASSWORD = "masthead-demo"
+# deploy/render_nginx.py switches the purge location on when this module is installed.
+PURGE_MODULE = Path("/usr/lib/nginx/modules/ngx_http_cache_purge_module.so")
+
+
+class FromAddress(HTTPAdapter):
+    """Connect from ``address`` (any of 127.0.0.0/8 works on Linux): a client of its own.
+
+    nginx sets X-Forwarded-For to the address a client connects from, so this, and not a
+    forged header, is how a test stands for a reader on another network.
+    """
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def own_address() -> str:
+    """Return a loopback address in a /24 of its own (its own network allowance)."""
+    number = secrets.randbelow(200 * 250)
+    return f"127.{number // 250 + 30}.{number % 250}.7"
 
 
 @dataclass
@@ -39,9 +65,14 @@ class Stack:
         """The site's address through nginx."""
         return f"http://127.0.0.1:{self.nginx.port}"
 
-    def session(self) -> requests.Session:
-        """Return a new browser-like client (its own cookies) that talks to nginx."""
+    def session(self, address: str | None = None) -> requests.Session:
+        """Return a new browser-like client (its own cookies) that talks to nginx.
+
+        With ``address`` it connects from that loopback address (see ``FromAddress``).
+        """
         client = requests.Session()
+        if address is not None:
+            client.mount("http://", FromAddress(address))
         client.headers["Origin"] = self.url
         client.headers["Sec-Fetch-Site"] = "same-origin"
         return client
@@ -117,6 +148,10 @@ def stack() -> Iterator[Stack]:
         manage(env, "migrate", "--noinput", "-v", "0")
         manage(env, "load_demo")
         manage(env, "collectstatic", "--noinput", "-v", "0")
+        if PURGE_MODULE.exists():
+            # From here on, saves (the app's and the tests' own manage.py calls) purge
+            # this nginx's cache; load_demo ran before nginx could answer.
+            env["MASTHEAD_CACHE_PURGE_URLS"] = f"http://127.0.0.1:{nginx_port}/_purge"
         app = launcher.start(
             Granian(
                 name="app",
