@@ -161,3 +161,13 @@ def test_static_files_and_media_carry_the_policy(world: LeakWorld, client: Clien
     media = client.get(f"{settings.MEDIA_URL}{IMAGE_NAME}")
     assert media.status_code == 200
     assert_strict(media)
+
+
+def test_hsts_goes_out_on_secure_responses(world: LeakWorld, settings: Any) -> None:
+    settings.SECURE_HSTS_SECONDS = 31_536_000
+    client = Client()
+    secure = client.get("/robots.txt", secure=True)
+    assert secure["Strict-Transport-Security"] == "max-age=31536000"
+    assert_strict(secure)
+    # Browsers ignore it over plain HTTP, and Django does not send it there.
+    assert "Strict-Transport-Security" not in client.get("/robots.txt")
