@@ -28,6 +28,9 @@ IMAGE_EXTENSIONS: dict[str, tuple[str, ...]] = {
     "WEBP": (".webp",),
     "GIF": (".gif",),
 }
+# Formats Pillow names apart that are one of the above to a browser: a camera's
+# multi-picture JPEG (MPO) is a JPEG whose first picture every browser shows.
+IMAGE_ALIASES: dict[str, str] = {"MPO": "JPEG"}
 # Container name -> the extensions a file in that container may carry.
 VIDEO_EXTENSIONS: dict[str, tuple[str, ...]] = {
     "webm": (".webm",),
@@ -107,6 +110,7 @@ def image_format(value: File[Any]) -> str:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(_rewind(value)) as image:
                 found = str(image.format or "")
+                found = IMAGE_ALIASES.get(found, found)
                 width, height = image.size
                 if found in IMAGE_EXTENSIONS and width * height <= MAX_IMAGE_PIXELS:
                     image.verify()

@@ -76,6 +76,12 @@ def test_it_accepts_an_animated_gif() -> None:
     validate_image_upload(upload("moving.gif", picture("GIF", frames=4)))
 
 
+def test_it_takes_a_camera_multi_picture_jpeg_as_a_jpeg() -> None:
+    content = picture("MPO", frames=2)
+    assert Image.open(io.BytesIO(content)).format == "MPO"
+    validate_image_upload(upload("camera.jpg", content))
+
+
 @pytest.mark.parametrize("name", ["page.jpg", "page.png", "page.gif"])
 def test_it_refuses_html_named_as_a_picture(name: str) -> None:
     with pytest.raises(ValidationError) as error:
