@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -52,3 +53,32 @@ def media_storage(kind: str) -> dict[str, Any]:
         if os.environ.get(variable):
             options[option] = os.environ[variable]
     return {"BACKEND": S3_BACKEND, "OPTIONS": options}
+
+
+def media_origins(kind: str) -> list[str]:
+    """Return the origins uploads are served from besides the site itself.
+
+    Empty for ``filesystem`` (the site serves ``/media/``). For ``s3``: the custom domain
+    when one is set, else the bucket's endpoint in both its addressing styles (path and
+    virtual host), so the Content-Security-Policy lets pictures and video load from it.
+    """
+    if kind != "s3":
+        return []
+    bucket = os.environ.get("MASTHEAD_S3_BUCKET", "")
+    custom = os.environ.get("MASTHEAD_S3_CUSTOM_DOMAIN", "")
+    if custom:
+        return [f"https://{custom.strip('/')}"]
+    endpoint = os.environ.get("MASTHEAD_S3_ENDPOINT_URL", "")
+    if endpoint:
+        parts = urlsplit(endpoint)
+        if not parts.scheme or not parts.netloc:
+            raise ImproperlyConfigured(
+                f"MASTHEAD_S3_ENDPOINT_URL must be a URL such as https://s3.example.net, "
+                f"not {endpoint!r}"
+            )
+        return [f"{parts.scheme}://{parts.netloc}", f"{parts.scheme}://{bucket}.{parts.netloc}"]
+    region = os.environ.get("MASTHEAD_S3_REGION", "")
+    origins = [f"https://{bucket}.s3.amazonaws.com"]
+    if region:
+        origins.append(f"https://{bucket}.s3.{region}.amazonaws.com")
+    return origins

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import django_stubs_ext
 
+from masthead.core.csp import checked_report_uri, checked_sources, content_security_policy
 from masthead.core.deploy_checks import refuse_demo_only_settings
 from masthead.env import (
     env_bool,
@@ -25,7 +26,7 @@ from masthead.env import (
     env_str,
     parse_database_url,
 )
-from masthead.media import media_storage
+from masthead.media import media_origins, media_storage
 
 # Lets ``admin.ModelAdmin[Model]`` and friends be subscripted at run time.
 django_stubs_ext.monkeypatch()
@@ -87,6 +88,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside WhiteNoise, which answers static files without calling inner middleware: the
+    # policy then covers every response, static and media included.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "masthead.middleware.DatabaseUnavailableMiddleware",
     # Outside the session and view layers, so no inner layer can make a gift page cacheable.
@@ -168,7 +172,9 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("MASTHEAD_BEHIND_TLS_PROXY", False) else None
 )
-SECURE_HSTS_SECONDS = env_int("MASTHEAD_HSTS_SECONDS", 0)
+# On by default in production (a year); MASTHEAD_HSTS_SECONDS=0 for a site without TLS.
+# Browsers only honour it over HTTPS, and Django only sends it on secure requests.
+SECURE_HSTS_SECONDS = env_int("MASTHEAD_HSTS_SECONDS", 0 if (DEBUG or DEMO) else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("MASTHEAD_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("MASTHEAD_HSTS_PRELOAD", False)
 SECURE_SSL_REDIRECT = env_bool("MASTHEAD_SSL_REDIRECT", False)
@@ -200,6 +206,27 @@ STORAGES = {
         )
     },
 }
+# The Content-Security-Policy on every response (masthead/core/csp.py, docs/deploy.md).
+# Publishers add origins only; a value that is not one stops the process at start-up.
+CONTENT_SECURITY_POLICY = content_security_policy(
+    media_origins=media_origins(MEDIA_STORAGE),
+    img_origins=checked_sources("MASTHEAD_CSP_IMG_ORIGINS", env_list("MASTHEAD_CSP_IMG_ORIGINS")),
+    extra_media_origins=checked_sources(
+        "MASTHEAD_CSP_MEDIA_ORIGINS", env_list("MASTHEAD_CSP_MEDIA_ORIGINS")
+    ),
+    # Stripe Checkout and the Stripe portal: billing answers a form POST with a 303 to them.
+    form_action_origins=[
+        "https://checkout.stripe.com",
+        "https://billing.stripe.com",
+        *checked_sources(
+            "MASTHEAD_CSP_FORM_ACTION_ORIGINS", env_list("MASTHEAD_CSP_FORM_ACTION_ORIGINS")
+        ),
+    ],
+    frame_ancestors=checked_sources(
+        "MASTHEAD_CSP_FRAME_ANCESTORS", env_list("MASTHEAD_CSP_FRAME_ANCESTORS")
+    ),
+    report_uri=checked_report_uri("MASTHEAD_CSP_REPORT_URI", env_str("MASTHEAD_CSP_REPORT_URI")),
+)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 

@@ -10,7 +10,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 
-from masthead.core.uploads import RandomName
+from masthead.core.uploads import RandomName, validate_image_upload
 
 # A creative may carry a picture and a few inline tags; no scripts, frames or handlers.
 _CREATIVE_TAGS = {"a", "b", "br", "em", "i", "img", "p", "small", "span", "strong"}
@@ -57,7 +57,9 @@ class HouseAd(models.Model):
     """An ad the newsroom runs itself: an image or a small piece of sanitised HTML."""
 
     name = models.CharField(max_length=120, help_text="For the newsroom; readers never see it.")
-    image = models.ImageField(upload_to=RandomName("ads"), blank=True)
+    image = models.ImageField(
+        upload_to=RandomName("ads"), blank=True, validators=[validate_image_upload]
+    )
     alt = models.CharField(max_length=300, blank=True, help_text="Describes the image.")
     html = models.TextField(
         blank=True, help_text="Used when no image is uploaded. Simple HTML; scripts are removed."

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from masthead.access import AccessLevel
 from masthead.core.timezones import validate_time_zone
-from masthead.core.uploads import RandomName
+from masthead.core.uploads import RandomName, validate_image_upload, validate_video_upload
 
 from .sanitising import render_block_html, render_page_html
 
@@ -116,7 +116,9 @@ class Author(models.Model):
     slug = models.SlugField(unique=True)
     role = models.CharField(max_length=120, blank=True, help_text='e.g. "Staff reporter"')
     bio = models.TextField(blank=True)
-    photo = models.ImageField(upload_to=RandomName("authors"), blank=True)
+    photo = models.ImageField(
+        upload_to=RandomName("authors"), blank=True, validators=[validate_image_upload]
+    )
 
     class Meta:
         ordering = ("name",)
@@ -132,9 +134,13 @@ class Video(models.Model):
     """A video with the words that make it accessible: title, caption, transcript."""
 
     title = models.CharField(max_length=200)
-    file = models.FileField(upload_to=RandomName("video"), blank=True)
+    file = models.FileField(
+        upload_to=RandomName("video"), blank=True, validators=[validate_video_upload]
+    )
     url = models.URLField(blank=True, help_text="Used when no file is uploaded.")
-    poster = models.ImageField(upload_to=RandomName("video/posters"), blank=True)
+    poster = models.ImageField(
+        upload_to=RandomName("video/posters"), blank=True, validators=[validate_image_upload]
+    )
     caption = models.CharField(max_length=300, blank=True)
     credit = models.CharField(max_length=200, blank=True)
     transcript = models.TextField(blank=True)
@@ -197,7 +203,9 @@ class Article(models.Model):
     lead_in_paragraphs = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Blank: the publication's default."
     )
-    lead_image = models.ImageField(upload_to=RandomName("images"), blank=True)
+    lead_image = models.ImageField(
+        upload_to=RandomName("images"), blank=True, validators=[validate_image_upload]
+    )
     lead_image_alt = models.CharField(max_length=300, blank=True)
     lead_image_caption = models.CharField(max_length=400, blank=True)
     lead_image_credit = models.CharField(max_length=200, blank=True)
@@ -303,7 +311,9 @@ class Block(models.Model):
     )
     html = models.TextField(blank=True, editable=False)
     attribution = models.CharField(max_length=200, blank=True, help_text="For pull quotes.")
-    image = models.ImageField(upload_to=RandomName("images"), blank=True)
+    image = models.ImageField(
+        upload_to=RandomName("images"), blank=True, validators=[validate_image_upload]
+    )
     alt = models.CharField(max_length=300, blank=True)
     caption = models.CharField(max_length=400, blank=True)
     credit = models.CharField(max_length=200, blank=True)

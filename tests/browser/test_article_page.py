@@ -129,7 +129,7 @@ def _walk_the_page(page: Any, url: str, shot: Path) -> None:
     _tab_to(page, "Skip advertisement")
     assert page.evaluate("document.activeElement.closest('aside').id") == "ad-top"
     page.keyboard.press("Enter")
-    page.wait_for_function("document.activeElement.id === 'ad-top-end'")
+    page.wait_for_function("() => document.activeElement.id === 'ad-top-end'")
     assert page.evaluate("location.hash") == "#ad-top-end"
     # The next Tab stop lies after the ad, not inside it.
     page.keyboard.press("Tab")

@@ -146,7 +146,7 @@ def test_it_lines_up_the_gift_panel(chromium, live_server, gifted, name, viewpor
     page.locator("#gift-email").fill("friend@example.com")
     page.locator(".gift-mail button").click()
     page.wait_for_function(
-        "document.querySelector('#gift-mail-status').textContent.startsWith('Sent to')",
+        "() => document.querySelector('#gift-mail-status').textContent.startsWith('Sent to')",
         timeout=TIMEOUT,
     )
     page.locator(".masthead-gift").scroll_into_view_if_needed()
