@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "masthead.gifts",
     "masthead.ads",
     "masthead.analytics",
+    "masthead.experiments",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
