@@ -123,7 +123,10 @@ def mixture_boundary(variance: float, tau: float, alpha: float) -> float:
         return 0.0
     spread = variance + tau * tau
     return math.sqrt(
-        variance * spread / (tau * tau) * (2.0 * math.log(1.0 / alpha) + math.log(spread / variance))
+        variance
+        * spread
+        / (tau * tau)
+        * (2.0 * math.log(1.0 / alpha) + math.log(spread / variance))
     )
 
 
@@ -330,13 +333,25 @@ def mde_always_valid(
     """Return the smallest difference ``msprt`` detects with ``power`` by these sizes.
 
     The test rejects once the estimate clears the mixture boundary c (``mixture_boundary``
-    at the null variance); an estimate with standard error sqrt(V) clears it with
-    probability ``power`` when the true difference is c + z_power * sqrt(V). Looks made
-    before this size can only add rejections, so the figure errs on the safe side.
+    at the pooled variance); an estimate with standard error s clears it with probability
+    ``power`` when the true difference d = c + z_power * s. Both c and s grow with d (the
+    treated arm's rate is baseline + d), so d is found by fixed-point iteration from the
+    baseline-only figure. Looks made before this size can only add rejections, so the
+    figure errs on the safe side.
     """
-    variance = _baseline_variance(exposed_a, exposed_b, baseline)
-    boundary = mixture_boundary(variance, tau, alpha)
-    return boundary + _NORMAL.inv_cdf(power) * math.sqrt(variance)
+    _baseline_variance(exposed_a, exposed_b, baseline)  # validates the arguments
+    z_power = _NORMAL.inv_cdf(power)
+    difference = 0.0
+    for _ in range(50):
+        treated = min(baseline + difference, 1.0 - 1e-9)
+        pooled = baseline + difference / 2.0
+        null_variance = pooled * (1.0 - pooled) * (1.0 / exposed_a + 1.0 / exposed_b)
+        spread = baseline * (1.0 - baseline) / exposed_a + treated * (1.0 - treated) / exposed_b
+        updated = mixture_boundary(null_variance, tau, alpha) + z_power * math.sqrt(spread)
+        if abs(updated - difference) < 1e-12:
+            break
+        difference = updated
+    return difference
 
 
 def _baseline_variance(exposed_a: int, exposed_b: int, baseline: float) -> float:

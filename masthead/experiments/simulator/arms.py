@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -44,7 +45,8 @@ class Arm:
 
     def policy(self, base: Policy) -> Policy:
         """Return ``base`` with this arm's overrides applied."""
-        return dataclasses.replace(base, **dict(self.overrides))
+        fields: dict[str, Any] = dict(self.overrides)
+        return dataclasses.replace(base, **fields)
 
 
 def check_arms(arms: Sequence[Arm]) -> None:

@@ -22,6 +22,7 @@ import time
 import zoneinfo
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -89,6 +90,9 @@ class SimulationConfig:
     memoise: bool = True
     record_events: bool = True
     heterogeneous: bool = True
+    #: A planted assignment bug, for checking the sample-ratio-mismatch alarm: this share
+    #: of the readers hashed to the last arm are served and logged as the first arm.
+    misassigned_share: float = 0.0
 
 
 @dataclass
@@ -183,8 +187,10 @@ class _Oracle:
                     self._decided[key] = found
             answers[j] = found
         chosen = answers[inverse]
-        return chosen[:, 0].astype(np.bool_), chosen[:, 1].astype(np.int16), chosen[:, 2].astype(
-            np.int16
+        return (
+            chosen[:, 0].astype(np.bool_),
+            chosen[:, 1].astype(np.int16),
+            chosen[:, 2].astype(np.int16),
         )
 
     def code(self, text: str | None) -> int:
@@ -258,9 +264,7 @@ def _zone(policy: Policy) -> dt.tzinfo:
         return dt.UTC
 
 
-def simulate(
-    config: SimulationConfig, arm_of: NDArray[np.int64] | None = None
-) -> SimulationResult:
+def simulate(config: SimulationConfig, arm_of: NDArray[np.int64] | None = None) -> SimulationResult:
     """Run one simulated experiment and return per-reader outcomes and the event log.
 
     ``arm_of`` replaces the keyed-hash assignment (to plant an assignment bug); it must
@@ -275,6 +279,11 @@ def simulate(
     population = build_population(spec, rng, label=f"sim{config.seed}")
     if arm_of is None:
         arm_of = assign(population.visitor_ids, config.arms, config.key)
+    if config.misassigned_share > 0:
+        last = np.flatnonzero(arm_of == len(config.arms) - 1)
+        moved = last[rng.random(len(last)) < config.misassigned_share]
+        arm_of = arm_of.copy()
+        arm_of[moved] = 0
     policies = [arm.policy(config.base_policy) for arm in config.arms]
     for policy in policies:
         if policy.window not in WINDOWS:
@@ -453,7 +462,7 @@ class _Run:
         log = self.events
         if log is None:
             return
-        common = {
+        common: dict[str, Any] = {
             "day": day,
             "hour": v.hour,
             "reader": v.reader,
@@ -515,7 +524,7 @@ class _Run:
             self.subscription_day[readers] = day
         if self.events is None:
             return
-        common = {
+        common: dict[str, Any] = {
             "day": day,
             "hour": v.hour[visits],
             "reader": readers,

@@ -57,9 +57,7 @@ class EventLog:
 
     def append(self, kind: str, **columns: NDArray[Any] | int) -> None:
         """Append events of one kind; scalars are broadcast to the length of the arrays."""
-        length = max(
-            (len(v) for v in columns.values() if isinstance(v, np.ndarray)), default=1
-        )
+        length = max((len(v) for v in columns.values() if isinstance(v, np.ndarray)), default=1)
         if length == 0:
             return
         columns["kind"] = KINDS.index(kind)
