@@ -209,6 +209,10 @@ class _Oracle:
         counted: NDArray[np.bool_],
         exhausted: NDArray[np.bool_],
     ) -> NDArray[np.int64]:
+        if len(used) and int(used.max()) >= (self._meter_codes - 1) // 4:
+            # The meter never counts past the allowance; a count beyond the largest one
+            # would collide with another key, so stop rather than answer wrongly.
+            raise RuntimeError("meter count beyond every arm's allowance")
         code = 1 + (used.astype(np.int64) * 2 + counted) * 2 + exhausted
         keys: NDArray[np.int64] = np.where(applies, code, 0)
         return keys
