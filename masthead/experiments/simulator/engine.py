@@ -143,6 +143,7 @@ class _Oracle:
         age: NDArray[np.int64],
         status: NDArray[np.int64],
     ) -> NDArray[np.int64]:
+        """Return one integer per visit that tells apart every input ``meter_applies`` sees."""
         keys: NDArray[np.int64] = (
             ((arm * len(LEVEL_ORDER) + level) * len(SECTIONS) + section) * _AGES + age
         ) * 3 + status
@@ -209,6 +210,7 @@ class _Oracle:
         counted: NDArray[np.bool_],
         exhausted: NDArray[np.bool_],
     ) -> NDArray[np.int64]:
+        """Return the meter's part of the key: 0 without a meter, else its whole state."""
         if len(used) and int(used.max()) >= (self._meter_codes - 1) // 4:
             # The meter never counts past the allowance; a count beyond the largest one
             # would collide with another key, so stop rather than answer wrongly.
@@ -219,6 +221,7 @@ class _Oracle:
 
     @property
     def meter_codes(self) -> int:
+        """Return how many meter parts a key can have (the multiplier of the base key)."""
         return self._meter_codes
 
     def _facts(self, visits: _Visits, i: int) -> tuple[ArticleFacts, ReaderFacts, dt.datetime]:
