@@ -234,3 +234,14 @@ def test_a_planted_assignment_bug_moves_readers_out_of_the_last_arm() -> None:
         )
     )
     assert (buggy.arm_of == 1).sum() < 0.9 * (fine.arm_of == 1).sum()
+
+
+def test_registering_keeps_the_reader_in_their_arm(memoised) -> None:
+    cols = memoised.events.columns()
+    registered = memoised.registration_day >= 0
+    assert registered.sum() > 20
+    mine = registered[cols["reader"]]
+    # Every event of a reader who registered, before and after, names the reader's arm.
+    assert (cols["arm"][mine] == memoised.arm_of[cols["reader"][mine]]).all()
+    after = mine & (cols["reader_kind"] > 0) & (cols["kind"] == 0)
+    assert after.sum() > 0  # they did come back as registered readers
