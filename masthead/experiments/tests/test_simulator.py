@@ -11,6 +11,7 @@ from masthead.access import Policy, Reason, Window
 from masthead.experiments.simulator import (
     Arm,
     SimulationConfig,
+    SimulationResult,
     assign,
     check_arms,
     parse_arm,
@@ -133,12 +134,13 @@ ARMS = (
 
 
 @pytest.fixture(scope="module")
-def memoised() -> object:
+def memoised() -> SimulationResult:
     return simulate(SimulationConfig(readers=1500, days=8, seed=3, arms=ARMS))
 
 
 def test_memoised_decisions_equal_calling_decide_on_every_visit(memoised) -> None:
     direct = simulate(SimulationConfig(readers=1500, days=8, seed=3, arms=ARMS, memoise=False))
+    assert direct.events is not None
     for name in ("exposure_day", "registration_day", "subscription_day", "reads", "walls"):
         assert (getattr(memoised, name) == getattr(direct, name)).all(), name
     ours, theirs = memoised.events.columns(), direct.events.columns()
