@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "masthead.gifts",
     "masthead.ads",
     "masthead.analytics",
+    "masthead.experiments",
     # On top of the feature apps; installed everywhere so that load_demo exists in
     # production too. It does nothing at import or ready time.
     "masthead.demo",
