@@ -129,6 +129,7 @@ def test_a_downgrade_uses_a_schedule_and_lands_at_the_period_end(
         subscriptions.change_plan(held, plan("news"), timezone.now())
     assert ("schedule_change", ("sub_1", "price_news", "month")) in provider.calls
     held.refresh_from_db()
+    assert held.pending_plan is not None
     assert (held.pending_plan.slug, held.pending_schedule_id) == ("news", "sub_sched_1")
     assert len(mailoutbox) == 1
     # The period ends; Stripe moves the subscription to the next phase's price.
