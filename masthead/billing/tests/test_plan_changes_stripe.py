@@ -159,7 +159,7 @@ def test_a_downgrade_uses_a_schedule_and_lands_at_the_period_end(
             client, event("subscription_schedule.released", released, end + dt.timedelta(seconds=3))
         )
     held.refresh_from_db()
-    assert (held.plan.slug, held.pending_plan, held.pending_schedule_id) == ("news", None, "")
+    assert (held.plan.slug, held.pending_plan_id, held.pending_schedule_id) == ("news", None, "")
     assert len(mailoutbox) == 1  # told when asked; the arrival itself is not news
 
 
