@@ -203,7 +203,7 @@ def test_a_new_subscriber_is_welcomed_and_cancelling_asks_first(
     page.wait_for_url(re.compile(re.escape(story) + "$"), timeout=TIMEOUT)
     welcome = page.locator("[data-masthead-welcome]")
     welcome.wait_for(timeout=TIMEOUT)
-    assert "You’re subscribed — welcome." in welcome.inner_text()
+    assert "You're subscribed — welcome." in welcome.inner_text()
     # Shown once: the next visit is an ordinary one.
     page.reload()
     page.wait_for_selector(".masthead-gated p", timeout=TIMEOUT)

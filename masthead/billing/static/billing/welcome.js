@@ -24,7 +24,7 @@
   }
 
   function words(kind, reason) {
-    var first = kind === "plan-changed" ? "Your new plan is in effect — welcome." : "You’re subscribed — welcome.";
+    var first = kind === "plan-changed" ? "Your new plan is in effect — welcome." : "You're subscribed — welcome.";
     if (reason === "plan_excludes_section") {
       return first + " This story is not part of your plan; the plans page shows which ones open it.";
     }
