@@ -232,7 +232,6 @@ def apply_schedule_end(obj: dict[str, Any], event_at: dt.datetime) -> None:
         sub_id = str(obj["subscription"].get("id") or "")
     subscription = (
         Subscription.objects.select_for_update()
-        .select_related("pending_plan")
         .filter(provider="stripe", provider_subscription_id=sub_id)
         .first()
     )
