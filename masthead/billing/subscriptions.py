@@ -121,16 +121,17 @@ def end_lapsed(user: Any, now: dt.datetime) -> None:
     own subscriptions are left for Stripe's events.
     """
     live = Subscription.objects.live().filter(user=user).exclude(provider="stripe")
-    for subscription in live.select_for_update():
-        if subscription.is_entitling(now):
-            continue
-        previous = (subscription.status, subscription.cancel_at_period_end)
-        lapsed = subscription.status == Subscription.Status.PAST_DUE
-        subscription.status = (
-            Subscription.Status.EXPIRED if lapsed else Subscription.Status.CANCELED
-        )
-        subscription.ended_at = subscription.current_period_end or now
-        save_state(subscription, previous=previous)
+    with transaction.atomic():
+        for subscription in live.select_for_update():
+            if subscription.is_entitling(now):
+                continue
+            previous = (subscription.status, subscription.cancel_at_period_end)
+            lapsed = subscription.status == Subscription.Status.PAST_DUE
+            subscription.status = (
+                Subscription.Status.EXPIRED if lapsed else Subscription.Status.CANCELED
+            )
+            subscription.ended_at = subscription.current_period_end or now
+            save_state(subscription, previous=previous)
 
 
 def start_test_subscription(
