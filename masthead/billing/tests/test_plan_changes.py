@@ -259,3 +259,28 @@ class TestTrials:
         client.force_login(user)
         client.post("/subscribe/news/", {"next": "/"})
         assert provider.calls[0][1].trial_days == 7
+
+
+def test_a_test_subscription_that_ran_out_leaves_room_for_a_new_one(client, world) -> None:
+    user = reader()
+    now = timezone.now()
+    old = _held(user, world["news"], start_ago=40, left=-10, cancel_at_period_end=True)
+    client.force_login(user)
+    checkout = client.post("/subscribe/all-access/", {"next": "/"})["Location"]
+    client.post(checkout)
+    old.refresh_from_db()
+    assert (old.status, old.ended_at) == ("canceled", old.current_period_end)
+    assert [item.plan.slug for item in Subscription.objects.live().filter(user=user)] == [
+        "all-access"
+    ]
+    assert old.current_period_end is not None and old.current_period_end < now
+
+
+def test_a_test_subscription_renews_when_next_looked_at(world) -> None:
+    user = reader()
+    held = _held(user, world["news"], start_ago=65, left=-35)
+    subscriptions.settle(held, timezone.now())
+    held.refresh_from_db()
+    assert held.current_period_end is not None and held.current_period_start is not None
+    assert held.current_period_start <= timezone.now() < held.current_period_end
+    assert held.current_period_end - held.current_period_start == dt.timedelta(days=30)
