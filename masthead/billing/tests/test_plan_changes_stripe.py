@@ -213,3 +213,37 @@ def test_canceling_calls_a_scheduled_change_off_first(client, provider) -> None:
     ]
     held.refresh_from_db()
     assert (held.cancel_at_period_end, held.pending_plan) == (True, None)
+
+
+def test_a_schedule_event_delivered_twice_is_handled_once(client, provider, webhook_secret) -> None:
+    publication()
+    news = plan("news", price_minor=600)
+    end = timezone.now() + 20 * DAY
+    subscription(
+        reader(),
+        plan=plan("all-access", price_minor=1500),
+        provider_subscription_id="sub_1",
+        current_period_end=end,
+        pending_plan=news,
+        pending_plan_from=end,
+        pending_schedule_id="sub_sched_1",
+    )
+    body = event(
+        "subscription_schedule.canceled",
+        {"id": "sub_sched_1", "object": "subscription_schedule", "subscription": "sub_1"},
+        timezone.now(),
+    )
+    outcomes = [deliver(client, body).json()["outcome"] for _ in range(2)]
+    assert outcomes == ["processed", "duplicate"]
+    assert Subscription.objects.get().pending_plan_id is None
+
+
+def test_upgrading_a_stripe_trial_ends_it(held, provider) -> None:
+    Subscription.objects.filter(pk=held.pk).update(
+        status="trialing", trial_ends_at=held.current_period_end
+    )
+    held.refresh_from_db()
+    subscriptions.change_plan(held, plan("all-access"), timezone.now())
+    assert ("change_plan_now", ("sub_1", "price_all_access", True)) in provider.calls
+    held.refresh_from_db()
+    assert (held.plan.slug, held.status) == ("all-access", "active")
