@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from masthead.access import FREE, ArticleFacts, current_policy, effective_level
 from masthead.core.errors import error_response
 from masthead.core.events import EventKind, record
 
@@ -95,16 +96,19 @@ def story_at(url: str) -> Story | None:
     if found is None:
         return None
     section = found.section
+    slug = section.slug if section else ""
+    # The publisher's walled and exempt sections move an article's level, as in the check.
+    facts = ArticleFacts(found.pk, found.effective_access_level(), slug, found.published_at)
     return Story(
         headline=found.headline,
-        level=found.effective_access_level(),
-        section_slug=section.slug if section else "",
+        level=effective_level(facts, current_policy()),
+        section_slug=slug,
         section_name=section.name if section else "",
     )
 
 
 def _opens(plan: Plan, story: Story | None) -> bool | None:
-    if story is None or story.level == "free":
+    if story is None or story.level == FREE:
         return None
     return plan_opens(plan, story.level, story.section_slug)
 

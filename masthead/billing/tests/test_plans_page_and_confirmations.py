@@ -159,3 +159,19 @@ class TestWelcome:
         response = client.get(world["culture_story"].get_absolute_url())
         assert "billing/welcome.js" in response.content.decode()
         assert "masthead_welcome" not in response.cookies
+
+
+def test_the_story_level_is_the_one_the_check_uses(client, world) -> None:
+    from masthead.access import forget_policy
+    from masthead.access.models import PaywallPolicy
+
+    url = world["culture_story"].get_absolute_url()
+    assert "is open with" in client.get("/subscribe/", {"next": url}).content.decode()
+    # The publisher opens the section to everyone: no plan is needed, so none is named.
+    PaywallPolicy.objects.update_or_create(pk=1, defaults={"exempt_sections": "culture"})
+    forget_policy()
+    try:
+        page = client.get("/subscribe/", {"next": url}).content.decode()
+    finally:
+        forget_policy()
+    assert "is open with" not in page and "Does not open" not in page
