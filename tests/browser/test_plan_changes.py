@@ -134,6 +134,7 @@ def test_an_upgrade_opens_the_wider_plan_at_once_with_one_subscription(
     page.wait_for_url("**/subscribe/all-access/change/?next=*", timeout=TIMEOUT)
     # News $6.00 to All Access $15.00 with 20 of 30 days left: 20/30 x $9.00 = $6.00.
     assert "Charged today: $6.00" in page.locator(".change-amount").inner_text()
+    page.wait_for_load_state("networkidle")  # the header's account links come from a script
     page.screenshot(path=str(SCREENSHOTS / "plan-change.png"), full_page=True)
     page.get_by_role("button", name="Switch to All Access now").click()
 
@@ -213,6 +214,7 @@ def test_a_new_subscriber_is_welcomed_and_cancelling_asks_first(
     page.get_by_role("link", name="Cancel at the end of this period").click()
     page.wait_for_url("**/cancel/confirm/", timeout=TIMEOUT)
     assert "You keep reading until" in page.locator(".cancel-until").inner_text()
+    page.wait_for_load_state("networkidle")
     page.screenshot(path=str(SCREENSHOTS / "cancel-confirm.png"), full_page=True)
     assert Subscription.objects.get(user=user).cancel_at_period_end is False
     page.get_by_role("button", name="Yes, cancel at the end of this period").click()
