@@ -1,4 +1,4 @@
-"""The demo's billing: the two plans, the subscriber's All Access plan, a staff comp.
+"""The demo's billing: the three plans, the subscriber's All Access plan, a staff comp.
 
 ``load_demo`` calls ``load(users, stdout)`` with the demo logins keyed by role, after
 ``logins.ensure_logins``. Running it again changes nothing that is already in place.
@@ -51,6 +51,20 @@ def _plans() -> tuple[Plan, Plan]:
         },
     )
     news.sections.set(Section.objects.filter(slug__in=NEWS_SECTIONS))
+    # A yearly plan, so that switching the billing interval can be tried in the demo.
+    Plan.objects.update_or_create(
+        slug="all-access-yearly",
+        defaults={
+            "name": "All Access, yearly",
+            "description": "All Access, paid once a year: two months free.",
+            "price_minor": 15000,
+            "currency": "USD",
+            "interval": Plan.Interval.YEAR,
+            "levels": _ALL,
+            "ad_free": True,
+            "position": 2,
+        },
+    )
     return all_access, news
 
 
