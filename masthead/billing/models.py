@@ -106,6 +106,11 @@ class Plan(models.Model):
         return f"{self.price_display}/{self.interval}"
 
     @property
+    def opens_subscriber_stories(self) -> bool:
+        """Return True when the plan opens subscriber-only stories (not only metered ones)."""
+        return AccessLevel.SUBSCRIBER in self.levels
+
+    @property
     def period_days(self) -> int:
         """Return the length of one billing interval in days (a month counts 30)."""
         return 365 if self.interval == self.Interval.YEAR else 30

@@ -175,3 +175,14 @@ def test_the_story_level_is_the_one_the_check_uses(client, world) -> None:
     finally:
         forget_policy()
     assert "is open with" not in page and "Does not open" not in page
+
+
+def test_each_plan_says_what_it_opens(client, world) -> None:
+    plan("metered-only", name="Metered", price_minor=300, levels=["metered", "registered"])
+    page = client.get("/subscribe/").content.decode()
+    assert "Every article in News" in _card(page, "news")
+    assert "With advertising" in _card(page, "news")
+    assert "Every article, in every section" in _card(page, "all-access")
+    assert "No advertising" in _card(page, "all-access")
+    assert "Subscriber-only stories are not included" in _card(page, "metered-only")
+    assert "Subscriber-only stories are not included" not in _card(page, "all-access")
