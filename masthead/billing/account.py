@@ -16,6 +16,7 @@ from masthead.core.timezones import time_zone
 from masthead.newsroom import aptime
 
 from .models import AccessGrant, Subscription
+from .subscriptions import settle
 
 Status = Subscription.Status
 
@@ -36,6 +37,14 @@ class Held:
     can_cancel: bool
     can_resume: bool
     is_test: bool
+    pending: str = ""
+    can_change_plan: bool = False
+    is_duplicate: bool = False
+
+
+def reader_date(moment: dt.datetime) -> str:
+    """Return ``moment`` as an AP date in the publication's time zone ("Dec. 29, 2026")."""
+    return aptime.ap_date(moment, _zone())
 
 
 def _zone() -> zoneinfo.ZoneInfo:
@@ -51,7 +60,7 @@ def _wording(
     """Return (status label, detail sentence) for ``subscription`` at ``now``."""
     if not subscription.is_entitling(now):
         return "Ended", ""
-    price = subscription.plan.price_per_interval
+    price = subscription.plan_at(now).price_per_interval
     period_end = subscription.current_period_end
     day = aptime.ap_date(period_end, zone) if period_end else ""
     if subscription.status == Status.PAST_DUE:
@@ -64,6 +73,10 @@ def _wording(
         )
     if subscription.cancel_at_period_end:
         return f"Ends on {day}", "It will not renew; resume it to keep reading after that day."
+    if subscription.pending_plan is not None and subscription.plan_at(now) == subscription.plan:
+        if subscription.status == Status.TRIALING:
+            return f"Trial until {day}", ""
+        return "Active", f"Paid until {day}."
     if subscription.status == Status.TRIALING:
         if not day:
             return "Trial", f"Then {price}."
@@ -77,21 +90,40 @@ def _held(subscription: Subscription, now: dt.datetime, zone: zoneinfo.ZoneInfo)
     entitling = subscription.is_entitling(now)
     renewable = subscription.status in (Status.TRIALING, Status.ACTIVE)
     label, detail = _wording(subscription, now, zone)
+    pending = ""
+    upcoming = subscription.pending_plan
+    if entitling and upcoming is not None and subscription.plan_at(now) != upcoming:
+        when = subscription.pending_plan_from
+        day = aptime.ap_date(when, zone) if when else "the end of this period"
+        pending = f"Changes to {upcoming.name} on {day}, then {upcoming.price_per_interval}."
     return Held(
         pk=subscription.pk,
-        plan_name=subscription.plan.name,
+        plan_name=subscription.plan_at(now).name,
         status_label=label,
         detail=detail,
         is_entitling=entitling,
         can_cancel=entitling and renewable and not subscription.cancel_at_period_end,
         can_resume=entitling and subscription.cancel_at_period_end,
         is_test=subscription.provider == Subscription.Provider.TEST,
+        pending=pending,
+        can_change_plan=(
+            entitling
+            and subscription.status in (Status.TRIALING, Status.ACTIVE)
+            and not subscription.cancel_at_period_end
+            and subscription.provider != Subscription.Provider.MANUAL
+        ),
+        is_duplicate=subscription.is_duplicate,
     )
 
 
 def held_by(user: Any, now: dt.datetime, limit: int = 10) -> list[Held]:
     """Return ``user``'s subscriptions, newest first, described at ``now``."""
-    found = Subscription.objects.filter(user=user).select_related("plan")[:limit]
+    found = list(
+        Subscription.objects.filter(user=user).select_related("plan", "pending_plan")[:limit]
+    )
+    for subscription in found:
+        if subscription.is_live:
+            settle(subscription, now)  # test payments: roll an ended period on, apply a due change
     zone = _zone()
     return [_held(subscription, now, zone) for subscription in found]
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponse
 
 from masthead.access import AccessLevel
 
@@ -55,13 +56,65 @@ class PlanAdmin(admin.ModelAdmin[Plan]):
     filter_horizontal = ("sections",)
 
 
+DUPLICATE_WARNING = (
+    "{count} reader(s) hold a second live subscription made outside Masthead (flagged "
+    "“duplicate”). They keep what both open and nothing was cancelled; refund or cancel "
+    "the extra one in the payment provider's dashboard if the reader asks."
+)
+
+
 @admin.register(Subscription)
 class SubscriptionAdmin(admin.ModelAdmin[Subscription]):
-    list_display = ("user", "plan", "status", "current_period_end", "cancel_at_period_end")
-    list_filter = ("status", "provider", "plan")
+    list_display = (
+        "user",
+        "plan",
+        "status",
+        "current_period_end",
+        "cancel_at_period_end",
+        "pending_plan",
+        "is_duplicate",
+    )
+    list_filter = ("status", "provider", "is_duplicate", "plan")
     search_fields = ("user__email", "provider_subscription_id", "provider_customer_id")
     autocomplete_fields = ("user",)
-    readonly_fields = ("provider_state_at", "created_at", "updated_at")
+    readonly_fields = (
+        "provider_state_at",
+        "created_at",
+        "updated_at",
+        "is_duplicate",
+        "pending_schedule_id",
+    )
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """List subscriptions, warning about live duplicates the provider reported."""
+        duplicates = Subscription.objects.live().filter(is_duplicate=True)
+        count = duplicates.values("user").distinct().count()
+        if count:
+            messages.warning(request, DUPLICATE_WARNING.format(count=count))
+        return super().changelist_view(request, extra_context)
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """Show a subscription, warning when it is a live duplicate."""
+        found = (
+            Subscription.objects.filter(pk=object_id, is_duplicate=True).first()
+            if str(object_id).isdigit()
+            else None
+        )
+        if found is not None and found.is_live:
+            messages.warning(
+                request,
+                "This is a second live subscription of the same reader, reported by the "
+                "payment provider. It still opens its plan; nothing was cancelled.",
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(WebhookEvent)

@@ -105,10 +105,26 @@ class Plan(models.Model):
         """Return "$15.00/month" or "$150.00/year"."""
         return f"{self.price_display}/{self.interval}"
 
+    @property
+    def opens_subscriber_stories(self) -> bool:
+        """Return True when the plan opens subscriber-only stories (not only metered ones)."""
+        return AccessLevel.SUBSCRIBER in self.levels
+
+    @property
+    def period_days(self) -> int:
+        """Return the length of one billing interval in days (a month counts 30)."""
+        return 365 if self.interval == self.Interval.YEAR else 30
+
     def period(self, start: dt.datetime) -> dt.datetime:
         """Return the end of one billing interval starting at ``start`` (approximate month)."""
-        days = 365 if self.interval == self.Interval.YEAR else 30
-        return start + dt.timedelta(days=days)
+        return start + dt.timedelta(days=self.period_days)
+
+
+# The states in which a subscription is still the reader's plan: it may renew, or recover
+# from a failed payment. Canceled-at-period-end subscriptions stay trialing or active until
+# the provider ends them, so they are live too: a reader who cancels keeps the plan (and
+# may resume it) until the end of the period, and cannot start a second one meanwhile.
+LIVE_STATUSES = ("trialing", "active", "past_due")
 
 
 class SubscriptionQuerySet(models.QuerySet["Subscription"]):
@@ -116,8 +132,11 @@ class SubscriptionQuerySet(models.QuerySet["Subscription"]):
 
     def possibly_entitling(self) -> SubscriptionQuerySet:
         """Return subscriptions whose status can entitle; ``is_entitling`` decides the rest."""
-        live = (Subscription.Status.TRIALING, Subscription.Status.ACTIVE)
-        return self.filter(status__in=(*live, Subscription.Status.PAST_DUE))
+        return self.filter(status__in=LIVE_STATUSES)
+
+    def live(self) -> SubscriptionQuerySet:
+        """Return subscriptions in a live state (trialing, active, past due)."""
+        return self.filter(status__in=LIVE_STATUSES)
 
 
 class Subscription(models.Model):
@@ -152,6 +171,30 @@ class Subscription(models.Model):
     # When the provider produced the state stored here: older snapshots are ignored, so
     # webhooks delivered out of order cannot roll the state back.
     provider_state_at = models.DateTimeField(null=True, blank=True)
+    current_period_start = models.DateTimeField(null=True, blank=True)
+    trial_ends_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set once this subscription was given a trial."
+    )
+    pending_plan = models.ForeignKey(
+        Plan,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The plan the reader moves to at the end of this period.",
+    )
+    pending_plan_from = models.DateTimeField(null=True, blank=True)
+    pending_schedule_id = models.CharField(
+        max_length=100, blank=True, help_text="The provider's schedule carrying the change."
+    )
+    is_duplicate = models.BooleanField(
+        "duplicate",
+        default=False,
+        help_text=(
+            "A second live subscription the provider reported (made outside Masthead). It "
+            "still opens its plan; nothing is cancelled on the reader's behalf."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -163,7 +206,15 @@ class Subscription(models.Model):
             models.UniqueConstraint(
                 fields=("provider", "provider_subscription_id"),
                 name="billing_subscription_unique_provider_id",
-            )
+            ),
+            # One plan per reader. Duplicates reported by the provider are stored flagged
+            # instead of refused: the money has moved already, and refusing the webhook
+            # would only make the provider deliver it again.
+            models.UniqueConstraint(
+                fields=("user",),
+                condition=Q(status__in=LIVE_STATUSES) & Q(is_duplicate=False),
+                name="billing_one_live_subscription_per_reader",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -183,6 +234,26 @@ class Subscription(models.Model):
         if self.status == self.Status.PAST_DUE:
             return self.grace_ends_at is not None and now < self.grace_ends_at
         return False
+
+    @property
+    def is_live(self) -> bool:
+        """Return True in a live state (trialing, active, past due), ending or not."""
+        return self.status in LIVE_STATUSES
+
+    def plan_at(self, now: dt.datetime) -> Plan:
+        """Return the plan in force at ``now``: the pending plan once its day has come.
+
+        A change scheduled for the end of the period opens the new plan from that moment
+        even before the provider's update arrives (or, for test payments, without one).
+        """
+        if (
+            self.pending_plan_id is not None
+            and self.pending_plan_from is not None
+            and now >= self.pending_plan_from
+            and self.pending_plan is not None
+        ):
+            return self.pending_plan
+        return self.plan
 
     def access_ends_at(self, now: dt.datetime) -> dt.datetime | None:
         """Return when access ends if nothing changes; None when it renews or has ended."""

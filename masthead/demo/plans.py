@@ -1,4 +1,4 @@
-"""The demo's billing: the two plans, the subscriber's All Access plan, a staff comp.
+"""The demo's billing: the three plans, the subscriber's All Access plan, a staff comp.
 
 ``load_demo`` calls ``load(users, stdout)`` with the demo logins keyed by role, after
 ``logins.ensure_logins``. Running it again changes nothing that is already in place.
@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from masthead.access import METERED, REGISTERED, SUBSCRIBER
 from masthead.billing.models import AccessGrant, Plan, Subscription
+from masthead.billing.subscriptions import end_lapsed
 from masthead.demo.logins import SUBSCRIBER_GRANT_NOTE
 from masthead.demo.output import Output
 from masthead.newsroom.models import Section
@@ -50,13 +51,29 @@ def _plans() -> tuple[Plan, Plan]:
         },
     )
     news.sections.set(Section.objects.filter(slug__in=NEWS_SECTIONS))
+    # A yearly plan, so that switching the billing interval can be tried in the demo.
+    Plan.objects.update_or_create(
+        slug="all-access-yearly",
+        defaults={
+            "name": "All Access, yearly",
+            "description": "All Access, paid once a year: two months free.",
+            "price_minor": 15000,
+            "currency": "USD",
+            "interval": Plan.Interval.YEAR,
+            "levels": _ALL,
+            "ad_free": True,
+            "position": 2,
+        },
+    )
     return all_access, news
 
 
 def _subscribe(user: Any, plan: Plan) -> None:
     now = timezone.now()
-    held = Subscription.objects.filter(user=user, plan=plan)
-    if any(subscription.is_entitling(now) for subscription in held):
+    # Any plan in force will do: the subscriber may have switched plans in the demo, and a
+    # reader holds one live subscription at a time (one that has run out is closed first).
+    end_lapsed(user, now)
+    if Subscription.objects.live().filter(user=user).exists():
         return
     Subscription.objects.create(
         user=user,
@@ -64,6 +81,7 @@ def _subscribe(user: Any, plan: Plan) -> None:
         provider=Subscription.Provider.TEST,
         provider_subscription_id=f"test_demo_{user.pk}_{int(now.timestamp())}",
         status=Subscription.Status.ACTIVE,
+        current_period_start=now,
         current_period_end=plan.period(now),
         provider_state_at=now,
     )

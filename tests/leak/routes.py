@@ -196,6 +196,9 @@ FILLERS: dict[str, Filler] = {
     "billing:checkout": _values("slug", _plan_slugs),
     "billing:cancel": _values("pk", _subscription_pks),
     "billing:resume": _values("pk", _subscription_pks),
+    "billing:cancel_confirm": _values("pk", _subscription_pks),
+    "billing:keep_plan": _values("pk", _subscription_pks),
+    "billing:change_plan": _values("slug", _plan_slugs),
     "billing:test_checkout": _values("token", _forged_tokens),
     "gifts:revoke": _values("pk", _gift_pks),
     # Uploads (the paywall's protected media): the gated figure's file, bare and with a

@@ -6,6 +6,7 @@ library. Tests inject a double that records the calls (``billing/tests/doubles.p
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -55,4 +56,27 @@ class PaymentProvider(Protocol):
 
     def fetch_subscription(self, subscription_id: str) -> dict[str, Any]:
         """Return the provider's current description of a subscription."""
+        ...
+
+    def change_plan_now(
+        self, subscription_id: str, price_id: str, *, end_trial: bool, proration_date: dt.datetime
+    ) -> dict[str, Any]:
+        """Move a subscription to ``price_id`` at once, invoicing the prorated difference.
+
+        Return the subscription as the provider describes it afterwards.
+        """
+        ...
+
+    def preview_change(
+        self, subscription_id: str, price_id: str, *, end_trial: bool, proration_date: dt.datetime
+    ) -> int | None:
+        """Return what ``change_plan_now`` would charge today (minor units), None if unknown."""
+        ...
+
+    def schedule_change(self, subscription_id: str, price_id: str, interval: str) -> str:
+        """Move a subscription to ``price_id`` when its period ends; return the schedule's id."""
+        ...
+
+    def release_schedule(self, schedule_id: str) -> None:
+        """Call off a scheduled change: the subscription carries on as it is."""
         ...

@@ -6,6 +6,7 @@ for the Stripe library's HTTP client, so ``StripeProvider`` runs for real withou
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -26,6 +27,8 @@ class RecordingProvider:
         self.calls: list[tuple[str, Any]] = []
         self.subscriptions: dict[str, dict[str, Any]] = {}
         self.fail = fail
+        self.decline = False
+        self.preview_amount: int | None = None
 
     def _note(self, name: str, argument: Any) -> None:
         self.calls.append((name, argument))
@@ -52,6 +55,33 @@ class RecordingProvider:
             raise ProviderError("no such subscription", permanent=True)
         copied: dict[str, Any] = json.loads(json.dumps(self.subscriptions[subscription_id]))
         return copied
+
+    def change_plan_now(
+        self, subscription_id: str, price_id: str, *, end_trial: bool, proration_date: dt.datetime
+    ) -> dict[str, Any]:
+        """Answer with the stored subscription moved to ``price_id`` (or declined)."""
+        self._note("change_plan_now", (subscription_id, price_id, end_trial))
+        answer: dict[str, Any] = json.loads(json.dumps(self.subscriptions[subscription_id]))
+        if self.decline:
+            answer["pending_update"] = {"subscription_items": [{"price": price_id}]}
+        else:
+            answer["items"]["data"][0]["price"]["id"] = price_id
+            if end_trial:
+                answer["status"] = "active"
+        return answer
+
+    def preview_change(
+        self, subscription_id: str, price_id: str, *, end_trial: bool, proration_date: dt.datetime
+    ) -> int | None:
+        self._note("preview_change", (subscription_id, price_id, end_trial))
+        return self.preview_amount
+
+    def schedule_change(self, subscription_id: str, price_id: str, interval: str) -> str:
+        self._note("schedule_change", (subscription_id, price_id, interval))
+        return "sub_sched_1"
+
+    def release_schedule(self, schedule_id: str) -> None:
+        self._note("release_schedule", schedule_id)
 
 
 class RecordingStripeHTTP(stripe.HTTPClient):

@@ -1,4 +1,4 @@
-"""The demo's plans: two plans, the subscriber on All Access by test payments, a staff comp."""
+"""The demo's plans: three (one yearly), the subscriber on All Access by test payments, a comp."""
 
 from __future__ import annotations
 
@@ -24,7 +24,11 @@ def test_it_loads_plans_and_the_subscribers_plan_once() -> None:
     AccessGrant.objects.create(user=users["subscriber"], note=SUBSCRIBER_GRANT_NOTE)
     for _ in range(2):
         demo.load(users, io.StringIO())
-    assert sorted(Plan.objects.values_list("name", flat=True)) == ["All Access", "News"]
+    assert sorted(Plan.objects.values_list("name", flat=True)) == [
+        "All Access",
+        "All Access, yearly",
+        "News",
+    ]
     held = Subscription.objects.get()
     assert (held.user, held.plan.slug, held.provider, held.status) == (
         users["subscriber"],

@@ -6,6 +6,7 @@ canned JSON, so nothing here reaches the network in the suite.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -107,3 +108,117 @@ class StripeProvider:
             "subscription fetch", lambda: self._client.v1.subscriptions.retrieve(subscription_id)
         )
         return dict(found.to_dict())
+
+    def _current_item(self, subscription_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Return the subscription and its one item (Masthead sells one price per subscription)."""
+        found = self.fetch_subscription(subscription_id)
+        items = (found.get("items") or {}).get("data") or []
+        if not items:
+            raise ProviderError(f"subscription {subscription_id} has no item", permanent=True)
+        return found, dict(items[0])
+
+    def _change_params(
+        self, item_id: str, price_id: str, end_trial: bool, proration_date: dt.datetime
+    ) -> dict[str, Any]:
+        # "always_invoice" bills the difference now instead of on the next invoice, so the
+        # reader sees one charge for the upgrade, and the preview shows the same figure.
+        params: dict[str, Any] = {
+            "items": [{"id": item_id, "price": price_id}],
+            "proration_behavior": "always_invoice",
+            "proration_date": int(proration_date.timestamp()),
+        }
+        if end_trial:
+            # No trial carries over into a plan change: the new plan is paid from today.
+            params["trial_end"] = "now"
+        return params
+
+    def change_plan_now(
+        self, subscription_id: str, price_id: str, *, end_trial: bool, proration_date: dt.datetime
+    ) -> dict[str, Any]:
+        """Swap the subscription's price at once, prorated and invoiced now.
+
+        ``pending_if_incomplete`` keeps the old price until the prorated invoice is paid:
+        a declined card leaves the plan as it was (the answer's ``pending_update`` says so).
+        """
+        _found, item = self._current_item(subscription_id)
+        params: Any = self._change_params(str(item["id"]), price_id, end_trial, proration_date)
+        params["payment_behavior"] = "pending_if_incomplete"
+        updated = _call(
+            "plan change",
+            lambda: self._client.v1.subscriptions.update(subscription_id, params=params),
+        )
+        return dict(updated.to_dict())
+
+    def preview_change(
+        self, subscription_id: str, price_id: str, *, end_trial: bool, proration_date: dt.datetime
+    ) -> int | None:
+        """Return the amount Stripe would invoice now for the change; None when it cannot say."""
+        try:
+            _found, item = self._current_item(subscription_id)
+            details = self._change_params(str(item["id"]), price_id, end_trial, proration_date)
+            params: Any = {"subscription": subscription_id, "subscription_details": details}
+            preview = _call(
+                "plan change preview",
+                lambda: self._client.v1.invoices.create_preview(params=params),
+            )
+        except ProviderError:
+            return None
+        return int(preview.to_dict().get("amount_due") or 0)
+
+    def schedule_change(self, subscription_id: str, price_id: str, interval: str) -> str:
+        """Put the subscription on a schedule whose next phase is ``price_id``; return its id.
+
+        The current phase keeps today's price until the period ends; the next phase runs
+        one interval at the new price, and ``release`` then leaves the subscription on
+        that price with no schedule attached.
+        """
+        found, item = self._current_item(subscription_id)
+        current_price = item.get("price") or {}
+        current_price_id = (
+            current_price.get("id") if isinstance(current_price, dict) else current_price
+        )
+        schedule_id = found.get("schedule")
+        if isinstance(schedule_id, dict):
+            schedule_id = schedule_id.get("id")
+        if schedule_id:
+            schedule = _call(
+                "schedule fetch",
+                lambda: self._client.v1.subscription_schedules.retrieve(str(schedule_id)),
+            )
+        else:
+            create: Any = {"from_subscription": subscription_id}
+            schedule = _call(
+                "schedule create",
+                lambda: self._client.v1.subscription_schedules.create(params=create),
+            )
+        current_phase = (schedule.to_dict().get("phases") or [{}])[0]
+        update: Any = {
+            "end_behavior": "release",
+            "proration_behavior": "none",
+            "metadata": {"masthead_pending_price": price_id},
+            "phases": [
+                {
+                    "items": [{"price": current_price_id, "quantity": 1}],
+                    "start_date": current_phase.get("start_date"),
+                    "end_date": current_phase.get("end_date"),
+                },
+                {
+                    "items": [{"price": price_id, "quantity": 1}],
+                    "duration": {"interval": interval, "interval_count": 1},
+                    "proration_behavior": "none",
+                },
+            ],
+        }
+        schedule_key = str(schedule.id)
+        _call(
+            "schedule update",
+            lambda: self._client.v1.subscription_schedules.update(schedule_key, params=update),
+        )
+        return schedule_key
+
+    def release_schedule(self, schedule_id: str) -> None:
+        """Detach the schedule: the subscription keeps its current price and renews as is."""
+        _call(
+            "schedule release",
+            lambda: self._client.v1.subscription_schedules.release(schedule_id),
+        )

@@ -8,15 +8,19 @@ delivered out of order cannot roll a subscription back.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
+from masthead.billing import emails
 from masthead.billing.emails import Receipt
 from masthead.billing.exceptions import EventError
 from masthead.billing.models import Plan, Subscription
 from masthead.billing.subscriptions import grace_end, save_state
 
+logger = logging.getLogger(__name__)
 Status = Subscription.Status
 
 # Stripe's statuses mapped to ours. Unpaid, incomplete and paused subscriptions open nothing.
@@ -54,6 +58,17 @@ def _period_end(obj: dict[str, Any]) -> dt.datetime | None:
         int(item["current_period_end"]) for item in _items(obj) if item.get("current_period_end")
     ]
     return moment(max(ends)) if ends else None
+
+
+def _period_start(obj: dict[str, Any]) -> dt.datetime | None:
+    if obj.get("current_period_start"):
+        return moment(obj["current_period_start"])
+    starts = [
+        int(item["current_period_start"])
+        for item in _items(obj)
+        if item.get("current_period_start")
+    ]
+    return moment(max(starts)) if starts else None
 
 
 def _items(obj: dict[str, Any]) -> list[dict[str, Any]]:
@@ -137,11 +152,106 @@ def apply_subscription(obj: dict[str, Any], event_at: dt.datetime) -> Subscripti
     customer_id = str(obj.get("customer") or "")
     subscription = existing or _new_subscription(obj, sub_id, customer_id)
     previous = (existing.status, existing.cancel_at_period_end) if existing else ("", False)
+    old_plan = existing.plan if existing else None
     subscription.plan = _find_plan(obj, existing)
     subscription.provider_customer_id = customer_id or subscription.provider_customer_id
     _copy_state(subscription, obj, status, event_at)
+    if previous[0] not in _LIVE:
+        _flag_if_duplicate(subscription)
+    if old_plan is not None and old_plan.pk != subscription.plan_id:
+        _plan_moved(subscription, old_plan)
     save_state(subscription, previous=previous)
     return subscription
+
+
+_LIVE = (Status.TRIALING, Status.ACTIVE, Status.PAST_DUE)
+
+
+def _flag_if_duplicate(subscription: Subscription) -> None:
+    """Flag a subscription that turns live beside the reader's own live one.
+
+    It was made outside Masthead (Stripe's dashboard, an old checkout link): the reader
+    keeps it and what it opens, nothing is cancelled, and the admin shows it flagged.
+    """
+    if subscription.status not in _LIVE or subscription.is_duplicate:
+        return
+    others = Subscription.objects.live().filter(user=subscription.user, is_duplicate=False)
+    if subscription.pk is not None:
+        others = others.exclude(pk=subscription.pk)
+    if others.exists():
+        subscription.is_duplicate = True
+        logger.warning(
+            "stripe subscription %s is a second live subscription of account %s",
+            subscription.provider_subscription_id,
+            subscription.user_id,
+        )
+
+
+def _plan_moved(subscription: Subscription, old_plan: Plan) -> None:
+    """Note a plan that changed at Stripe: a scheduled change arriving, or one made there.
+
+    A change Masthead scheduled was mailed when the reader asked for it; any other change
+    (an upgrade made here, or one made in Stripe's dashboard or portal) is mailed now,
+    once: the row is locked and the next event finds the plan already moved.
+    """
+    arrived = subscription.pending_plan_id == subscription.plan_id
+    subscription.pending_plan = None
+    subscription.pending_plan_from = None
+    subscription.pending_schedule_id = ""
+    if arrived:
+        return
+    user, new_plan = subscription.user, subscription.plan
+    transaction.on_commit(
+        lambda: emails.send_plan_changed(
+            user,
+            old_plan=old_plan.name,
+            new_plan=new_plan.name,
+            effective_at=None,
+            price=new_plan.price_per_interval,
+        )
+    )
+
+
+def _phase_price(phase: dict[str, Any]) -> str:
+    for item in phase.get("items") or []:
+        price = item.get("price")
+        return str(price.get("id") if isinstance(price, dict) else price or "")
+    return ""
+
+
+def apply_schedule_end(obj: dict[str, Any], event_at: dt.datetime) -> None:
+    """Settle the pending change of a schedule that was released, completed or canceled.
+
+    When the phase with the new price had begun, the new plan is in force (its
+    subscription event may still be on its way); otherwise the change was called off
+    (at Stripe, by someone other than the reader on this site) and the pending plan goes.
+    Schedules Masthead did not make, or already forgot, change nothing.
+    """
+    sub_id = str(obj.get("subscription") or obj.get("released_subscription") or "")
+    if isinstance(obj.get("subscription"), dict):
+        sub_id = str(obj["subscription"].get("id") or "")
+    subscription = (
+        Subscription.objects.select_for_update()
+        .filter(provider="stripe", provider_subscription_id=sub_id)
+        .first()
+    )
+    if subscription is None or not subscription.pending_schedule_id:
+        return
+    if subscription.pending_schedule_id != str(obj.get("id") or ""):
+        return
+    pending = subscription.pending_plan
+    began = pending is not None and any(
+        _phase_price(phase) == pending.stripe_price_id
+        and (moment(phase.get("start_date")) or event_at) <= event_at
+        for phase in obj.get("phases") or []
+    )
+    previous = (subscription.status, subscription.cancel_at_period_end)
+    if began and pending is not None:
+        subscription.plan = pending
+    subscription.pending_plan = None
+    subscription.pending_plan_from = None
+    subscription.pending_schedule_id = ""
+    save_state(subscription, previous=previous)
 
 
 def _new_subscription(obj: dict[str, Any], sub_id: str, customer_id: str) -> Subscription:
@@ -157,6 +267,8 @@ def _copy_state(
     was_past_due = subscription.status == Status.PAST_DUE
     subscription.status = status
     subscription.current_period_end = _period_end(obj) or subscription.current_period_end
+    subscription.current_period_start = _period_start(obj) or subscription.current_period_start
+    subscription.trial_ends_at = moment(obj.get("trial_end")) or subscription.trial_ends_at
     subscription.cancel_at_period_end = bool(obj.get("cancel_at_period_end"))
     subscription.ended_at = moment(obj.get("ended_at"))
     subscription.provider_state_at = event_at

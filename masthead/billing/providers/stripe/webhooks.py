@@ -22,7 +22,13 @@ from masthead.billing.models import Subscription
 from masthead.billing.providers import get_provider
 from masthead.billing.subscriptions import grace_end, save_state
 
-from .snapshots import apply_subscription, find_user, moment, receipt_from_invoice
+from .snapshots import (
+    apply_schedule_end,
+    apply_subscription,
+    find_user,
+    moment,
+    receipt_from_invoice,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -132,4 +138,10 @@ HANDLERS: dict[str, Handler] = {
     "customer.subscription.deleted": _subscription_changed,
     "invoice.paid": _invoice_paid,
     "invoice.payment_failed": _invoice_failed,
+    # A downgrade waits on a subscription schedule; these say the schedule let go of the
+    # subscription (its new phase began, or someone called it off at Stripe).
+    "subscription_schedule.released": apply_schedule_end,
+    "subscription_schedule.completed": apply_schedule_end,
+    "subscription_schedule.canceled": apply_schedule_end,
+    "subscription_schedule.aborted": apply_schedule_end,
 }

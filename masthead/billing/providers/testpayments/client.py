@@ -7,6 +7,7 @@ the settings' start-up refusal).
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Any
 
@@ -36,6 +37,7 @@ class TestPaymentsProvider:
                 "s": session_id,
                 "next": request.success_url,
                 "back": request.cancel_url,
+                "t": request.trial_days,
             },
             salt=SALT,
         )
@@ -55,6 +57,27 @@ class TestPaymentsProvider:
     def fetch_subscription(self, subscription_id: str) -> dict[str, Any]:
         """Raise: test payments keep no remote state."""
         raise ProviderError("Test payments keep no remote subscriptions", permanent=True)
+
+    # Plan changes are worked out on the local record (``billing.subscriptions``), which is
+    # the only record test payments keep; these calls have nothing to tell anyone.
+    def change_plan_now(
+        self, subscription_id: str, price_id: str, *, end_trial: bool, proration_date: dt.datetime
+    ) -> dict[str, Any]:
+        """Return nothing: the local record is changed by the caller."""
+        return {}
+
+    def preview_change(
+        self, subscription_id: str, price_id: str, *, end_trial: bool, proration_date: dt.datetime
+    ) -> int | None:
+        """Return None: the caller computes the prorated amount itself."""
+        return None
+
+    def schedule_change(self, subscription_id: str, price_id: str, interval: str) -> str:
+        """Return no schedule id: the pending plan on the local record is the schedule."""
+        return ""
+
+    def release_schedule(self, schedule_id: str) -> None:
+        """Do nothing: the local record is the only record."""
 
 
 def read_checkout(token: str) -> dict[str, Any] | None:
