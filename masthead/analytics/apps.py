@@ -3,8 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import AppConfig
+from django.conf import settings
 from django.core import checks
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 
 EDITORS_GROUP = "Editors"
 
@@ -60,7 +61,7 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self) -> None:
         """Store events from ``masthead.core.events``; hold account data; register checks."""
-        from masthead.analytics.privacy import export_events, forget_account
+        from masthead.analytics.privacy import export_events, forget_account, forget_erasure_note
         from masthead.analytics.recording import store_event
         from masthead.core import events, personal_data
 
@@ -68,6 +69,9 @@ class AnalyticsConfig(AppConfig):
         # An account's events join its data export and lose its id when it is deleted.
         personal_data.register(
             personal_data.Holder("analytics_events", export=export_events, erase=forget_account)
+        )
+        post_save.connect(
+            forget_erasure_note, sender=settings.AUTH_USER_MODEL, dispatch_uid="analytics.ids"
         )
         checks.register(check_recording_mode, checks.Tags.compatibility, deploy=True)
         post_migrate.connect(

@@ -73,6 +73,21 @@ def forget_account(user_id: int) -> int:
     return changed
 
 
+def forget_erasure_note(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    """Drop the erased-account note when an account with that id is made (``post_save``).
+
+    Ids are not reused by a live database's sequences, but a database that is rebuilt (the
+    test suite, a restored backup) can hand an erased id to a new account within the hour;
+    that account's events must keep its id.
+    """
+    if not created or instance.pk is None:
+        return
+    try:
+        cache.delete(_note_key(int(instance.pk)))
+    except Exception:  # noqa: BLE001 - at worst the new account's first events lose the id
+        logger.warning("analytics: could not clear an erased-account note")
+
+
 def strip_deleted_accounts(rows: Sequence[dict[str, Any]]) -> None:
     """Null the ids of accounts deleted while their events were buffered, in place."""
     named = {row["user_id"] for row in rows if row.get("user_id") is not None}

@@ -82,7 +82,9 @@ def test_negative_ids_are_refused_and_the_schema_says_ids_are_positive(client: C
         "/api/access/", '{"article": -1}', content_type="application/json", **SAME_ORIGIN
     )
     assert check.status_code == 400
-    beacon = client.post("/ads/impressions/", '{"ads": [-1]}', content_type="application/json")
+    beacon = client.post(
+        "/ads/impressions/", '{"ads": [-1]}', content_type="application/json", **SAME_ORIGIN
+    )
     assert beacon.status_code == 400
     [status_article] = _operation("/gifts/status/", "get")["parameters"]
     assert status_article["schema"]["minimum"] == 1

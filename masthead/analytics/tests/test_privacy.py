@@ -50,3 +50,16 @@ def test_forgetting_an_account_keeps_visitor_keys_and_gives_the_rest_one_pseudon
     assert visitors.count("v" * 32) == 1
     assert len(set(visitors) - {"v" * 32}) == 1
     assert export_events(user.pk) == []
+
+
+def test_a_new_account_that_gets_an_erased_id_keeps_it_on_its_events() -> None:
+    # A rebuilt database (a restored backup, the test suite) can hand an erased id out
+    # again within the note's hour; the new account is not the deleted one.
+    gone = User.objects.create_user("gone@example.com", "a long password")
+    gone_id = gone.pk
+    gone.delete()
+    write_events([row(gone_id)])
+    assert not Event.objects.filter(user_id=gone_id).exists()
+    User.objects.create_user("new@example.com", "a long password", pk=gone_id)
+    write_events([row(gone_id)])
+    assert Event.objects.filter(user_id=gone_id).count() == 1
