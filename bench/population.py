@@ -135,14 +135,37 @@ def requests_lines(
     for entry in articles:
         by_level.setdefault(entry["level"], []).append(entry["id"])
     levels = [level for level in LEVEL_MIX if level in by_level]
+    habits = _habits(readers, rng)
     lines = []
     for _ in range(REQUESTS):
         kind = rng.choices(list(READER_MIX), weights=list(READER_MIX.values()))[0]
-        reader = rng.choice(readers[kind])
+        # Who checks how often comes from the simulator's reader model (its habits).
+        reader = rng.choices(readers[kind], weights=habits[kind])[0]
         level = rng.choices(levels, weights=[LEVEL_MIX[level] for level in levels])[0]
         body = json.dumps({"article": rng.choice(by_level[level]), "gift": None})
         lines.append(f"POST\t/api/access/\t{reader.cookie}\t{reader.address}\t{body}")
     return lines
+
+
+def _habits(readers: dict[str, list[Reader]], rng: random.Random) -> dict[str, list[float]]:
+    """Return each reader's visits per day, drawn from the simulator's reader model.
+
+    The same model (``masthead.experiments.simulator.population``) drives the demo's
+    traffic and the simulator, so the three populations come back the same way.
+    """
+    import numpy as np
+
+    from masthead.experiments.simulator.population import PopulationSpec, build_population
+
+    generator = np.random.default_rng(rng.randrange(2**32))
+    return {
+        kind: [
+            float(h)
+            for h in build_population(PopulationSpec(len(group)), generator, kind).habit
+        ]
+        for kind, group in readers.items()
+        if group
+    }
 
 
 def baseline_lines(articles: list[dict[str, Any]], rng: random.Random) -> list[str]:
