@@ -160,8 +160,7 @@ def _habits(readers: dict[str, list[Reader]], rng: random.Random) -> dict[str, l
     generator = np.random.default_rng(rng.randrange(2**32))
     return {
         kind: [
-            float(h)
-            for h in build_population(PopulationSpec(len(group)), generator, kind).habit
+            float(h) for h in build_population(PopulationSpec(len(group)), generator, kind).habit
         ]
         for kind, group in readers.items()
         if group

@@ -55,7 +55,7 @@ def test_a_conversion_after_the_end_is_still_credited(django_capture_on_commit_c
     buyer = reader()
     exposure = Exposure.objects.create(
         experiment=made,
-        arm=made.arms.first(),
+        arm=made.arms.get(name="control"),
         visitor_key="v",
         user=buyer,
         first_seen_at=now,
