@@ -88,7 +88,8 @@ def take(url: str, out: Path, email: str, password: str) -> list[Path]:
             saved.append(_shot(page.locator(f"#{name}").screenshot, path))
         # The experiments page of the demo's running experiment (issue 15).
         page.click("text=Experiments on the paywall")
-        page.click("table a >> nth=0")
+        page.wait_for_url(f"{url}/admin/dashboard/experiments/")
+        page.click("#content-main table a >> nth=0")
         page.wait_for_selector(".experiment-arms")
         full = lambda path: page.screenshot(path=path, full_page=True)  # noqa: E731
         saved.append(_shot(full, out / "experiments.png"))
