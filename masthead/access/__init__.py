@@ -6,9 +6,7 @@ module is imported while Django is still loading apps (other apps' models use
 that need the database import it when called.
 """
 
-from collections.abc import Iterable, Mapping
-
-from django.http import HttpRequest
+import typing as _typing
 
 from masthead.access.levels import AccessLevel
 from masthead.access.media import SITE_ASSET, MediaUse, PresigningStorage, media_type
@@ -60,6 +58,11 @@ from masthead.access.ports import (
 from masthead.access.snapshot import meter_snapshot
 from masthead.access.sources import article_is_live, crawler_verdict
 
+if _typing.TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from django.http import HttpRequest
+
 
 def current_policy() -> Policy:
     """Return the paywall policy in force: the row saved in the admin, with overrides.
@@ -84,7 +87,7 @@ def forget_policy() -> None:
     forget()
 
 
-def save_policy(changes: Mapping[str, object]) -> list[str]:
+def save_policy(changes: "Mapping[str, object]") -> list[str]:
     """Write ``changes`` (``Policy`` field -> value) to the saved policy; return overrides.
 
     For shipping an experiment's arm. Sections are sets of slugs; every other field is
@@ -97,14 +100,14 @@ def save_policy(changes: Mapping[str, object]) -> list[str]:
     return save(changes)
 
 
-def overridden_settings(fields: Iterable[str]) -> list[str]:
+def overridden_settings(fields: "Iterable[str]") -> list[str]:
     """Return the ``PAYWALL_*`` settings that are set and override one of ``fields``."""
     from masthead.access.policy_loader import overridden_settings as overridden
 
     return overridden(fields)
 
 
-def visitor_of(request: HttpRequest) -> str | None:
+def visitor_of(request: "HttpRequest") -> str | None:
     """Return the request's visitor id (from its signed cookie), or None."""
     from masthead.access.visitors import visitor_from
 
