@@ -140,7 +140,7 @@ def requests_lines(
     for _ in range(REQUESTS):
         kind = rng.choices(list(READER_MIX), weights=list(READER_MIX.values()))[0]
         # Who checks how often comes from the simulator's reader model (its habits).
-        reader = rng.choices(readers[kind], weights=habits[kind])[0]
+        reader = rng.choices(readers[kind], cum_weights=habits[kind])[0]
         level = rng.choices(levels, weights=[LEVEL_MIX[level] for level in levels])[0]
         body = json.dumps({"article": rng.choice(by_level[level]), "gift": None})
         lines.append(f"POST\t/api/access/\t{reader.cookie}\t{reader.address}\t{body}")
@@ -148,7 +148,7 @@ def requests_lines(
 
 
 def _habits(readers: dict[str, list[Reader]], rng: random.Random) -> dict[str, list[float]]:
-    """Return each reader's visits per day, drawn from the simulator's reader model.
+    """Return the readers' cumulative visits per day, drawn from the simulator's reader model.
 
     The same model (``masthead.experiments.simulator.population``) drives the demo's
     traffic and the simulator, so the three populations come back the same way.

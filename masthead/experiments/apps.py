@@ -1,3 +1,5 @@
+import atexit
+
 from django.apps import AppConfig
 
 
@@ -11,9 +13,11 @@ class ExperimentsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from masthead.core import events
-        from masthead.experiments import assignment  # noqa: F401 - connects its signals
+        from masthead.experiments import assignment
         from masthead.experiments.recording import credit, enrich, link_on_login
 
         events.add_enricher(enrich)
         events.subscribe(credit)
         user_logged_in.connect(link_on_login, dispatch_uid="experiments.link_on_login")
+        # Counters still in memory when the process ends are written on the way out.
+        atexit.register(assignment.flush_counts)

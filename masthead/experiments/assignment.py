@@ -177,14 +177,17 @@ def _exposure(
             .values_list("pk", "arm_id", "user_id")
             .first()
         )
-        if found is not None and (user_id is None or found[2] in (None, user_id)):
-            known = (found[0], found[1])
-        elif found is None:
+        if found is None:
             known = _create(running, vkey, now)
-        else:
+        elif user_id is not None and found[2] not in (None, user_id):
             # This browser's visitor met the experiment under another account: this
-            # account gets an exposure of its own, from its own hash.
-            known = _create(running, visitor_key(f"user:{user_id}", running.key), now)
+            # account gets an exposure of its own, from its own hash, and the visitor's
+            # stays with the other account.
+            mine = _create(running, visitor_key(f"user:{user_id}", running.key), now)
+            Exposure.objects.filter(pk=mine[0], user__isnull=True).update(user_id=user_id)
+            return _remember(exp, "u", user_id, mine)
+        else:
+            known = (found[0], found[1])
         _remember(exp, "v", vkey, known)
     if user_id is not None:
         Exposure.objects.filter(pk=known[0], user__isnull=True).update(user_id=user_id)
@@ -219,34 +222,43 @@ def _remember(exp: int, kind: str, ident: object, value: tuple[int, int]) -> tup
     return value
 
 
-def exposure_for(user_id: int | None, visitor: str | None, now: dt.datetime) -> int | None:
-    """Return the id of the reader's exposure in the running experiment, without making one."""
+def exposure_for(
+    user_id: int | None, visitor: str | None, now: dt.datetime
+) -> tuple[int, int, str] | None:
+    """Return the reader's exposure in the running experiment as (id, experiment id, arm).
+
+    Never makes one: a reader the experiment has not met is None.
+    """
     running = load_running(now)
     if running is None:
         return None
     exp = running.experiment_id
+    known: tuple[int, int] | None = None
     if user_id is not None:
         known = _known.get((exp, "u", user_id))
-        if known is not None:
-            return known[0]
-        pk = (
-            Exposure.objects.filter(experiment_id=exp, user_id=user_id)
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if pk is not None:
-            return pk
-    if visitor:
+        if known is None:
+            row = (
+                Exposure.objects.filter(experiment_id=exp, user_id=user_id)
+                .values_list("pk", "arm_id")
+                .first()
+            )
+            known = _remember(exp, "u", user_id, row) if row is not None else None
+    if known is None and visitor:
         vkey = visitor_key(visitor, running.key)
         known = _known.get((exp, "v", vkey))
-        if known is not None:
-            return known[0]
-        return (
-            Exposure.objects.filter(experiment_id=exp, visitor_key=vkey)
-            .values_list("pk", flat=True)
-            .first()
-        )
-    return None
+        if known is None:
+            row = (
+                Exposure.objects.filter(experiment_id=exp, visitor_key=vkey)
+                .values_list("pk", "arm_id")
+                .first()
+            )
+            known = _remember(exp, "v", vkey, row) if row is not None else None
+    if known is None:
+        return None
+    try:
+        return known[0], exp, running.arm_named(known[1]).name
+    except LookupError:
+        return None
 
 
 def link_account(user_id: int, visitor: str | None, now: dt.datetime) -> None:

@@ -54,11 +54,11 @@ def enrich(event: Event) -> Mapping[str, Any] | None:
         return None
     if event.kind == EventKind.WALL_SHOWN:
         return None  # access names the arm itself when there is one
-    exposure_id = assignment.exposure_for(event.user_id, event.visitor, at)
-    if exposure_id is None:
+    met = assignment.exposure_for(event.user_id, event.visitor, at)
+    if met is None:
         return None
-    row = Exposure.objects.select_related("arm").get(pk=exposure_id)
-    return {"experiment": row.experiment_id, "arm": row.arm.name}
+    _, experiment_id, arm = met
+    return {"experiment": experiment_id, "arm": arm}
 
 
 def credit(event: Event) -> None:
@@ -67,9 +67,10 @@ def credit(event: Event) -> None:
     if event.kind in (EventKind.ACCESS_CHECK, EventKind.WALL_SHOWN):
         if "experiment" not in event.extra:
             return
-        exposure_id = assignment.exposure_for(event.user_id, event.visitor, at)
-        if exposure_id is None:
+        found = assignment.exposure_for(event.user_id, event.visitor, at)
+        if found is None:
             return
+        exposure_id = found[0]
         is_check = event.kind == EventKind.ACCESS_CHECK
         assignment.count(
             exposure_id,
