@@ -147,24 +147,35 @@ def requests_lines(
     return lines
 
 
+# No reader may send more than this many of a population's checks: a heavy reader of the
+# model would otherwise meet the check's rate limit (120 a minute per address) and the
+# figures would measure 429s.
+MAX_CHECKS_PER_READER = 60
+
+
 def _habits(readers: dict[str, list[Reader]], rng: random.Random) -> dict[str, list[float]]:
-    """Return the readers' cumulative visits per day, drawn from the simulator's reader model.
+    """Return the readers' cumulative weights: visits per day from the simulator's model.
 
     The same model (``masthead.experiments.simulator.population``) drives the demo's
-    traffic and the simulator, so the three populations come back the same way.
+    traffic and the simulator, so the three populations come back the same way. Habits
+    are capped so that no reader's expected share passes ``MAX_CHECKS_PER_READER``.
     """
     import numpy as np
 
     from masthead.experiments.simulator.population import PopulationSpec, build_population
 
     generator = np.random.default_rng(rng.randrange(2**32))
-    return {
-        kind: [
-            float(h) for h in build_population(PopulationSpec(len(group)), generator, kind).habit
-        ]
-        for kind, group in readers.items()
-        if group
-    }
+    found = {}
+    for kind, group in readers.items():
+        if not group:
+            continue
+        weights = build_population(PopulationSpec(len(group)), generator, kind).habit
+        expected = REQUESTS * READER_MIX[kind]
+        for _ in range(20):  # capping lowers the sum, so cap again until it holds
+            weights = np.minimum(weights, MAX_CHECKS_PER_READER * weights.sum() / expected)
+        # Cumulative, so each draw is a bisection rather than a pass over every weight.
+        found[kind] = [float(w) for w in np.cumsum(weights)]
+    return found
 
 
 def baseline_lines(articles: list[dict[str, Any]], rng: random.Random) -> list[str]:
