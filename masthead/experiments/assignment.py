@@ -1,11 +1,16 @@
 """Which arm a reader is on: stored at first meeting, inherited by the account, never moved.
 
 ``arm_for`` is access's ``PAYWALL_EXPERIMENT_ARMS`` port. The running experiment is read
-at most every ``_TTL_SECONDS`` per process (at once after an experiment is saved); a
-reader's exposure is looked up once and then remembered by the process, since it cannot
-change for the experiment's life. Counters (checks, reads, walls) are added up in memory
-and written in batches, so an access check under an experiment costs a dictionary look-up
-and, for a reader met for the first time, one insert.
+at most every ``_TTL_SECONDS`` per process (at once after an experiment is saved).
+
+A visitor's arm is the keyed hash of their visitor id over the arms' shares, which the
+admin does not let change while the experiment runs: it is a pure function of the
+visitor, so an anonymous check needs no database at all. The exposure row that stores it
+(with the reader's counters) is written in batches, one upsert per batch
+(``flush_counts``). A logged-in reader's arm is the one stored for their account, looked
+up once per process and remembered; an account without one takes its visitor's, and the
+login that follows a registration writes that link at once (``link_account``), so the
+registration is credited to the arm the reader had.
 """
 
 from __future__ import annotations
@@ -16,13 +21,11 @@ import hashlib
 import logging
 import threading
 import time
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Value, When
+from django.db import connection
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -76,7 +79,8 @@ class Running:
 # (expires at, running experiment or None), and what the process knows of readers:
 # ("v", visitor key) or ("u", user id) -> (exposure id, arm id), per experiment.
 _cached: tuple[float, Running | None] | None = None
-_known: dict[tuple[int, str, object], tuple[int, int]] = {}
+# (experiment id, user id) -> (visitor key of the account's exposure, arm id).
+_known: dict[tuple[int, int], tuple[str, int]] = {}
 
 
 def forget() -> None:
@@ -144,165 +148,144 @@ def visitor_key(visitor: str, key: bytes) -> str:
 def arm_for(
     user_id: int | None, visitor: str, reader: ReaderFacts, policy: Policy, now: dt.datetime
 ) -> ArmChoice | None:
-    """Return the reader's arm in the running experiment (stored on first meeting), or None.
+    """Return the reader's arm in the running experiment, or None when none runs.
 
     A logged-in reader keeps the arm of their account; an account without one takes the
-    visitor's (the visitor who made it), else a new exposure is made from the visitor.
+    visitor's (the visitor who made it). Nothing is written here: the check's event adds
+    the reader to the exposure's batch (``count``).
     """
     running = load_running(now)
     if running is None:
         return None
-    _, arm_id = _exposure(running, user_id, visitor, now)
+    _, arm_id = placement(running, user_id, visitor)
     arm = running.arm_named(arm_id)
     arm_policy = dataclasses.replace(policy, **arm.overrides) if arm.overrides else policy
     return ArmChoice(running.experiment_id, running.name, arm.name, arm_policy)
 
 
-def _exposure(
-    running: Running, user_id: int | None, visitor: str, now: dt.datetime
-) -> tuple[int, int]:
+def _hashed(running: Running, vkey: str) -> int:
+    return running.arm_at(hash_unit(vkey, running.key[:64])).arm_id
+
+
+def placement(running: Running, user_id: int | None, visitor: str | None) -> tuple[str, int]:
+    """Return the reader's exposure key (keyed hash of a visitor id) and arm id.
+
+    Raise ``LookupError`` for a reader with neither account nor visitor.
+    """
     exp = running.experiment_id
-    if user_id is not None:
-        known = _known.get((exp, "u", user_id))
-        if known is not None:
-            return known
-        row = Exposure.objects.filter(experiment_id=exp, user_id=user_id).order_by("pk").first()
-        if row is not None:
-            return _remember(exp, "u", user_id, (row.pk, row.arm_id))
-    vkey = visitor_key(visitor, running.key)
-    known = _known.get((exp, "v", vkey))
-    if known is None:
-        found = (
+    if user_id is None:
+        if not visitor:
+            raise LookupError("no reader")
+        vkey = visitor_key(visitor, running.key)
+        return vkey, _hashed(running, vkey)
+    known = _known.get((exp, user_id))
+    if known is not None:
+        return known
+    row = (
+        Exposure.objects.filter(experiment_id=exp, user_id=user_id)
+        .order_by("pk")
+        .values_list("visitor_key", "arm_id")
+        .first()
+    )
+    if row is None:
+        vkey = visitor_key(visitor or f"user:{user_id}", running.key)
+        owner = (
             Exposure.objects.filter(experiment_id=exp, visitor_key=vkey)
-            .values_list("pk", "arm_id", "user_id")
+            .values_list("user_id", flat=True)
             .first()
         )
-        if found is None:
-            known = _create(running, vkey, now)
-        elif user_id is not None and found[2] not in (None, user_id):
+        if owner is not None and owner != user_id:
             # This browser's visitor met the experiment under another account: this
-            # account gets an exposure of its own, from its own hash, and the visitor's
-            # stays with the other account.
-            mine = _create(running, visitor_key(f"user:{user_id}", running.key), now)
-            Exposure.objects.filter(pk=mine[0], user__isnull=True).update(user_id=user_id)
-            return _remember(exp, "u", user_id, mine)
-        else:
-            known = (found[0], found[1])
-        _remember(exp, "v", vkey, known)
-    if user_id is not None:
-        Exposure.objects.filter(pk=known[0], user__isnull=True).update(user_id=user_id)
-        _remember(exp, "u", user_id, known)
-    return known
+            # account gets an exposure of its own, from its own hash.
+            vkey = visitor_key(f"user:{user_id}", running.key)
+        row = (vkey, _hashed(running, vkey))
+    return _remember(exp, user_id, (str(row[0]), int(row[1])))
 
 
-def _create(running: Running, vkey: str, now: dt.datetime) -> tuple[int, int]:
-    arm = running.arm_at(hash_unit(vkey, running.key[:64]))
-    try:
-        with transaction.atomic():
-            row = Exposure.objects.create(
-                experiment_id=running.experiment_id,
-                arm_id=arm.arm_id,
-                visitor_key=vkey,
-                first_seen_at=now,
-                last_seen_at=now,
-            )
-        return row.pk, arm.arm_id
-    except IntegrityError:  # another check made it first: use theirs
-        pk, arm_id = Exposure.objects.filter(
-            experiment_id=running.experiment_id, visitor_key=vkey
-        ).values_list("pk", "arm_id")[0]
-        return pk, arm_id
-
-
-def _remember(exp: int, kind: str, ident: object, value: tuple[int, int]) -> tuple[int, int]:
+def _remember(exp: int, user_id: int, value: tuple[str, int]) -> tuple[str, int]:
     with _lock:
         if len(_known) >= _MAX_REMEMBERED:
             _known.clear()
-        _known[(exp, kind, ident)] = value
+        _known[(exp, user_id)] = value
     return value
 
 
 def exposure_for(
     user_id: int | None, visitor: str | None, now: dt.datetime
-) -> tuple[int, int, str] | None:
-    """Return the reader's exposure in the running experiment as (id, experiment id, arm).
-
-    Never makes one: a reader the experiment has not met is None.
-    """
+) -> tuple[Running, str, int] | None:
+    """Return the running experiment and the reader's exposure key and arm id, or None."""
     running = load_running(now)
-    if running is None:
+    if running is None or (user_id is None and not visitor):
         return None
-    exp = running.experiment_id
-    known: tuple[int, int] | None = None
-    if user_id is not None:
-        known = _known.get((exp, "u", user_id))
-        if known is None:
-            row = (
-                Exposure.objects.filter(experiment_id=exp, user_id=user_id)
-                .values_list("pk", "arm_id")
-                .first()
-            )
-            known = _remember(exp, "u", user_id, row) if row is not None else None
-    if known is None and visitor:
-        vkey = visitor_key(visitor, running.key)
-        known = _known.get((exp, "v", vkey))
-        if known is None:
-            row = (
-                Exposure.objects.filter(experiment_id=exp, visitor_key=vkey)
-                .values_list("pk", "arm_id")
-                .first()
-            )
-            known = _remember(exp, "v", vkey, row) if row is not None else None
-    if known is None:
-        return None
-    try:
-        return known[0], exp, running.arm_named(known[1]).name
-    except LookupError:
-        return None
+    vkey, arm_id = placement(running, user_id, visitor)
+    return running, vkey, arm_id
 
 
 def link_account(user_id: int, visitor: str | None, now: dt.datetime) -> None:
     """Give account ``user_id`` the visitor's exposure, unless the account has one already.
 
     Called at login (registration logs the new account in): the reader who registered
-    stays on the arm their visitor had, so the conversion is credited where it happened.
+    stays on the arm their visitor had, and the row is written now, so the registration
+    event that follows finds it.
     """
     running = load_running(now)
     if running is None or not visitor:
         return
-    exp = running.experiment_id
-    if Exposure.objects.filter(experiment_id=exp, user_id=user_id).exists():
-        return
-    vkey = visitor_key(visitor, running.key)
-    Exposure.objects.filter(experiment_id=exp, visitor_key=vkey, user__isnull=True).update(
-        user_id=user_id
-    )
     with _lock:
-        _known.pop((exp, "u", user_id), None)
+        _known.pop((running.experiment_id, user_id), None)
+    vkey, arm_id = placement(running, user_id, visitor)
+    _upsert([_Pending(running.experiment_id, vkey, arm_id, user_id, "", now, now)])
+    _remember(running.experiment_id, user_id, (vkey, arm_id))
 
 
-# Counter deltas waiting to be written: exposure id -> [checks, reads, walls], last seen.
-_pending: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-_pending_seen: dict[int, dt.datetime] = {}
-_pending_section: dict[int, str] = {}
+@dataclass
+class _Pending:
+    """One exposure's counters waiting to be written."""
+
+    experiment_id: int
+    visitor_key: str
+    arm_id: int
+    user_id: int | None
+    first_section: str
+    first_seen: dt.datetime
+    last_seen: dt.datetime
+    checks: int = 0
+    reads: int = 0
+    walls: int = 0
+
+
+_pending: dict[tuple[int, str], _Pending] = {}
 _pending_since = time.monotonic()
 
 
 def count(
-    exposure_id: int, *, checks: int, reads: int, walls: int, section: str, at: dt.datetime
+    met: tuple[Running, str, int],
+    user_id: int | None,
+    *,
+    checks: int,
+    reads: int,
+    walls: int,
+    section: str,
+    at: dt.datetime,
 ) -> None:
-    """Add to an exposure's counters; written in batches (``flush_counts``)."""
+    """Add to an exposure's counters (making it if new); written in batches."""
     global _pending_since
+    running, vkey, arm_id = met
     with _lock:
         if not _pending:
             _pending_since = time.monotonic()
-        deltas = _pending[exposure_id]
-        deltas[0] += checks
-        deltas[1] += reads
-        deltas[2] += walls
-        _pending_seen[exposure_id] = at
-        if section:
-            _pending_section.setdefault(exposure_id, section)
+        key = (running.experiment_id, vkey)
+        row = _pending.get(key)
+        if row is None:
+            row = _pending[key] = _Pending(
+                running.experiment_id, vkey, arm_id, user_id, section[:64], at, at
+            )
+        row.checks += checks
+        row.reads += reads
+        row.walls += walls
+        row.last_seen = max(row.last_seen, at)
+        row.user_id = row.user_id or user_id
+        row.first_section = row.first_section or section[:64]
         due = (
             bool(getattr(settings, "ANALYTICS_SYNC", False))
             or len(_pending) >= int(getattr(settings, "EXPERIMENTS_BATCH_SIZE", 200))
@@ -313,28 +296,57 @@ def count(
 
 
 def flush_counts() -> int:
-    """Write the pending counters; return how many exposures were updated. Never raises."""
+    """Write the pending exposures and counters; return how many rows. Never raises."""
     with _lock:
-        taken = dict(_pending)
-        seen = dict(_pending_seen)
-        sections = dict(_pending_section)
+        taken = list(_pending.values())
         _pending.clear()
-        _pending_seen.clear()
-        _pending_section.clear()
-    for exposure_id, (checks, reads, walls) in taken.items():
-        try:
-            Exposure.objects.filter(pk=exposure_id).update(
-                checks=F("checks") + checks,
-                reads=F("reads") + reads,
-                walls=F("walls") + walls,
-                last_seen_at=seen[exposure_id],
-                # The first section read is a trait fixed before any wall (what-if's
-                # covariate): written once, never moved.
-                first_section=Case(
-                    When(first_section="", then=Value(sections.get(exposure_id, "")[:64])),
-                    default=F("first_section"),
-                ),
-            )
-        except Exception:
-            logger.warning("experiment_counts_lost exposure=%s", exposure_id, exc_info=True)
+    if not taken:
+        return 0
+    try:
+        _upsert(taken)
+    except Exception:
+        logger.warning("experiment_counts_lost rows=%s", len(taken), exc_info=True)
     return len(taken)
+
+
+def _upsert(rows: list[_Pending]) -> None:
+    """Insert the exposures, or add to the stored ones: one statement per batch.
+
+    A stored row keeps its arm, its account once set, and its first section; the counters
+    add up. (``INSERT ... ON CONFLICT DO UPDATE``: PostgreSQL, and SQLite since 3.24.)
+    """
+    table = Exposure._meta.db_table
+    adapt = connection.ops.adapt_datetimefield_value
+    values = []
+    params: list[Any] = []
+    for row in rows:
+        values.append("(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
+        params += [
+            row.experiment_id,
+            row.arm_id,
+            row.visitor_key,
+            row.user_id,
+            row.first_section,
+            adapt(row.first_seen),
+            adapt(row.last_seen),
+            row.checks,
+            row.reads,
+            row.walls,
+        ]
+    # Only the table's name is formatted in, from the model; every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} (experiment_id, arm_id, visitor_key, user_id, first_section, "  # noqa: S608
+        "first_seen_at, last_seen_at, checks, reads, walls) VALUES "
+        + ", ".join(values)
+        + " ON CONFLICT (experiment_id, visitor_key) DO UPDATE SET "
+        f"checks = {table}.checks + excluded.checks, "
+        f"reads = {table}.reads + excluded.reads, "
+        f"walls = {table}.walls + excluded.walls, "
+        f"last_seen_at = CASE WHEN excluded.last_seen_at > {table}.last_seen_at "
+        f"THEN excluded.last_seen_at ELSE {table}.last_seen_at END, "
+        f"user_id = COALESCE({table}.user_id, excluded.user_id), "
+        f"first_section = CASE WHEN {table}.first_section = '' "
+        f"THEN excluded.first_section ELSE {table}.first_section END"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)

@@ -57,8 +57,8 @@ def enrich(event: Event) -> Mapping[str, Any] | None:
     met = assignment.exposure_for(event.user_id, event.visitor, at)
     if met is None:
         return None
-    _, experiment_id, arm = met
-    return {"experiment": experiment_id, "arm": arm}
+    running, _, arm_id = met
+    return {"experiment": running.experiment_id, "arm": running.arm_named(arm_id).name}
 
 
 def credit(event: Event) -> None:
@@ -67,13 +67,13 @@ def credit(event: Event) -> None:
     if event.kind in (EventKind.ACCESS_CHECK, EventKind.WALL_SHOWN):
         if "experiment" not in event.extra:
             return
-        found = assignment.exposure_for(event.user_id, event.visitor, at)
-        if found is None:
+        met = assignment.exposure_for(event.user_id, event.visitor, at)
+        if met is None or met[0].experiment_id != event.extra["experiment"]:
             return
-        exposure_id = found[0]
         is_check = event.kind == EventKind.ACCESS_CHECK
         assignment.count(
-            exposure_id,
+            met,
+            event.user_id,
             checks=int(is_check),
             reads=int(is_check and bool(event.granted)),
             walls=int(not is_check),

@@ -117,3 +117,32 @@ def test_an_experiment_that_cannot_load_leaves_the_plain_policy(breakage) -> Non
     body = check(Client(), make_article().pk).json()
     # The plain policy (3 reads) opens the first read; the arm (0 reads) would not have.
     assert (body["granted"], body["reason"], body["arm"]) == (True, "metered", None)
+
+
+def test_counters_add_up_across_batches_and_processes() -> None:
+    experiment((("only", 100, {}),))
+    client = Client()
+    for _ in range(3):
+        check(client, make_article().pk)
+        assignment.forget()  # as if the next check reached another worker
+    exposure = Exposure.objects.get()
+    assert (exposure.checks, exposure.reads) == (3, 3)
+
+
+def test_an_account_on_another_accounts_browser_gets_its_own_exposure() -> None:
+    from django.contrib.auth import get_user_model
+
+    experiment()
+    article = make_article()
+    client = Client()
+    check(client, article.pk)
+    users = get_user_model().objects
+    first = users.create_user("first@example.com", PASSWORD)
+    second = users.create_user("second@example.com", PASSWORD)
+    client.force_login(first)
+    check(client, article.pk)
+    client.force_login(second)
+    check(client, article.pk)
+    assert Exposure.objects.filter(user=first).count() == 1
+    assert Exposure.objects.filter(user=second).count() == 1
+    assert Exposure.objects.count() == 2
