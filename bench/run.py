@@ -276,9 +276,9 @@ class Bench:
         )
 
     def experiment_on_and_off(self) -> None:
-        """Checks with no experiment, then with one running, alternating servers; means.
+        """Checks with no experiment, then with an A/A one running, alternating servers; means.
 
-        The same database holds a running experiment throughout; the "off" server has
+        The same database holds the running experiment throughout; the "off" server has
         ``PAYWALL_EXPERIMENT_ARMS`` empty, so the only difference is the arm look-up (and
         the exposure rows and counters it writes for readers met for the first time).
         """
