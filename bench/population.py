@@ -135,14 +135,47 @@ def requests_lines(
     for entry in articles:
         by_level.setdefault(entry["level"], []).append(entry["id"])
     levels = [level for level in LEVEL_MIX if level in by_level]
+    habits = _habits(readers, rng)
     lines = []
     for _ in range(REQUESTS):
         kind = rng.choices(list(READER_MIX), weights=list(READER_MIX.values()))[0]
-        reader = rng.choice(readers[kind])
+        # Who checks how often comes from the simulator's reader model (its habits).
+        reader = rng.choices(readers[kind], cum_weights=habits[kind])[0]
         level = rng.choices(levels, weights=[LEVEL_MIX[level] for level in levels])[0]
         body = json.dumps({"article": rng.choice(by_level[level]), "gift": None})
         lines.append(f"POST\t/api/access/\t{reader.cookie}\t{reader.address}\t{body}")
     return lines
+
+
+# No reader may send more than this many of a population's checks: a heavy reader of the
+# model would otherwise meet the check's rate limit (120 a minute per address) and the
+# figures would measure 429s.
+MAX_CHECKS_PER_READER = 60
+
+
+def _habits(readers: dict[str, list[Reader]], rng: random.Random) -> dict[str, list[float]]:
+    """Return the readers' cumulative weights: visits per day from the simulator's model.
+
+    The same model (``masthead.experiments.simulator.population``) drives the demo's
+    traffic and the simulator, so the three populations come back the same way. Habits
+    are capped so that no reader's expected share passes ``MAX_CHECKS_PER_READER``.
+    """
+    import numpy as np
+
+    from masthead.experiments.simulator.population import PopulationSpec, build_population
+
+    generator = np.random.default_rng(rng.randrange(2**32))
+    found = {}
+    for kind, group in readers.items():
+        if not group:
+            continue
+        weights = build_population(PopulationSpec(len(group)), generator, kind).habit
+        expected = REQUESTS * READER_MIX[kind]
+        for _ in range(20):  # capping lowers the sum, so cap again until it holds
+            weights = np.minimum(weights, MAX_CHECKS_PER_READER * weights.sum() / expected)
+        # Cumulative, so each draw is a bisection rather than a pass over every weight.
+        found[kind] = [float(w) for w in np.cumsum(weights)]
+    return found
 
 
 def baseline_lines(articles: list[dict[str, Any]], rng: random.Random) -> list[str]:

@@ -20,6 +20,7 @@ import platform
 import secrets
 import subprocess
 import sys
+import time
 import urllib.request
 from dataclasses import asdict
 from pathlib import Path
@@ -43,7 +44,14 @@ POPULATIONS = [
     "events-2",
     "pg-1",
     "pg-2",
+    "expoff-1",
+    "expoff-2",
+    "expon-1",
+    "expon-2",
 ]
+# What PAYWALL_EXPERIMENT_ARMS names while the experiment figure has it on; every other
+# figure is measured with it empty (no experiment), as before issue 15.
+EXPERIMENT_ARMS = "masthead.experiments.assignment.arm_for"
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
@@ -56,6 +64,12 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=1, help="blocking threads per worker")
     parser.add_argument("--server", choices=["granian", "gunicorn"], default="granian")
     parser.add_argument("--browser-runs", type=int, default=15)
+    parser.add_argument(
+        "--sim-readers",
+        type=int,
+        default=100_000,
+        help="readers for the simulate_100k_readers_30_days_s figure (0: skip it)",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
     return parser.parse_args(argv)
 
@@ -95,6 +109,7 @@ class Bench:
             BILLING_STRIPE_SECRET_KEY="sk_test_placeholder",  # noqa: S106
             BILLING_STRIPE_WEBHOOK_SECRET="whsec_placeholder",  # noqa: S106
             PAYWALL_METER_STORE="redis",
+            PAYWALL_EXPERIMENT_ARMS="",
             MASTHEAD_LOG_LEVEL="ERROR",
         )
         self.nginx = Nginx(
@@ -260,6 +275,39 @@ class Bench:
             "checks/s",
         )
 
+    def experiment_on_and_off(self) -> None:
+        """Checks with no experiment, then with an A/A one running, alternating servers; means.
+
+        The same database holds the running experiment throughout; the "off" server has
+        ``PAYWALL_EXPERIMENT_ARMS`` empty, so the only difference is the arm look-up (and
+        the exposure rows and counters it writes for readers met for the first time).
+        """
+        subprocess.run(
+            [sys.executable, "-m", "bench.experiment"], env=self.env, cwd=ROOT, check=True
+        )
+        app_url = f"http://127.0.0.1:{self.app_port}/"
+        runs: dict[str, list[Load]] = {"off": [], "on": []}
+        for round_number in range(1, self.args.rounds + 1):
+            for state, arms in (("off", ""), ("on", EXPERIMENT_ARMS)):
+                self.start_app(PAYWALL_EXPERIMENT_ARMS=arms)
+                self.load("warm-up", app_url, self.population("warm"), self.args.warmup)
+                population = self.population(f"exp{state}-{round_number}")
+                runs[state].append(self.load(f"checks (experiment {state})", app_url, population))
+        self.figures.throughput(
+            "access_checks_experiment", _mean(runs["on"]).rate, _mean(runs["off"]).rate, "checks/s"
+        )
+
+    def simulation(self) -> None:
+        """Time ``simulate_readers`` at 100,000 readers x 30 days (no database on its loop)."""
+        started = time.monotonic()
+        manage(
+            self.env, "simulate_readers", "--readers", str(self.args.sim_readers), "--days", "30"
+        )
+        seconds = time.monotonic() - started
+        self.runs.append({"label": "simulate_readers", "seconds": round(seconds, 2)})
+        # The budget is the baseline: 60 s for 100,000 readers x 30 days on this machine.
+        self.figures.latency("simulate_100k_readers_30_days_s", seconds, 60.0, unit="s")
+
     def run(self) -> None:
         """Measure everything, in an order that keeps each comparison inside one server."""
         self.prepare()
@@ -276,9 +324,14 @@ class Bench:
         self.figures.latency("worker_rss", rss_after, rss_before, unit="MB")
         print("==> analytics events off and on, alternating", flush=True)
         self.events_on_and_off()
+        print("==> experiment off and on, alternating", flush=True)
+        self.experiment_on_and_off()
         print("==> PostgreSQL meter", flush=True)
         self.start_app(PAYWALL_METER_STORE="sql")
         self.checks_against_baseline("postgres", ["pg-1", "pg-2"])
+        if self.args.sim_readers:
+            print("==> the reader simulator", flush=True)
+            self.simulation()
 
 
 def _mean(runs: list[Load]) -> Load:

@@ -295,6 +295,10 @@ PAYWALL_ENTITLEMENTS_LOADER = "masthead.billing.entitlements.entitlements_for"
 PAYWALL_GIFT_VERIFIER = "masthead.gifts.tokens.verify_gift"
 PAYWALL_CONTENT_SOURCE = "masthead.newsroom.paywall"
 PAYWALL_CRAWLER_VERIFIER = "masthead.access.crawlers.verdict_for"
+# The arm a reader is on while an experiment runs (issue 15); empty: no experiments.
+PAYWALL_EXPERIMENT_ARMS = env_str(
+    "PAYWALL_EXPERIMENT_ARMS", "masthead.experiments.assignment.arm_for"
+)
 # Where uploaded files are shown, for protected media (docs/paywall.md, "Protected media").
 PAYWALL_MEDIA_SOURCES = [
     "masthead.newsroom.media_uses.media_uses",

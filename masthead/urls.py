@@ -13,6 +13,7 @@ admin.site.site_header = "Newsroom"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", health, name="health"),
+    path("admin/dashboard/experiments/", include("masthead.experiments.urls")),
     path("admin/dashboard/", include("masthead.analytics.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("masthead.accounts.urls")),

@@ -8,7 +8,8 @@ Run it against a demo database that holds the synthetic traffic (``make demo`` l
 
 Without ``--url`` it serves the current database (``DATABASE_URL`` or ``var/``) with
 ``manage.py runserver`` on a free local port, in demo mode, and stops it afterwards. It
-logs in as the demo editor and writes ``docs/screenshots/dashboard*.png``.
+logs in as the demo editor and writes ``docs/screenshots/dashboard*.png`` and the demo
+experiment's page, ``docs/screenshots/experiments.png``.
 """
 
 from __future__ import annotations
@@ -85,6 +86,13 @@ def take(url: str, out: Path, email: str, password: str) -> list[Path]:
         for name in ("top-articles", "meter"):
             path = out / f"dashboard-{name}.png"
             saved.append(_shot(page.locator(f"#{name}").screenshot, path))
+        # The experiments page of the demo's running experiment (issue 15).
+        page.click("text=Experiments on the paywall")
+        page.wait_for_url(f"{url}/admin/dashboard/experiments/")
+        page.click("#content-main table a >> nth=0")
+        page.wait_for_selector(".experiment-arms")
+        full = lambda path: page.screenshot(path=path, full_page=True)  # noqa: E731
+        saved.append(_shot(full, out / "experiments.png"))
         browser.close()
     return saved
 

@@ -6,6 +6,8 @@ module is imported while Django is still loading apps (other apps' models use
 that need the database import it when called.
 """
 
+import typing as _typing
+
 from masthead.access.levels import AccessLevel
 from masthead.access.media import SITE_ASSET, MediaUse, PresigningStorage, media_type
 from masthead.access.media import placeholder as media_placeholder
@@ -45,6 +47,8 @@ from masthead.access.policy import (
     window_start,
 )
 from masthead.access.ports import (
+    ArmChoice,
+    ArmSource,
     ContentSource,
     CrawlerVerifier,
     EntitlementsLoader,
@@ -53,6 +57,11 @@ from masthead.access.ports import (
 )
 from masthead.access.snapshot import meter_snapshot
 from masthead.access.sources import article_is_live, crawler_verdict
+
+if _typing.TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from django.http import HttpRequest
 
 
 def current_policy() -> Policy:
@@ -76,6 +85,33 @@ def forget_policy() -> None:
     from masthead.access.policy_loader import forget_policy as forget
 
     forget()
+
+
+def save_policy(changes: "Mapping[str, object]") -> list[str]:
+    """Write ``changes`` (``Policy`` field -> value) to the saved policy; return overrides.
+
+    For shipping an experiment's arm. Sections are sets of slugs; every other field is
+    stored as given. The row is validated like the admin's form (``ValueError`` when it
+    does not validate). Returns the ``PAYWALL_*`` settings that are set and override one
+    of the changed fields: what is shipped does not take effect while they stay set.
+    """
+    from masthead.access.policy_loader import save_policy as save
+
+    return save(changes)
+
+
+def overridden_settings(fields: "Iterable[str]") -> list[str]:
+    """Return the ``PAYWALL_*`` settings that are set and override one of ``fields``."""
+    from masthead.access.policy_loader import overridden_settings as overridden
+
+    return overridden(fields)
+
+
+def visitor_of(request: "HttpRequest") -> str | None:
+    """Return the request's visitor id (from its signed cookie), or None."""
+    from masthead.access.visitors import visitor_from
+
+    return visitor_from(request)
 
 
 def erase_reader(user_id: int) -> int:
@@ -110,6 +146,8 @@ __all__ = [
     "UNAVAILABLE_METER",
     "WINDOWS",
     "AccessLevel",
+    "ArmChoice",
+    "ArmSource",
     "ArticleFacts",
     "ContentSource",
     "CountedRead",
@@ -142,10 +180,13 @@ __all__ = [
     "media_type",
     "meter_applies",
     "meter_snapshot",
+    "overridden_settings",
     "reading_history",
     "refuse_gift",
+    "save_policy",
     "serve_media",
     "sign_media",
     "signed_media_url",
+    "visitor_of",
     "window_start",
 ]

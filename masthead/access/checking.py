@@ -2,7 +2,9 @@
 
 1. Load the article's facts (missing or not live: ``ArticleNotFound``).
 2. Load the reader's entitlements, the gift grant and the crawler verdict.
-3. Load the policy; ask the meter only when the decision needs it.
+3. Load the policy; when an experiment runs, the reader's arm replaces it with the arm's
+   policy (a failure there leaves the plain policy: never an error, never a wider
+   grant than the publisher's own policy). Ask the meter only when the decision needs it.
 4. Decide; for a grant, render the gated part and sign its media placeholders (``media``)
    now, so the URLs' lifetime starts with this answer.
 Anything that goes wrong in 2-4 denies with ``Reason.ERROR`` (fail closed): the reader
@@ -35,7 +37,7 @@ from masthead.access.policy import (
     wall_for,
 )
 from masthead.access.policy_loader import load_policy
-from masthead.access.ports import content_source
+from masthead.access.ports import ArmChoice, arm_source, content_source
 from masthead.access.sources import (
     crawler_verdict,
     entitlements_for,
@@ -61,6 +63,7 @@ class CheckOutcome:
     policy: Policy
     meter: MeterState | None = None
     html: str | None = None
+    arm: ArmChoice | None = None
 
     @property
     def is_ad_free(self) -> bool:
@@ -120,6 +123,9 @@ def _decided(
     gift = verify_gift(gift_token, facts.article_id, now)
     crawler = crawler_verdict(request)
     policy = load_policy()
+    arm = _arm(request, reader, visitor, policy, now)
+    if arm is not None:
+        policy = arm.policy
     meter = None
     if meter_applies(facts, reader, gift, crawler, policy, now):
         meter = _count(request, facts, reader, visitor, policy, now)
@@ -130,7 +136,22 @@ def _decided(
     if decision.granted:
         html = content_source().gated_html(facts.article_id, ad_free=is_ad_free(reader))
         html = sign_placeholders(html, now)
-    return CheckOutcome(facts, reader, decision, policy, meter, html)
+    return CheckOutcome(facts, reader, decision, policy, meter, html, arm)
+
+
+def _arm(
+    request: HttpRequest, reader: ReaderFacts, visitor: str, policy: Policy, now: dt.datetime
+) -> ArmChoice | None:
+    """Return the reader's experiment arm, or None (no experiment, or it failed to load)."""
+    try:
+        source = arm_source()
+        if source is None:
+            return None
+        user_id = getattr(request.user, "pk", None) if reader.is_authenticated else None
+        return source(user_id, visitor, reader, policy, now)
+    except Exception:
+        logger.warning("experiment_arm_failed", exc_info=True)
+        return None
 
 
 def _count(

@@ -11,9 +11,11 @@ import dataclasses
 import logging
 import threading
 import time
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -156,3 +158,70 @@ def _text_overrides() -> dict[str, Any]:
         if raw:
             changes[field] = parse_slugs(str(raw))
     return changes
+
+
+_TEXT_OVERRIDES = {
+    "window": "PAYWALL_WINDOW",
+    "fail_mode": "PAYWALL_FAIL_MODE",
+    "time_zone": "PAYWALL_TIME_ZONE",
+    "exempt_sections": "PAYWALL_EXEMPT_SECTIONS",
+    "walled_sections": "PAYWALL_WALLED_SECTIONS",
+}
+
+
+def overridden_settings(fields: Iterable[str]) -> list[str]:
+    """Return the ``PAYWALL_*`` settings that are set and override one of ``fields``."""
+    every = {**_INT_OVERRIDES, **_BOOL_OVERRIDES, **_TEXT_OVERRIDES}
+    found = []
+    for field in sorted(set(fields)):
+        setting = every.get(field)
+        if setting is None:
+            continue
+        value = getattr(settings, setting, None)
+        if value is not None and value != "":
+            found.append(setting)
+    return found
+
+
+# The row's fields that hold a Policy field under another shape.
+_ROW_FIELDS = frozenset(
+    {
+        "anonymous_allowance",
+        "registered_allowance",
+        "free_hours",
+        "exempt_sections",
+        "walled_sections",
+        "fail_mode",
+        "window",
+        "network_daily_allowance",
+        "registered_network_daily_allowance",
+        "require_email_confirmation",
+    }
+)
+
+
+def save_policy(changes: Mapping[str, object]) -> list[str]:
+    """Apply ``changes`` (Policy field -> value) to the saved row; return overriding settings.
+
+    Raise ``ValueError`` for a field the row cannot hold or a row that does not validate.
+    """
+    row = PaywallPolicy.current()
+    for field, value in changes.items():
+        if field == "crawler_full_text":
+            row.crawler_policy = (
+                PaywallPolicy.CrawlerPolicy.FULL_TEXT
+                if value
+                else PaywallPolicy.CrawlerPolicy.PREVIEW
+            )
+        elif field in _ROW_FIELDS:
+            if isinstance(value, frozenset | set | list | tuple):
+                value = ",".join(sorted(str(part) for part in value))
+            setattr(row, field, value)
+        else:
+            raise ValueError(f"the saved policy has no setting {field!r}")
+    try:
+        row.full_clean()
+    except ValidationError as exc:
+        raise ValueError("; ".join(exc.messages)) from exc
+    row.save()  # post_save drops the cached policy
+    return overridden_settings(changes)

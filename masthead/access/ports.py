@@ -1,6 +1,6 @@
 """The ports: what ``access`` needs from the rest of the site, declared here, plugged in elsewhere.
 
-``access`` imports no other Masthead app but ``core``. Four ports are named by dotted
+``access`` imports no other Masthead app but ``core``. Five ports are named by dotted
 paths in settings and loaded here, and nowhere else:
 
 - ``PAYWALL_CONTENT_SOURCE``, a module (:class:`ContentSource`): the article's facts and
@@ -10,6 +10,10 @@ paths in settings and loaded here, and nowhere else:
 - ``PAYWALL_GIFT_VERIFIER`` (:class:`GiftVerifier`): whether a gift token opens an article.
 - ``PAYWALL_CRAWLER_VERIFIER`` (:class:`CrawlerVerifier`): whether the request comes from a
   verified search crawler.
+- ``PAYWALL_EXPERIMENT_ARMS`` (:class:`ArmSource`), optional: the experiment arm a reader
+  is on and that arm's policy (``masthead.experiments.assignment.arm_for``). Unset: no
+  experiments. Unlike the others, a failure here never denies: the reader is checked
+  under the plain policy (an experiment that cannot be loaded changes nothing).
 - ``PAYWALL_MEDIA_SOURCES``, a list (:class:`MediaSource` each): where an uploaded file is
   shown, for protected media (``media.py``). Every source is asked; their answers add up.
 
@@ -27,13 +31,21 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
 
-from masthead.access.policy import ArticleFacts, CrawlerVerdict, Entitlements, GiftGrant
+from masthead.access.policy import (
+    ArticleFacts,
+    CrawlerVerdict,
+    Entitlements,
+    GiftGrant,
+    Policy,
+    ReaderFacts,
+)
 from masthead.core.dotted_paths import DottedSetting
 
 if TYPE_CHECKING:
@@ -44,6 +56,21 @@ ENTITLEMENTS_LOADER = "PAYWALL_ENTITLEMENTS_LOADER"
 GIFT_VERIFIER = "PAYWALL_GIFT_VERIFIER"
 CRAWLER_VERIFIER = "PAYWALL_CRAWLER_VERIFIER"
 MEDIA_SOURCES = "PAYWALL_MEDIA_SOURCES"
+EXPERIMENT_ARMS = "PAYWALL_EXPERIMENT_ARMS"
+
+
+@dataclass(frozen=True)
+class ArmChoice:
+    """A reader's place in a running experiment: which one, which arm, and its policy.
+
+    ``policy`` is the policy in force with the arm's overrides applied
+    (``dataclasses.replace``); ``decide()`` receives it like any other policy.
+    """
+
+    experiment_id: int
+    experiment: str
+    arm: str
+    policy: Policy
 
 
 class ContentSource(Protocol):
@@ -95,6 +122,26 @@ class MediaSource(Protocol):
         ...
 
 
+class ArmSource(Protocol):
+    """``PAYWALL_EXPERIMENT_ARMS``: the arm a reader is on, if an experiment is running."""
+
+    def __call__(
+        self,
+        user_id: int | None,
+        visitor: str,
+        reader: ReaderFacts,
+        policy: Policy,
+        now: dt.datetime,
+        /,
+    ) -> ArmChoice | None:
+        """Return the reader's arm (assigning one on first meeting), or None.
+
+        ``policy`` is the policy in force; the arm's policy is derived from it. Errors
+        propagate; the check then uses ``policy`` unchanged.
+        """
+        ...
+
+
 def port_settings() -> list[DottedSetting]:
     """Return the ports' settings with their current values, for the start-up check."""
     found = [
@@ -103,6 +150,9 @@ def port_settings() -> list[DottedSetting]:
         DottedSetting(GIFT_VERIFIER, getattr(settings, GIFT_VERIFIER, None)),
         DottedSetting(CRAWLER_VERIFIER, getattr(settings, CRAWLER_VERIFIER, None)),
     ]
+    arms = getattr(settings, EXPERIMENT_ARMS, None)
+    if arms:  # optional: None or "" means no experiments
+        found.append(DottedSetting(EXPERIMENT_ARMS, arms))
     sources = getattr(settings, MEDIA_SOURCES, None)
     if not isinstance(sources, list | tuple):
         found.append(DottedSetting(MEDIA_SOURCES, sources))
@@ -131,6 +181,12 @@ def gift_verifier() -> GiftVerifier:
 def crawler_verifier() -> CrawlerVerifier:
     """Return the function ``PAYWALL_CRAWLER_VERIFIER`` names; import errors propagate."""
     return cast(CrawlerVerifier, import_string(getattr(settings, CRAWLER_VERIFIER)))
+
+
+def arm_source() -> ArmSource | None:
+    """Return the function ``PAYWALL_EXPERIMENT_ARMS`` names, or None when it is unset."""
+    path = getattr(settings, EXPERIMENT_ARMS, None)
+    return cast(ArmSource, import_string(path)) if path else None
 
 
 def media_sources() -> list[MediaSource]:

@@ -68,7 +68,7 @@ SCHEMAS: dict[str, Any] = {
     },
     "AccessCheckResponse": {
         "type": "object",
-        "required": ["granted", "reason", "html", "offer", "meter", "ad_free"],
+        "required": ["granted", "reason", "html", "offer", "meter", "ad_free", "arm"],
         "properties": {
             "granted": {"type": "boolean"},
             "reason": {"type": "string", "description": "free, metered, meter_exhausted, ..."},
@@ -76,6 +76,11 @@ SCHEMAS: dict[str, Any] = {
             "offer": {"oneOf": [{"$ref": "#/components/schemas/Offer"}, {"type": "null"}]},
             "meter": {"oneOf": [{"$ref": "#/components/schemas/Meter"}, {"type": "null"}]},
             "ad_free": {"type": "boolean"},
+            "arm": {
+                "type": ["string", "null"],
+                "description": "The experiment arm the reader is on; null when no "
+                "experiment is running (or it could not be loaded).",
+            },
         },
     },
     "Me": {

@@ -131,6 +131,7 @@ def _payload(outcome: CheckOutcome) -> dict[str, Any]:
         "offer": offer,
         "meter": meter_json,
         "ad_free": outcome.is_ad_free,
+        "arm": outcome.arm.arm if outcome.arm is not None else None,
     }
 
 
@@ -143,6 +144,9 @@ def _record(request: HttpRequest, outcome: CheckOutcome, visitor: str) -> None:
         "reader_kind": outcome.reader_kind,
         "section": outcome.article.section,
     }
+    if outcome.arm is not None:
+        # Each event names its arm, so the experiment's tables can credit it.
+        common["extra"] = {"experiment": outcome.arm.experiment_id, "arm": outcome.arm.arm}
     decision = outcome.decision
     record(EventKind.ACCESS_CHECK, granted=decision.granted, reason=decision.reason, **common)
     if decision.offer is not None:

@@ -17,6 +17,7 @@ Two promises, and why:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import threading
@@ -89,10 +90,32 @@ class Event:
 
 
 Subscriber = Callable[[Event], None]
+#: Adds fields to an event's ``extra`` before subscribers see it (an experiment's arm).
+Enricher = Callable[[Event], Mapping[str, Any] | None]
 
 _lock = threading.Lock()
 # Replaced, never mutated, so ``record`` can read it without taking the lock.
 _subscribers: tuple[Subscriber, ...] = ()
+_enrichers: tuple[Enricher, ...] = ()
+
+
+def add_enricher(enricher: Enricher) -> None:
+    """Let ``enricher`` add to every event's ``extra`` (once, however often it is added).
+
+    What the caller put in ``extra`` wins over what an enricher adds; an enricher that
+    raises is logged and skipped, like a subscriber.
+    """
+    global _enrichers
+    with _lock:
+        if enricher not in _enrichers:
+            _enrichers = (*_enrichers, enricher)
+
+
+def remove_enricher(enricher: Enricher) -> None:
+    """Stop calling ``enricher``; nothing happens if it was not added."""
+    global _enrichers
+    with _lock:
+        _enrichers = tuple(known for known in _enrichers if known != enricher)
 
 
 def subscribe(subscriber: Subscriber) -> None:
@@ -145,6 +168,14 @@ def record(
         section=section,
         extra=dict(extra or {}),
     )
+    for enricher in _enrichers:
+        try:
+            added = enricher(event)
+        except Exception:  # an enricher's failure never reaches the caller either
+            logger.warning("event_enricher_failed kind=%s", event.kind, exc_info=True)
+            continue
+        if added:
+            event = dataclasses.replace(event, extra={**added, **event.extra})
     for subscriber in _subscribers:
         try:
             subscriber(event)

@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from masthead.billing.models import AccessGrant
 
@@ -30,6 +30,13 @@ def ensure_logins(now: dt.datetime) -> dict[str, Any]:
     # The group and its permissions belong to the newsroom's own code; get_or_create only
     # keeps the demo from failing on a database where that code has not run yet.
     editor.groups.add(Group.objects.get_or_create(name=EDITORS_GROUP)[0])
+    # The demo editor also runs the demo's experiment (read it, stop it, ship an arm).
+    editor.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label__in=("experiments", "access"),
+            codename__in=("run_experiment", "change_paywallpolicy"),
+        )
+    )
     _grant_all_access(users["subscriber"], now)
     return users
 

@@ -2,12 +2,21 @@
 
 A seeded population of readers visits the live demo articles for ``DEMO_DAYS`` days:
 each reader has a habit (how often they come, how many stories they read, which section
-they prefer) and moves through the funnel with fixed, plausible odds — anonymous, meter
+they prefer) and moves through the funnel — anonymous, meter
 spent, registration wall, registered, subscription wall, checkout, subscribed — and some
 subscribers cancel or send gift links. Events are written directly (marked
-``extra["demo"]``) and rolled up. Synthetic readers have user ids from ``FIRST_USER_ID``
-up, which no real account has, so the demo logins' meters and subscriptions are never
-touched. Loading twice does nothing the second time.
+``extra["demo"]``) and rolled up.
+
+The readers come from the simulator's reader model (``masthead.experiments.simulator.
+population``, the one the bench's populations use too): their habit, favourite section
+and their answers to a registration and a subscription wall. The demo's experiment
+(``experiment.py``) splits them between two anonymous allowances with the experiment's
+own keyed hash; each event names the experiment and arm, and what the readers did is
+written to the experiment's exposure and outcome tables.
+
+Synthetic readers have user ids from ``FIRST_USER_ID`` up, which no real account has, so
+the demo logins' meters and subscriptions are never touched. Loading twice does nothing
+the second time.
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,22 +36,21 @@ from masthead.analytics.figures import allowances
 from masthead.analytics.models import Event
 from masthead.analytics.rollup import roll_up
 from masthead.analytics.visitors import visitor_key
+from masthead.billing.models import Plan
 from masthead.core.events import EventKind
+from masthead.demo.experiment import DemoArms, Tally, running_experiment, store_exposures
 from masthead.demo.output import Output
+from masthead.experiments.simulator.population import PopulationSpec, build_population
 from masthead.newsroom.models import Article
 
 SEED = 20261129
 DEMO_DAYS = 28
 READERS = 2500
 FIRST_USER_ID = 1_000_000_000
-# The funnel's odds, per chance the reader gets.
-REGISTER_AT_WALL = 0.14
-CHECKOUT_AT_WALL = 0.15
+# The funnel's odds that the reader model does not give (its propensities answer walls).
 PAY_AT_CHECKOUT = 0.65
 CANCEL_PER_VISIT = 0.01
 GIFT_PER_READ = 0.12
-# How often readers come: (share of readers, visits per week).
-HABITS = ((0.12, 5.0), (0.33, 2.0), (0.55, 0.6))
 # Who they are when the simulation starts: (share of readers, reader kind); the rest are
 # anonymous. Half the readers are already around on the first day.
 STARTING_KINDS = ((0.04, "subscriber"), (0.10, "registered"))
@@ -70,11 +79,19 @@ class Reader:
     kind: str = "anonymous"
     user_id: int | None = None
     counted: dict[tuple[int, int], set[int]] = field(default_factory=dict)
+    register_at_wall: float = 0.0
+    checkout_at_wall: float = 0.0
+    tally: Tally | None = None
+
+    @property
+    def raw_visitor(self) -> str:
+        """Return this reader's (synthetic) visitor id, as a cookie would hold it."""
+        return f"demo-visitor-{self.number}"
 
     @property
     def visitor(self) -> str:
         """Return the stored visitor key of this reader's (synthetic) cookie."""
-        return visitor_key(f"demo-visitor-{self.number}")
+        return visitor_key(self.raw_visitor)
 
 
 def load(users: Any, stdout: Output, *, readers: int = READERS) -> int:
@@ -93,11 +110,22 @@ def load(users: Any, stdout: Output, *, readers: int = READERS) -> int:
         return 0
     now = timezone.now()
     first = now.date() - dt.timedelta(days=DEMO_DAYS)
-    events = Simulation(stories, first, now, _reserved_ids(users), readers).run()
+    experiment = running_experiment(now)
+    simulation = Simulation(
+        stories, first, now, _reserved_ids(users), readers, arms=DemoArms(experiment)
+    )
+    events = simulation.run()
+    plans = {plan.slug: (plan.price_minor, plan.currency) for plan in Plan.objects.all()}
     with transaction.atomic():
         Event.objects.bulk_create(events, batch_size=1000)
         roll_up(first, now.date())
-    stdout.write(f"Demo traffic: {len(events):,} events over {DEMO_DAYS} days.\n")
+        exposed = store_exposures(
+            experiment, (r.tally for r in simulation.readers if r.tally), plans
+        )
+    stdout.write(
+        f"Demo traffic: {len(events):,} events over {DEMO_DAYS} days; "
+        f"{exposed:,} readers in the experiment “{experiment.name}”.\n"
+    )
     return len(events)
 
 
@@ -123,8 +151,15 @@ class Simulation:
         until: dt.datetime,
         reserved: set[int],
         readers: int = READERS,
+        *,
+        arms: DemoArms | None = None,
     ) -> None:
         self.random = random.Random(SEED)
+        self.arms = arms
+        # The simulator's reader model: habits, interests and answers to walls.
+        self.model = build_population(
+            PopulationSpec(max(readers, 1)), np.random.default_rng(SEED), "demo-visitor"
+        )
         self.stories = stories
         self.first_day = first_day
         self.until = until
@@ -135,17 +170,23 @@ class Simulation:
         self.readers = [self._new_reader(number) for number in range(readers)]
 
     def _new_reader(self, number: int) -> Reader:
-        roll, visits = self.random.random(), HABITS[-1][1]
-        for share, habit in HABITS:
-            if roll < share:
-                visits = habit
-                break
-            roll -= share
-        favourite = self.random.choice(self.sections)
+        model = self.model
+        visits = float(model.habit[number]) * 7
+        interest = np.diff(model.interest_cdf[number], prepend=0.0)
+        favourite = self.sections[int(np.argmax(interest)) % len(self.sections)]
         is_regular = self.random.random() < ALREADY_READING
         reader = Reader(
-            number, visits, favourite, 0 if is_regular else self.random.randrange(DEMO_DAYS)
+            number,
+            visits,
+            favourite,
+            0 if is_regular else self.random.randrange(DEMO_DAYS),
+            register_at_wall=float(model.registration_propensity[number]),
+            checkout_at_wall=min(
+                1.0, float(model.subscription_propensity[number]) / PAY_AT_CHECKOUT
+            ),
         )
+        if self.arms is not None:
+            reader.tally = Tally(self.arms.arm_for(reader.raw_visitor), reader.raw_visitor)
         roll = self.random.random()
         for share, kind in STARTING_KINDS:
             if roll < share:
@@ -218,6 +259,8 @@ class Simulation:
     def _meter(self, reader: Reader, story: Story, at: dt.datetime) -> tuple[bool, str, str]:
         month = reader.counted.setdefault((at.year, at.month), set())
         allowance = self.allowances[reader.kind == "registered"]
+        if reader.kind == "anonymous" and reader.tally is not None and self.arms is not None:
+            allowance = self.arms.allowance(reader.tally.arm, allowance)
         if story.article_id in month or len(month) < allowance:
             month.add(story.article_id)
             return True, "metered", ""
@@ -226,11 +269,11 @@ class Simulation:
 
     def _respond_to_wall(self, reader: Reader, story: Story, offer: str, at: dt.datetime) -> None:
         if offer == "registration":
-            if self.random.random() < REGISTER_AT_WALL:
+            if self.random.random() < reader.register_at_wall:
                 self._register(reader, story, at)
                 self._read(reader, story, at + dt.timedelta(minutes=1))
             return
-        if reader.kind == "registered" and self.random.random() < CHECKOUT_AT_WALL:
+        if reader.kind == "registered" and self.random.random() < reader.checkout_at_wall:
             self._emit(K.CHECKOUT_STARTED, reader, at, story)
             if self.random.random() < PAY_AT_CHECKOUT:
                 reader.kind = "subscriber"
@@ -262,6 +305,10 @@ class Simulation:
     ) -> None:
         if at > self.until:
             return  # not happened yet
+        extra: dict[str, Any] = {"demo": True}
+        if reader.tally is not None and self.arms is not None:
+            extra.update(experiment=self.arms.experiment.pk, arm=reader.tally.arm.name)
+            self._tally(reader.tally, kind, at, story, facts)
         event = Event(
             kind=kind,
             at=at,
@@ -270,10 +317,21 @@ class Simulation:
             user_id=reader.user_id,
             visitor=reader.visitor,
             reader_kind=reader.kind,
-            extra={"demo": True},
+            extra=extra,
             **facts,
         )
         self.events.append(event)
+
+    @staticmethod
+    def _tally(tally: Tally, kind: str, at: dt.datetime, story: Story | None, facts: Any) -> None:
+        if kind == K.ACCESS_CHECK:
+            tally.saw(at, story.section if story else "")
+            tally.checks += 1
+            tally.reads += int(bool(facts.get("granted")))
+        elif kind == K.WALL_SHOWN:
+            tally.walls += 1
+        elif kind in (K.REGISTRATION, K.CHECKOUT_STARTED, K.SUBSCRIPTION_STARTED):
+            tally.outcomes.append((str(kind), at, "all-access" if kind != K.REGISTRATION else ""))
 
 
 def summary(events: Iterable[Event]) -> Counter[str]:

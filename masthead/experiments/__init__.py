@@ -1,6 +1,7 @@
-"""Experiments on the paywall: sequential statistics, a reader simulator, what-if estimates.
+"""Experiments on the paywall: arms, stored assignment, per-arm reading, Stop and Ship.
 
-Nothing here is stored yet: the statistics are pure functions on counts, the simulator
-keeps its own in-memory logs, and the what-if estimator reads those logs. Other apps are
-reached only through ``masthead.access``'s public API.
+Also the statistics (``stats``), the reader simulator (``simulator``) and what-if
+estimates (``whatif``). Other apps are reached through ``masthead.access``'s public API
+and its ``PAYWALL_EXPERIMENT_ARMS`` port, ``masthead.core.events`` and, for plan prices,
+``masthead.billing``.
 """

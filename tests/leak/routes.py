@@ -178,6 +178,13 @@ def _preview_urls(route: Route, world: LeakWorld) -> list[str]:
     return [reverse(route.name, args=[world.articles[key].article.pk]) for key in keys]
 
 
+def _experiment_pks(world: LeakWorld) -> list[str]:
+    # Every stored experiment (the page is staff-only) and one that does not exist.
+    from masthead.experiments.models import Experiment
+
+    return [str(pk) for pk in Experiment.objects.values_list("pk", flat=True)[:2]] + ["999999"]
+
+
 # Routes filled by name. Parameterless routes that read the query string are listed too:
 # the resolver cannot tell the suite about query parameters.
 FILLERS: dict[str, Filler] = {
@@ -201,6 +208,10 @@ FILLERS: dict[str, Filler] = {
     "billing:change_plan": _values("slug", _plan_slugs),
     "billing:test_checkout": _values("token", _forged_tokens),
     "gifts:revoke": _values("pk", _gift_pks),
+    # The experiments page under the Dashboard, and its Stop and Ship (POST only).
+    "experiments:detail": _values("pk", _experiment_pks),
+    "experiments:stop": _values("pk", _experiment_pks),
+    "experiments:ship": _values("pk", _experiment_pks),
     # Uploads (the paywall's protected media): the gated figure's file, bare and with a
     # forged signature, a miss, a traversal. tests/leak/test_media.py tries every kind of
     # protected file with every reader and the signed URLs' positive control.

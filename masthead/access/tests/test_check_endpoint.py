@@ -12,7 +12,8 @@ from masthead.billing.models import AccessGrant
 
 from .helpers import check, make_article
 
-KEYS = {"granted", "reason", "html", "offer", "meter", "ad_free"}
+# "arm" joined in issue 15 (null without an experiment): the contract only grows.
+KEYS = {"granted", "reason", "html", "offer", "meter", "ad_free", "arm"}
 SAME_ORIGIN = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
 
 

@@ -78,3 +78,17 @@ def test_a_process_with_a_mistyped_gift_verifier_does_not_start(tmp_path: Path) 
     assert started.returncode != 0
     assert "ImproperlyConfigured" in started.stderr
     assert f"PAYWALL_GIFT_VERIFIER = {TYPO!r}" in started.stderr
+
+
+class ExperimentArmsPortTests(SimpleTestCase):
+    """``PAYWALL_EXPERIMENT_ARMS`` (issue 15): optional, but a typo is refused like the rest."""
+
+    @override_settings(PAYWALL_EXPERIMENT_ARMS="masthead.experiments.assignment.arm_fro")
+    def test_a_typo_is_refused(self) -> None:
+        [error] = check_ports()
+        self.assertEqual(error.id, "access.E006")
+        self.assertIn("PAYWALL_EXPERIMENT_ARMS", error.msg)
+
+    @override_settings(PAYWALL_EXPERIMENT_ARMS="")
+    def test_empty_means_no_experiments(self) -> None:
+        self.assertEqual(check_ports(), [])

@@ -7,6 +7,12 @@ from django.test import SimpleTestCase
 import masthead.access
 
 EXPECTED = {
+    # Issue 15: the experiment port and shipping an arm.
+    "ArmChoice",
+    "ArmSource",
+    "overridden_settings",
+    "save_policy",
+    "visitor_of",
     "ALL_SECTIONS",
     "ANONYMOUS",
     "FREE",

@@ -98,10 +98,18 @@ def test_commands_explore_and_refuse(tmp_path, settings) -> None:
     assert "logs saved to" in out.getvalue()
     assert out.getvalue().strip().splitlines()[-1].startswith("readers=3000 days=5")
     out = io.StringIO()
-    call_command("meter_whatif", policy=["anonymous_allowance=5"], replicates=50, stdout=out)
+    call_command(
+        "meter_whatif",
+        policy=["anonymous_allowance=5"],
+        replicates=50,
+        simulator_logs="",
+        stdout=out,
+    )
     assert "dr" in out.getvalue()
     with pytest.raises(CommandError) as refused:
-        call_command("meter_whatif", policy=["anonymous_allowance=7"], replicates=50)
+        call_command(
+            "meter_whatif", policy=["anonymous_allowance=7"], replicates=50, simulator_logs=""
+        )
     assert refused.value.returncode == 2
     assert "never explored anonymous_allowance=7" in str(refused.value)
 
@@ -109,4 +117,4 @@ def test_commands_explore_and_refuse(tmp_path, settings) -> None:
 def test_meter_whatif_without_logs(tmp_path, settings) -> None:
     settings.VAR_DIR = tmp_path
     with pytest.raises(CommandError, match="simulate_readers first"):
-        call_command("meter_whatif", policy=["anonymous_allowance=5"])
+        call_command("meter_whatif", policy=["anonymous_allowance=5"], simulator_logs="")
