@@ -126,7 +126,7 @@ class ArticleAdminForm(forms.ModelForm[Article]):
 
     class Meta:
         model = Article
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 - the admin narrows it to its fieldsets
 
     def clean(self) -> dict[str, object]:
         """Refuse a lead-in length of 0 unless the editor confirms it."""
@@ -201,9 +201,7 @@ def reader_preview_report(article: Article, publication: Publication) -> tuple[s
     ).strip()
     words = len(text.split())
     if not text:
-        return "", (
-            "Readers see no article text before the gate, only the headline and summary."
-        )
+        return "", ("Readers see no article text before the gate, only the headline and summary.")
     if split.sentence_cut:
         return text, (
             "The story is too short to show a whole paragraph before the gate: readers "

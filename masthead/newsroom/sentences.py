@@ -17,7 +17,11 @@ _TAG_NAME = re.compile(r"</?\s*([a-zA-Z0-9]+)")
 _VOID = {"br", "hr", "img", "wbr"}
 # A full stop, question or exclamation mark (and closing quotes or brackets), white
 # space, then what opens a sentence: a capital, a digit or an opening quote.
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_CLOSERS = "\"')]\u201d\u2019"
+_OPENERS = "\"'([\u201c\u2018"
+_BOUNDARY = re.compile(
+    "(?<=[.!?])[" + re.escape(_CLOSERS) + "]*\\s+(?=[" + re.escape(_OPENERS) + "]?[A-Z0-9])"
+)
 # Words whose full stop does not end a sentence ("Mr. Ortiz", "St. Paul").
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "st", "jr", "sr", "gov", "sen", "rep", "gen", "col", "lt",
@@ -39,10 +43,10 @@ class SentenceCut:
 
 
 def _ends_with_abbreviation(text: str) -> bool:
-    words = text.rstrip("\"'”’)] \n\t").rstrip(".!?").split()
+    words = text.rstrip(_CLOSERS + " \n\t").rstrip(".!?").split()
     if not words:
         return False
-    last = words[-1].lower().lstrip("\"'“‘([")
+    last = words[-1].lower().lstrip(_OPENERS)
     # An initial ("J. Smith") or a known short form.
     return len(last) == 1 or last in _ABBREVIATIONS
 

@@ -45,7 +45,8 @@ class SentenceCutTests(TestCase):
         html = "<p>Mr. J. Ortiz met Dr. Lee at <em>St. Paul. Then</em> left. They agreed.</p>"
         cut = cut_after_first_sentences(html)
         assert cut is not None
-        self.assertEqual(cut.head, "<p>Mr. J. Ortiz met Dr. Lee at <em>St. Paul. Then</em> left.</p>")
+        head = "<p>Mr. J. Ortiz met Dr. Lee at <em>St. Paul. Then</em> left.</p>"
+        self.assertEqual(cut.head, head)
         self.assertEqual(cut.tail, "<p>They agreed.</p>")
 
     def test_it_cuts_between_two_paragraphs_of_one_block(self) -> None:
@@ -74,8 +75,11 @@ class ShortStoryTests(TestCase):
         # Lead-in plus gated is the whole paragraph, each word once, in order.
         whole = _words(Block.objects.get(article=art).html)
         self.assertEqual(_words(body.lead_in) + _words(body.gated), whole)
-        self.assertEqual(set(re.split(r"(?<=[.!?”])\s", strip_tags(body.lead_in)))
-                         & set(re.split(r"(?<=[.!?”])\s", strip_tags(body.gated))), set())
+        self.assertEqual(
+            set(re.split(r"(?<=[.!?”])\s", strip_tags(body.lead_in)))
+            & set(re.split(r"(?<=[.!?”])\s", strip_tags(body.gated))),
+            set(),
+        )
 
     def test_the_gated_part_sent_by_the_check_is_the_rest(self) -> None:
         art = _one_paragraph_story()
