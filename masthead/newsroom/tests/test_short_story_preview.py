@@ -4,12 +4,14 @@ sentences; the rest of that paragraph stays gated, and no sentence is on both si
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.test import TestCase
 from django.utils.html import strip_tags
 
+from masthead.ads.slots import AdPicker
 from masthead.newsroom import paywall
-from masthead.newsroom.models import Block
+from masthead.newsroom.models import Article, Block
 from masthead.newsroom.rendering import body_blocks, render_body, split_body
 from masthead.newsroom.searching import lead_in_text
 from masthead.newsroom.sentences import cut_after_first_sentences
@@ -26,7 +28,7 @@ def _words(html: str) -> list[str]:
     return strip_tags(html).split()
 
 
-def _one_paragraph_story(text: str = ONE_PARAGRAPH, **fields: object) -> object:
+def _one_paragraph_story(text: str = ONE_PARAGRAPH, **fields: Any) -> Article:
     art = factories.article(kinds=[], **fields)
     Block.objects.create(article=art, position=1, kind=Block.Kind.PARAGRAPH, text=text)
     return art
@@ -97,7 +99,7 @@ class ShortStoryTests(TestCase):
 
     def test_no_ad_slot_sits_between_the_halves(self) -> None:
         art = _one_paragraph_story()
-        body = render_body(art, self.pub, paywall.AdPicker.for_section("metro", factories.WHEN))
+        body = render_body(art, self.pub, AdPicker.for_section("metro", factories.WHEN))
         self.assertNotIn("masthead-ad", body.lead_in)
 
     def test_a_one_sentence_story_keeps_it_behind_the_gate(self) -> None:
