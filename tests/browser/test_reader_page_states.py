@@ -75,9 +75,11 @@ WATCHER = """
           ? node.tagName.toLowerCase() + (node.id ? '#' + node.id : '')
             + (node.className ? '.' + String(node.className).split(' ')[0] : '')
           : String(node && node.nodeName);
-        return name + ' ' + Math.round(source.previousRect.y) + '->' + Math.round(source.currentRect.y);
+        const from = Math.round(source.previousRect.y);
+        return name + ' ' + from + '->' + Math.round(source.currentRect.y);
       });
-      watch.shifts.push([Math.round(entry.value * 10000) / 10000, Math.round(entry.startTime), moved]);
+      const value = Math.round(entry.value * 10000) / 10000;
+      watch.shifts.push([value, Math.round(entry.startTime), moved]);
     }
   }).observe({ type: 'layout-shift', buffered: true });
 })();
