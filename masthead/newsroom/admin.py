@@ -212,6 +212,20 @@ def reader_preview_report(article: Article, publication: Publication) -> tuple[s
     return text, ""
 
 
+def _name_split_inputs(field: forms.Field, label: str) -> None:
+    """Give the date and the time box of a split date-time widget a name each.
+
+    Django's widget labels only the first box, by the field's label, and writes "Date:"
+    and "Time:" as bare text (axe: label, critical); screen readers then announce an
+    unnamed time box.
+    """
+    parts = getattr(field.widget, "widgets", None)
+    if not parts or len(parts) != 2:
+        return
+    parts[0].attrs.setdefault("aria-label", f"{label}: date")
+    parts[1].attrs.setdefault("aria-label", f"{label}: time")
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin[Article]):
     formfield_overrides = SIGNED_FILE_LINKS
@@ -281,6 +295,7 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
             zone = Publication.current().time_zone
             note = f"Times are in {zone}, the publication's time zone."
             field.help_text = f"{field.help_text} {note}".strip()
+            _name_split_inputs(field, str(db_field.verbose_name).capitalize())
         return field
 
     @admin.display(description="Access")
