@@ -143,9 +143,7 @@ def _realistic_story(world: LeakWorld) -> Article:
     image.save(buffer, "PNG")
     story.lead_image.save("river.png", ContentFile(buffer.getvalue()), save=True)
     for number in range(1, 8):
-        Block.objects.create(
-            article=story, position=number, kind=Block.Kind.PARAGRAPH, text=PROSE
-        )
+        Block.objects.create(article=story, position=number, kind=Block.Kind.PARAGRAPH, text=PROSE)
     return story
 
 
@@ -163,9 +161,7 @@ def test_an_ad_free_subscriber_never_sees_an_ad_while_the_check_is_held(
     story = _realistic_story(world)
     context = _context(chromium, base, world.users["subscriber"], viewport=viewport)
     impressions: list[str] = []
-    context.on(
-        "request", lambda r: impressions.append(r.url) if IMPRESSIONS in r.url else None
-    )
+    context.on("request", lambda r: impressions.append(r.url) if IMPRESSIONS in r.url else None)
     try:
         page = context.new_page()
         # A first article: the check's answer (ad-free) is remembered by the page script.
@@ -210,9 +206,7 @@ def test_an_anonymous_readers_impressions_wait_for_the_answer(
     base = live_server.url
     context = _context(chromium, base)
     impressions: list[str] = []
-    context.on(
-        "request", lambda r: impressions.append(r.url) if IMPRESSIONS in r.url else None
-    )
+    context.on("request", lambda r: impressions.append(r.url) if IMPRESSIONS in r.url else None)
     try:
         page = context.new_page()
         held: list[Any] = []

@@ -260,9 +260,7 @@ def _build_articles(sections: dict[str, Section], author: Author) -> dict[str, F
     return articles
 
 
-def _add_short_story(
-    articles: dict[str, FixtureArticle], section: Section, author: Author
-) -> None:
+def _add_short_story(articles: dict[str, FixtureArticle], section: Section, author: Author) -> None:
     """Add ``short``: one paragraph of two sentences, too short for a whole-paragraph cut.
 
     Its first sentence is the preview (``LEADMARK``); its second is gated and carries
