@@ -8,7 +8,10 @@ Run it against a demo database that holds the synthetic traffic (``make demo`` l
 
 Without ``--url`` it serves the current database (``DATABASE_URL`` or ``var/``) with
 ``manage.py runserver`` on a free local port, in demo mode, and stops it afterwards. It
-logs in as the demo editor and writes ``docs/screenshots/dashboard*.png``.
+logs in as the demo editor and writes ``docs/screenshots/dashboard*.png``, then, as an
+anonymous reader, the front page and the newest article at desktop and phone sizes
+(``front-desktop.png``, ``front-phone.png``, ``story-desktop.png``, ``story-phone.png``:
+the first screen only, as a reader sees it on arrival).
 """
 
 from __future__ import annotations
@@ -85,7 +88,30 @@ def take(url: str, out: Path, email: str, password: str) -> list[Path]:
         for name in ("top-articles", "meter"):
             path = out / f"dashboard-{name}.png"
             saved.append(_shot(page.locator(f"#{name}").screenshot, path))
+        saved.extend(_reader_pages(browser, url, out))
         browser.close()
+    return saved
+
+
+SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+def _reader_pages(browser: object, url: str, out: Path) -> list[Path]:
+    """Save the front page and the newest article's first screen at each size."""
+    saved: list[Path] = []
+    for size, viewport in SIZES.items():
+        context = browser.new_context(viewport=viewport)  # type: ignore[attr-defined]
+        page = context.new_page()
+        page.goto(f"{url}/")
+        page.wait_for_load_state("networkidle")
+        saved.append(_shot(page.screenshot, out / f"front-{size}.png"))
+        page.locator(".card-headline a").first.click()
+        page.wait_for_selector("#headline")
+        # The check's answer: the preview's rest or a wall.
+        page.wait_for_function("() => window.mastheadPaywall && window.mastheadPaywall.access")
+        page.wait_for_load_state("networkidle")
+        saved.append(_shot(page.screenshot, out / f"story-{size}.png"))
+        context.close()
     return saved
 
 

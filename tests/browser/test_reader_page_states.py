@@ -25,7 +25,7 @@ from django.test import Client
 from PIL import Image
 
 from masthead.ads.models import HouseAd
-from masthead.newsroom.models import Article, Block
+from masthead.newsroom.models import Article, Block, Section
 from tests.leak.fixtures import PUBLISHED, LeakWorld, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -338,6 +338,17 @@ def test_the_header_offers_what_each_reader_needs(
 def test_the_headline_starts_within_the_first_phone_screen(
     live_server: Any, chromium: Any, world: LeakWorld
 ) -> None:
+    # As in the demo: six desks (the section bar wraps to two lines on a phone) and a
+    # text ad with a link in the top slot.
+    for position, name in enumerate(("Politics", "Business", "Culture"), start=5):
+        Section.objects.create(name=name, slug=name.lower(), position=position)
+    HouseAd.objects.all().delete()
+    HouseAd.objects.create(
+        name="newsletter",
+        html="<p><strong>The Morning Brief</strong> lands at 7 a.m. on weekdays: "
+        "five stories, three minutes.</p>",
+        link="/pages/about/",
+    )
     context = _context(chromium, live_server.url, viewport=PHONE)
     try:
         page = context.new_page()
