@@ -7,7 +7,8 @@
 - without JavaScript the gate says how to read on and never that it is checking;
 - the header: Search, Subscribe and Log in for anonymous readers, Account for a
   logged-in reader, no Subscribe for a subscriber;
-- on a phone (390 x 844) the headline starts within 300 CSS px of the top.
+- on a phone (390 x 844) the headline starts within 300 CSS px of the top;
+- with paywall.js blocked, early.js takes its guesses back (gate words and ads show).
 
 Measurements are printed (``-s``) and screenshots go to ``/tmp/masthead-shots/``.
 """
@@ -298,6 +299,29 @@ def test_the_gate_says_it_is_checking_only_while_it_checks(
         held[0].continue_()
         page.locator("[data-masthead-offer]").wait_for(timeout=TIMEOUT)
         assert "Thank you for waiting" not in page.locator("body").inner_text()
+    finally:
+        context.close()
+
+
+def test_a_blocked_page_script_leaves_the_gates_own_words(
+    live_server: Any, chromium: Any, world: LeakWorld
+) -> None:
+    """early.js marked the page as checking (and ad-free); nothing will answer, so on load
+    it takes that back: the gate says how to read on and the ads show."""
+    context = _context(chromium, live_server.url)
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + "/")
+        page.evaluate("localStorage.setItem('masthead:ad-free', '1')")
+        page.route("**/masthead/paywall.js", lambda route: route.abort())
+        page.goto(live_server.url + world.articles["subscriber"].url, wait_until="load")
+        page.wait_for_function(
+            "() => !document.documentElement.classList.contains('masthead-js')",
+            timeout=TIMEOUT,
+        )
+        assert page.locator("[data-masthead-gate-words]").is_visible()
+        assert page.locator("[data-masthead-checking]").is_hidden()
+        assert page.locator("#ad-top").is_visible()
     finally:
         context.close()
 
