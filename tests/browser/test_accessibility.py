@@ -76,8 +76,12 @@ def _blocking(violations: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [v for v in violations if v["impact"] in BLOCKING]
 
 
-def _context(chromium: Any, base: str, user: Any = None) -> Any:
-    context = chromium.new_context(viewport={"width": 1100, "height": 900})
+DESK = {"width": 1100, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def _context(chromium: Any, base: str, user: Any = None, viewport: Any = None) -> Any:
+    context = chromium.new_context(viewport=viewport or DESK)
     if user is not None:
         client = Client()
         client.force_login(user)
@@ -155,6 +159,9 @@ READER_PAGES: list[tuple[str, str | None, Any, Callable[[Any], None]]] = [
 ]
 
 
+PHONE_CHECKED = ("home", "article-metered", "article-unlocked")
+
+
 @pytest.mark.parametrize(
     ("name", "who", "where", "ready"), READER_PAGES, ids=[page[0] for page in READER_PAGES]
 )
@@ -179,6 +186,36 @@ def test_axe_finds_nothing_serious(
         ready(page)
         violations = _axe(page)
         print(f"\n{name}: " + ("; ".join(_describe(violations)) or "no violations"))
+        assert _describe(_blocking(violations)) == []
+    finally:
+        context.close()
+
+
+PHONE_PAGES = [page for page in READER_PAGES if page[0] in PHONE_CHECKED]
+
+
+@pytest.mark.parametrize(
+    ("name", "who", "where", "ready"), PHONE_PAGES, ids=[page[0] for page in PHONE_PAGES]
+)
+def test_axe_finds_nothing_serious_on_a_phone(
+    live_server: Any,
+    chromium: Any,
+    world: LeakWorld,
+    name: str,
+    who: str | None,
+    where: Any,
+    ready: Callable[[Any], None],
+) -> None:
+    """The phone layout has its own header rows and top slot: checked on its own."""
+    base = live_server.url
+    context = _context(chromium, base, world.users[who] if who else None, PHONE)
+    try:
+        page = context.new_page()
+        path = where(world) if callable(where) else where
+        page.goto(base + path)
+        ready(page)
+        violations = _axe(page)
+        print(f"\n{name} (phone): " + ("; ".join(_describe(violations)) or "no violations"))
         assert _describe(_blocking(violations)) == []
     finally:
         context.close()
