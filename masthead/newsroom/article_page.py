@@ -61,6 +61,8 @@ def page_context(article: Article, publication: Publication, now: dt.datetime) -
         ads,
         protect_lead_in=not live,
         protect_gated=not (free and live),
+        # A free page shows both halves together: no cut inside a paragraph there.
+        cut_sentences=not free,
     )
     return {
         # Overrides the lazy context processor's copy: one publication query per page.

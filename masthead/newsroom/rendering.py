@@ -51,7 +51,9 @@ def lead_in_length(article: Article, publication: Publication) -> int:
     return publication.lead_in_paragraphs
 
 
-def split_body(blocks: Sequence[Block], paragraphs: int) -> BodySplit:
+def split_body(
+    blocks: Sequence[Block], paragraphs: int, *, cut_sentences: bool = True
+) -> BodySplit:
     """Cut ``blocks`` at the first paywall break, else after ``paragraphs`` paragraphs.
 
     Without a break the lead-in never takes the last paragraph: a short article still
@@ -64,6 +66,9 @@ def split_body(blocks: Sequence[Block], paragraphs: int) -> BodySplit:
     editor to confirm that; imports and old rows may carry it too): everything the
     editor put behind a break stays behind it, and the page shows no lead-in rather
     than gated text. So is an explicit lead-in length of 0.
+
+    ``cut_sentences`` False keeps whole blocks (for a body shown whole anyway, as on a
+    free article's page: its first paragraph should not read as two).
     """
     ordered = tuple(blocks)
     for index, block in enumerate(ordered):
@@ -74,7 +79,7 @@ def split_body(blocks: Sequence[Block], paragraphs: int) -> BodySplit:
         return BodySplit(lead_in, rest, _count_paragraphs(lead_in))
     total = _count_paragraphs(ordered)
     wanted = max(min(paragraphs, total - 1), 0)
-    if wanted == 0 and paragraphs > 0:
+    if wanted == 0 and paragraphs > 0 and cut_sentences:
         short = _split_first_paragraph(ordered)
         if short is not None:
             return short
@@ -186,14 +191,18 @@ def render_body(
     gated_only: bool = False,
     protect_lead_in: bool = False,
     protect_gated: bool = True,
+    cut_sentences: bool = True,
 ) -> RenderedBody:
     """Return the lead-in and the gated part of ``article`` as HTML.
 
     ``gated_only`` skips rendering the lead-in (returned empty) for the access check.
     ``protect_lead_in`` and ``protect_gated`` render each part's files as media
     placeholders; the gated part's are by default, since only a granted check sends it.
+    ``cut_sentences`` False when the two halves are shown together (see ``split_body``).
     """
-    split = split_body(body_blocks(article), lead_in_length(article, publication))
+    blocks = body_blocks(article)
+    length = lead_in_length(article, publication)
+    split = split_body(blocks, length, cut_sentences=cut_sentences)
     every = publication.ad_every_paragraphs
     lead_in = mark_safe("")
     if not gated_only:

@@ -149,6 +149,12 @@ READER_PAGES: list[tuple[str, str | None, Any, Callable[[Any], None]]] = [
         _unlocked,
     ),
     ("article-free", None, lambda w: w.articles["free"].url, _answered),
+    (
+        "admin-preview-as-reader",
+        "editor",
+        lambda w: f"/admin/newsroom/article/{w.articles['subscriber'].article.pk}/preview/",
+        _loaded,
+    ),
     ("login", None, "/accounts/login/", _loaded),
     ("register", None, "/accounts/register/", _loaded),
     ("plans", None, lambda w: f"/subscribe/?next={w.articles['subscriber'].url}", _loaded),

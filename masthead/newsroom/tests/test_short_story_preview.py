@@ -120,3 +120,10 @@ class ShortStoryTests(TestCase):
         split = split_body(body_blocks(art), 2)
         self.assertFalse(split.sentence_cut)
         self.assertEqual([b.pk for b in split.lead_in], [body_blocks(art)[0].pk])
+
+    def test_a_free_short_storys_page_keeps_its_paragraph_whole(self) -> None:
+        art = _one_paragraph_story(access_level="free")
+        html = self.client.get(art.get_absolute_url()).content.decode()
+        self.assertEqual(html.count("<p>The council met at 7"), 1)
+        self.assertIn("Tuesday. Mr. Ortiz asked", html)
+        self.assertIn("SECRETWORD1", html)
