@@ -21,6 +21,10 @@
 (function () {
   "use strict";
 
+  /* The one global: early.js looks for it at the load event (a page script that never
+   * ran means nothing will confirm its guesses) and ads.js reads the last answer. */
+  var state = (window.mastheadPaywall = { version: 1, access: null });
+
   var CHECK_URL = "/api/access/";
   var ME_URL = "/api/me/";
   var root = document.documentElement;
@@ -168,7 +172,7 @@
   }
 
   function announce(result) {
-    window.mastheadPaywall.access = result;
+    state.access = result;
     try {
       document.dispatchEvent(new CustomEvent("masthead:access", { detail: result }));
     } catch (e) {
