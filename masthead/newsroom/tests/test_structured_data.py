@@ -132,7 +132,8 @@ class StructuredDataTests(CrawlerTestCase):
         assert story.lead_video is not None
         story.lead_video.poster.save("poster.png", poster, save=True)
         video = self.json_ld(self.page(story.get_absolute_url()))["video"]
-        self.assertIn("/media/video/posters/poster", video["thumbnailUrl"][0])
+        # Uploads get random names: the folder says it is the poster.
+        self.assertIn("/media/video/posters/", video["thumbnailUrl"][0])
 
     def test_a_story_without_a_video_has_none(self) -> None:
         story = factories.article("plain-story")
