@@ -7,7 +7,8 @@ other serious finding fails the test.
 
 axe-core is vendored for the tests only (``tests/browser/vendor/axe.min.js``, MPL-2.0)
 and evaluated in each page through the DevTools protocol (an injected script tag would be
-refused by the site's Content-Security-Policy); the site never serves it. Every finding is printed (``-s``).
+refused by the site's Content-Security-Policy); the site never serves it. Every finding
+is printed (``-s``).
 """
 
 from __future__ import annotations
