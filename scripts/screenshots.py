@@ -9,7 +9,10 @@ Run it against a demo database that holds the synthetic traffic (``make demo`` l
 Without ``--url`` it serves the current database (``DATABASE_URL`` or ``var/``) with
 ``manage.py runserver`` on a free local port, in demo mode, and stops it afterwards. It
 logs in as the demo editor and writes ``docs/screenshots/dashboard*.png`` and the demo
-experiment's page, ``docs/screenshots/experiments.png``.
+experiment's page, ``docs/screenshots/experiments.png``, then, as an anonymous reader, the
+front page and the newest article at desktop and phone sizes (``front-desktop.png``,
+``front-phone.png``, ``story-desktop.png``, ``story-phone.png``: the first screen only, as
+a reader sees it on arrival).
 """
 
 from __future__ import annotations
@@ -93,7 +96,30 @@ def take(url: str, out: Path, email: str, password: str) -> list[Path]:
         page.wait_for_selector(".experiment-arms")
         full = lambda path: page.screenshot(path=path, full_page=True)  # noqa: E731
         saved.append(_shot(full, out / "experiments.png"))
+        saved.extend(_reader_pages(browser, url, out))
         browser.close()
+    return saved
+
+
+SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+def _reader_pages(browser: object, url: str, out: Path) -> list[Path]:
+    """Save the front page and the newest article's first screen at each size."""
+    saved: list[Path] = []
+    for size, viewport in SIZES.items():
+        context = browser.new_context(viewport=viewport)  # type: ignore[attr-defined]
+        page = context.new_page()
+        page.goto(f"{url}/")
+        page.wait_for_load_state("networkidle")
+        saved.append(_shot(page.screenshot, out / f"front-{size}.png"))
+        page.locator(".card-headline a").first.click()
+        page.wait_for_selector("#headline")
+        # The check's answer: the preview's rest or a wall.
+        page.wait_for_function("() => window.mastheadPaywall && window.mastheadPaywall.access")
+        page.wait_for_load_state("networkidle")
+        saved.append(_shot(page.screenshot, out / f"story-{size}.png"))
+        context.close()
     return saved
 
 

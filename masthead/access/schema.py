@@ -85,9 +85,20 @@ SCHEMAS: dict[str, Any] = {
     },
     "Me": {
         "type": "object",
-        "required": ["authenticated", "email", "account_url", "logout_url", "csrf_token"],
+        "required": [
+            "authenticated",
+            "subscriber",
+            "email",
+            "account_url",
+            "logout_url",
+            "csrf_token",
+        ],
         "properties": {
             "authenticated": {"type": "boolean"},
+            "subscriber": {
+                "type": "boolean",
+                "description": "Holds a plan or a grant (the header drops Subscribe).",
+            },
             "email": {"type": ["string", "null"]},
             "account_url": {"type": "string"},
             "logout_url": {"type": "string"},

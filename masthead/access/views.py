@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from masthead.access.checking import ArticleNotFound, CheckOutcome, check_access
 from masthead.access.offers import offer_html
 from masthead.access.schema import api_schema
+from masthead.access.sources import entitlements_for
 from masthead.access.visitors import new_visitor_id, set_visitor_cookie, visitor_from
 from masthead.core import ratelimit
 from masthead.core.errors import PRIVATE, json_endpoint, json_error
@@ -160,6 +161,19 @@ def _url(name: str, fallback: str) -> str:
         return fallback
 
 
+def _is_subscriber(user: Any) -> bool:
+    """Return True when ``user`` holds any entitlement (a plan or a hand grant).
+
+    Only for the header's "Subscribe" link: a loader failure says False, so the link
+    shows rather than hides.
+    """
+    try:
+        return not entitlements_for(user, timezone.now()).is_empty
+    except Exception:  # noqa: BLE001 - wording only; the access check fails closed itself
+        logger.warning("me_entitlements_failed")
+        return False
+
+
 @json_endpoint("GET")
 def me(request: HttpRequest) -> HttpResponse:
     """Answer ``GET /api/me/``: who is logged in, for the page header; private."""
@@ -168,6 +182,7 @@ def me(request: HttpRequest) -> HttpResponse:
     response = JsonResponse(
         {
             "authenticated": authenticated,
+            "subscriber": _is_subscriber(user) if authenticated else False,
             "email": user.email if authenticated else None,
             "account_url": _url("accounts:account", "/accounts/"),
             "logout_url": _url("accounts:logout", "/accounts/logout/"),

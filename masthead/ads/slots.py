@@ -58,8 +58,30 @@ class AdPicker:
         The skip link points at an empty focusable marker right after the slot, so
         keyboard and screen-reader users land just past the ad.
         """
-        context = {"ad": self.pick(), "slot_id": slot_id, "after_id": f"{slot_id}-end"}
+        context = {
+            "ad": self.pick(),
+            "slot_id": slot_id,
+            "after_id": f"{slot_id}-end",
+            "label": slot_label(slot_id),
+        }
         return mark_safe(get_template("ads/slot.html").render(context).strip())  # noqa: S308
+
+
+def slot_label(slot_id: str) -> str:
+    """Return the slot's accessible name, unique on the page (axe's landmark-unique).
+
+    Every slot is an ``aside`` landmark; screen-reader users list landmarks by name, so
+    each says where it is: "Advertisement, top of page", "Advertisement after
+    paragraph 3", "Advertisement, end of article".
+    """
+    if slot_id == "ad-top":
+        return "Advertisement, top of page"
+    if slot_id == "ad-bottom":
+        return "Advertisement, end of article"
+    number = slot_id.removeprefix("ad-after-paragraph-")
+    if number != slot_id and number.isdigit():
+        return f"Advertisement after paragraph {number}"
+    return f"Advertisement ({slot_id})"
 
 
 NO_ADS = AdPicker(())

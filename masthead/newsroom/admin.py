@@ -15,12 +15,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
 
 from masthead.access import signed_media_url
 
-from .article_page import render_article
+from .article_page import is_free, render_article
 from .models import Article, Author, Block, Page, Publication, Section, Video
+from .rendering import body_blocks, lead_in_length, split_body
 
 
 class _SignedFile:
@@ -92,23 +93,64 @@ class VideoAdmin(admin.ModelAdmin[Video]):
         return bool(obj.transcript.strip())
 
 
+CONFIRM_FIELD = "confirm_nothing_before_gate"
+CONFIRM_LABEL = "Show no article text before the gate"
 BREAK_TOO_EARLY = (
     "The paywall break comes before the first paragraph, so readers would see no "
-    "article text before the gate. Move the break below at least one paragraph."
+    "article text before the gate, only the headline and summary. Move the break below "
+    f"at least one paragraph, or tick “{CONFIRM_LABEL}” (under Access) and save again."
 )
+NO_LEAD_IN = (
+    "With 0 lead-in paragraphs readers see no article text before the gate, only the "
+    f"headline and summary. Leave it blank or raise it, or tick “{CONFIRM_LABEL}”."
+)
+# A preview shorter than this many words gets a warning in the editor.
+SHORT_PREVIEW_WORDS = 40
+
+
+def _confirmed(data: object) -> bool:
+    """Return True when the editor ticked the nothing-before-the-gate confirmation."""
+    value = getattr(data, "get", lambda _name: None)(CONFIRM_FIELD)
+    return str(value or "").lower() in ("on", "true", "1")
+
+
+class ArticleAdminForm(forms.ModelForm[Article]):
+    """The article form, with the confirmation an empty preview needs."""
+
+    confirm_nothing_before_gate = forms.BooleanField(
+        required=False,
+        label=CONFIRM_LABEL,
+        help_text="Needed to save a paywall break above the first paragraph or a lead-in of "
+        "0 paragraphs. It is asked on every such save; nothing is stored.",
+    )
+
+    class Meta:
+        model = Article
+        fields = "__all__"  # noqa: DJ007 - the admin narrows it to its fieldsets
+
+    def clean(self) -> dict[str, object]:
+        """Refuse a lead-in length of 0 unless the editor confirms it."""
+        data = super().clean() or {}
+        if data.get("lead_in_paragraphs") == 0 and not data.get(CONFIRM_FIELD):
+            self.add_error("lead_in_paragraphs", NO_LEAD_IN)
+        return data
 
 
 class BlockFormSet(BaseInlineFormSet[Block, Article, forms.ModelForm[Block]]):
     """The body's rows, checked together: a paywall break needs a paragraph above it."""
 
     def clean(self) -> None:
-        """Refuse a body whose first paywall break precedes its first paragraph."""
+        """Refuse a first paywall break above the first paragraph, unless confirmed.
+
+        The confirmation is a field of the article's own form; the formset reads it
+        from the same POST data.
+        """
         super().clean()
         kinds = [kind for _, kind in sorted(self._kept_rows())]
         if Block.Kind.PAYWALL_BREAK not in kinds:
             return
         first_break = kinds.index(Block.Kind.PAYWALL_BREAK)
-        if Block.Kind.PARAGRAPH not in kinds[:first_break]:
+        if Block.Kind.PARAGRAPH not in kinds[:first_break] and not _confirmed(self.data):
             raise ValidationError(BREAK_TOO_EARLY)
 
     def _kept_rows(self) -> list[tuple[tuple[int, int], str]]:
@@ -147,9 +189,47 @@ class BlockInline(admin.StackedInline[Block, Article]):
     )
 
 
+def reader_preview_report(article: Article, publication: Publication) -> tuple[str, str]:
+    """Return (the body text a reader sees before the gate, a warning or "")."""
+    if is_free(article):
+        return "", "Free: every reader gets the whole article; there is no gate."
+    split = split_body(body_blocks(article), lead_in_length(article, publication))
+    text = " ".join(
+        strip_tags(b.html).strip()
+        for b in split.lead_in
+        if b.kind in (Block.Kind.PARAGRAPH, Block.Kind.SUBHEADING, Block.Kind.PULL_QUOTE)
+    ).strip()
+    words = len(text.split())
+    if not text:
+        return "", ("Readers see no article text before the gate, only the headline and summary.")
+    if split.sentence_cut:
+        return text, (
+            "The story is too short to show a whole paragraph before the gate: readers "
+            f"see the first sentences of its first paragraph ({words} words)."
+        )
+    if words < SHORT_PREVIEW_WORDS:
+        return text, f"Short preview: readers see {words} words before the gate."
+    return text, ""
+
+
+def _name_split_inputs(field: forms.Field, label: str) -> None:
+    """Give the date and the time box of a split date-time widget a name each.
+
+    Django's widget labels only the first box, by the field's label, and writes "Date:"
+    and "Time:" as bare text (axe: label, critical); screen readers then announce an
+    unnamed time box.
+    """
+    parts = getattr(field.widget, "widgets", None)
+    if not parts or len(parts) != 2:
+        return
+    parts[0].attrs.setdefault("aria-label", f"{label}: date")
+    parts[1].attrs.setdefault("aria-label", f"{label}: time")
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin[Article]):
     formfield_overrides = SIGNED_FILE_LINKS
+    form = ArticleAdminForm
     inlines = (BlockInline,)
     list_display = (
         "headline",
@@ -166,7 +246,7 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
     prepopulated_fields = {"slug": ("headline",)}
     filter_horizontal = ("authors",)
     autocomplete_fields = ("lead_video",)
-    readonly_fields = ("preview_link",)
+    readonly_fields = ("preview_link", "reader_preview")
     save_on_top = True
     fieldsets = (
         (None, {"fields": ("headline", "summary", "slug", "section", "authors")}),
@@ -177,7 +257,17 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
                 "description": "A scheduled article goes live by itself at its time.",
             },
         ),
-        ("Access", {"fields": ("access_level", "lead_in_paragraphs")}),
+        (
+            "Access",
+            {
+                "fields": (
+                    "access_level",
+                    "lead_in_paragraphs",
+                    "reader_preview",
+                    CONFIRM_FIELD,
+                ),
+            },
+        ),
         (
             "Lead media",
             {
@@ -205,6 +295,7 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
             zone = Publication.current().time_zone
             note = f"Times are in {zone}, the publication's time zone."
             field.help_text = f"{field.help_text} {note}".strip()
+            _name_split_inputs(field, str(db_field.verbose_name).capitalize())
         return field
 
     @admin.display(description="Access")
@@ -221,6 +312,22 @@ class ArticleAdmin(admin.ModelAdmin[Article]):
             return "Save the article first."
         url = reverse("admin:newsroom_article_preview", args=[obj.pk])
         return format_html('<a href="{}" target="_blank">Preview as reader</a>', url)
+
+    @admin.display(description="Reader's preview")
+    def reader_preview(self, obj: Article) -> str:
+        """Show the saved body text before the gate, with a warning when it is short."""
+        if not obj.pk:
+            return "Save the article to see what readers get before the gate."
+        text, warning = reader_preview_report(obj, Publication.current())
+        shown = text if len(text) <= 600 else text[:600].rsplit(" ", 1)[0] + " …"
+        if not warning:
+            return format_html('<span class="reader-preview">{}</span>', shown)
+        return format_html(
+            '<strong class="reader-preview-warning" role="note">{}</strong>'
+            '<br><span class="reader-preview">{}</span>',
+            warning,
+            shown,
+        )
 
     def get_urls(self) -> list[URLPattern]:
         preview = path(

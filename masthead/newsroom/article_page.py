@@ -18,6 +18,7 @@ from masthead.access import FREE, effective_level, sign_media
 from masthead.ads.slots import AdPicker
 
 from .caching import mark_private
+from .cards import related_stories
 from .models import Article, Publication
 from .rendering import render_body
 from .syndication import article_facts, current_policy
@@ -41,7 +42,8 @@ def is_free(article: Article) -> bool:
 
 
 def page_context(article: Article, publication: Publication, now: dt.datetime) -> dict[str, object]:
-    """Return what ``newsroom/article.html`` needs: the article, its lead-in and its ads.
+    """Return what ``newsroom/article.html`` needs: the article, its lead-in, its ads and
+    the related stories of its section.
 
     A free article is the same for everyone, so its page carries the whole body
     (``free_rest``, the part after the cut) and no gate. Files of an article that is not
@@ -59,6 +61,8 @@ def page_context(article: Article, publication: Publication, now: dt.datetime) -
         ads,
         protect_lead_in=not live,
         protect_gated=not (free and live),
+        # A free page shows both halves together: no cut inside a paragraph there.
+        cut_sentences=not free,
     )
     return {
         # Overrides the lazy context processor's copy: one publication query per page.
@@ -71,6 +75,7 @@ def page_context(article: Article, publication: Publication, now: dt.datetime) -
         "free_rest": body.gated if free else None,
         "top_ad": ads.slot_html("ad-top"),
         "bottom_ad": ads.slot_html("ad-bottom"),
+        "related": related_stories(article, now),
         "next_param": quote(url, safe="/"),
         "canonical_path": url,
         "protect_media": not live,

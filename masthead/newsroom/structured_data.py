@@ -5,7 +5,9 @@ discovery link are all built from one ``Syndicated`` article (the anonymous read
 view), so none of them can carry more than headline, summary, lead image and bylines.
 A paywalled article says so (``isAccessibleForFree: false``) and names the gated part
 with ``hasPart.cssSelector`` = ``.masthead-gated``, the element that holds it on the
-page (docs/design.md, "Stable interfaces").
+page (docs/design.md, "Stable interfaces"). A story with a lead video describes it as a
+``VideoObject`` (``video``): the clip, its caption and its transcript are on the public
+page already.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Publication
+from .models import Publication, Video
 from .syndication import Syndicated
 
 GATED_SELECTOR = ".masthead-gated"
@@ -65,7 +67,29 @@ def _iso(card_time: Any) -> str | None:
     return card_time.isoformat() if card_time else None
 
 
-def news_article(request: HttpRequest, card: Syndicated, canonical_url: str) -> dict[str, Any]:
+def video_object(request: HttpRequest, video: Video, card: Syndicated) -> dict[str, Any]:
+    """Return the schema.org ``VideoObject`` for the story's lead ``video``.
+
+    The video has no date of its own: it goes out with the story, so ``uploadDate`` is
+    the story's publication time. The thumbnail is the poster, else the lead image.
+    """
+    thumbnail = absolute(request, video.poster.url if video.poster else card.image_url)
+    data: dict[str, Any] = {
+        "@type": "VideoObject",
+        "name": video.title,
+        "description": video.caption or card.teaser,
+        "thumbnailUrl": [thumbnail] if thumbnail else None,
+        "uploadDate": _iso(card.published_at),
+        "contentUrl": absolute(request, video.source_url) or None,
+        "transcript": video.transcript.strip() or None,
+        "creditText": video.credit or None,
+    }
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def news_article(
+    request: HttpRequest, card: Syndicated, canonical_url: str, video: Video | None = None
+) -> dict[str, Any]:
     """Return the schema.org ``NewsArticle`` for ``card``; never any body text."""
     publication = Publication.current()
     data: dict[str, Any] = {
@@ -93,6 +117,8 @@ def news_article(request: HttpRequest, card: Syndicated, canonical_url: str) -> 
         data["articleSection"] = card.section_name
     if card.image_url:
         data["image"] = [absolute(request, card.image_url)]
+    if video is not None:
+        data["video"] = video_object(request, video, card)
     if not card.is_accessible_for_free:
         data["hasPart"] = {
             "@type": "WebPageElement",
@@ -108,8 +134,8 @@ def json_ld_script(data: dict[str, Any]) -> SafeString:
     return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308
 
 
-def head_meta(request: HttpRequest, card: Syndicated) -> HeadMeta:
-    """Return everything the article head shows about ``card``.
+def head_meta(request: HttpRequest, card: Syndicated, video: Video | None = None) -> HeadMeta:
+    """Return everything the article head shows about ``card`` (and its lead ``video``).
 
     The canonical URL is the article's own path: a gift link's ``?gift=`` never
     appears in it.
@@ -120,5 +146,5 @@ def head_meta(request: HttpRequest, card: Syndicated) -> HeadMeta:
         canonical_url=canonical,
         image_url=absolute(request, card.image_url),
         oembed_url=oembed_url(request, canonical),
-        json_ld=json_ld_script(news_article(request, card, canonical)),
+        json_ld=json_ld_script(news_article(request, card, canonical, video)),
     )

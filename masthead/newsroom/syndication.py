@@ -177,7 +177,7 @@ def syndicate(
     image_url, width, height = _image(article)
     body = None
     if with_body and decision.granted:
-        parts = render_body(article, Publication.current(), None)
+        parts = render_body(article, Publication.current(), None, cut_sentences=False)
         body = SafeString(parts.lead_in + "\n" + parts.gated)
     return Syndicated(
         article_id=article.pk,

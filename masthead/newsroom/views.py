@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from .article_page import is_dated, render_article
 from .caching import PUBLIC, mark_private, public_cache
+from .cards import mark_subscriber_only
 from .crawler_page import gated_for_crawler
 from .models import Article, Author, Page, Publication, Section
 from .syndication import syndicate_all
@@ -33,8 +34,14 @@ def _live() -> QuerySet[Article]:
 
 
 def _page_of(request: HttpRequest, articles: QuerySet[Article]) -> PaginatorPage[Article]:
-    """Return the requested page of ``articles``; a bad page number gives the last/first."""
-    return Paginator(articles, PER_PAGE).get_page(request.GET.get("page"))
+    """Return the requested page of ``articles``; a bad page number gives the last/first.
+
+    Each card on it knows whether it is for subscribers only (``mark_subscriber_only``).
+    """
+    page = Paginator(articles, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    mark_subscriber_only(page.object_list)
+    return page
 
 
 @require_safe

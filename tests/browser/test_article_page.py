@@ -106,6 +106,22 @@ def _story() -> Article:
     article.authors.add(author)
     for position, text in enumerate(PARAGRAPHS):
         Block.objects.create(article=article, position=position, kind="paragraph", text=text)
+    # Two earlier City stories: the related list after the article.
+    for hours, (slug, headline, level) in enumerate(
+        (
+            ("ferry-schedule", "The river ferry adds a late run on weekends", "free"),
+            ("bridge-budget", "What the bridge will cost, line by line", "subscriber"),
+        ),
+        start=1,
+    ):
+        Article.objects.create(
+            headline=headline,
+            slug=slug,
+            section=section,
+            status=Article.Status.PUBLISHED,
+            published_at=published - dt.timedelta(hours=hours),
+            access_level=level,
+        )
     return article
 
 

@@ -1,6 +1,6 @@
 """JavaScript off: the reader gets the preview and the gate, and not a word past them.
 
-This is the page reader modes and scrapers see: the ad slots, the access notice, the
+This is the page reader modes and scrapers see: the ad slots, the no-script notice, the
 headline, the lead-in and the gate with its "Log in" and "Subscribe" links.
 """
 

@@ -1,7 +1,7 @@
 """The page script's words in Chromium: the retry, the banner's count, a gift, a plan.
 
-- A failed check drops "we are checking your access" (the notice and the gate's title)
-  while "Try again" is offered, and brings it back while the retry is under way.
+- A failed check drops "Checking your access" for the gate's own words (log in,
+  subscribe) while "Try again" is offered, and brings it back while the retry is under way.
 - The free-article banner names no period the answer does not carry (the window may be a
   calendar month or a rolling 30 days).
 - A gift reader is told that a subscriber shared the article.
@@ -54,8 +54,11 @@ def test_it_drops_the_waiting_words_while_offering_a_retry(
     page.goto(live_server.url + world.articles["metered"].url)
     retry = page.get_by_role("button", name="Try again")
     retry.wait_for(timeout=TIMEOUT)
-    assert page.locator("[data-masthead-notice]").is_hidden()
-    assert page.locator("#gate-title").is_hidden()
+    checking = page.locator("[data-masthead-checking]")
+    words = page.locator("[data-masthead-gate-words]")
+    assert checking.is_hidden()
+    assert words.is_visible()
+    assert words.get_by_role("link", name="Log in.").is_visible()
     assert (
         "We could not confirm your access just now."
         in page.locator("[data-masthead-gate]").inner_text()
@@ -69,8 +72,9 @@ def test_it_drops_the_waiting_words_while_offering_a_retry(
     page.route(CHECK, lambda route: held.append(route))
     retry.click()
     page.wait_for_function("() => document.querySelector('[data-masthead-retry]').disabled")
-    assert page.locator("[data-masthead-notice]").is_visible()
-    assert page.locator("#gate-title").is_visible()
+    assert checking.is_visible()
+    assert checking.inner_text() == "Checking your access… Thank you for waiting."
+    assert words.is_hidden()
     for _ in range(TIMEOUT // 50):
         if held:
             break
@@ -79,7 +83,7 @@ def test_it_drops_the_waiting_words_while_offering_a_retry(
     held[0].continue_()
     page.locator("[data-masthead-gated] p").first.wait_for(timeout=TIMEOUT)
     assert page.locator("[data-masthead-retry-box]").count() == 0
-    assert page.locator("[data-masthead-notice]").is_hidden()
+    assert page.locator("[data-masthead-gate]").is_hidden()
 
 
 @pytest.mark.parametrize("window", ["calendar_month", "rolling_30_days"])

@@ -150,5 +150,5 @@ def test_it_lines_up_the_gift_panel(chromium, live_server, gifted, name, viewpor
         timeout=TIMEOUT,
     )
     page.locator(".masthead-gift").scroll_into_view_if_needed()
-    page.locator(".story-meta").screenshot(path=str(SCREENSHOTS / f"gift-panel-{name}.png"))
+    page.locator(".masthead-gift").screenshot(path=str(SCREENSHOTS / f"gift-panel-{name}.png"))
     page.context.close()

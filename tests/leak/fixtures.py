@@ -247,6 +247,7 @@ def _build_articles(sections: dict[str, Section], author: Author) -> dict[str, F
     bare.article.lead_image_caption = ""
     bare.article.save()
     add_paragraphs(bare, 1, 3, gated=True)
+    _add_short_story(articles, news, author)
     future = timezone.now() + dt.timedelta(days=30)
     articles["scheduled"] = new_article(
         "scheduled", news, author, "free", status="scheduled", published_at=future
@@ -257,6 +258,28 @@ def _build_articles(sections: dict[str, Section], author: Author) -> dict[str, F
     )
     add_paragraphs(articles["draft"], 1, 4, gated=True)
     return articles
+
+
+def _add_short_story(articles: dict[str, FixtureArticle], section: Section, author: Author) -> None:
+    """Add ``short``: one paragraph of two sentences, too short for a whole-paragraph cut.
+
+    Its first sentence is the preview (``LEADMARK``); its second is gated and carries
+    the ``GATEDMARK`` tokens, so a sentence on the wrong side of the cut shows as a leak.
+    """
+    short = articles["short"] = new_article("short", section, author, "subscriber")
+    Block.objects.create(
+        article=short.article,
+        position=1,
+        kind=Block.Kind.PARAGRAPH,
+        text=(
+            f"{lead_marker('short', 1)} The short story opens in plain words, "
+            f"{seek_word('short')}, before any wall comes down. "
+            f"{gated_marker('short', 2)} Behind the wall it says who signed the records, "
+            f"{hush_word('short', 2)}, and when {gated_marker('short', 2)}z."
+        ),
+    )
+    short.lead_markers.append(lead_marker("short", 1))
+    short.gated_markers.append(gated_marker("short", 2))
 
 
 def _build_users(

@@ -16,7 +16,8 @@ class MeTests(TestCase):
         self.assertIs(data["authenticated"], False)
         self.assertIsNone(data["email"])
         self.assertEqual(
-            set(data), {"authenticated", "email", "account_url", "logout_url", "csrf_token"}
+            set(data),
+            {"authenticated", "subscriber", "email", "account_url", "logout_url", "csrf_token"},
         )
         self.assertEqual(response["Cache-Control"], "private, no-store")
         self.assertIn("Cookie", response["Vary"])
@@ -28,6 +29,20 @@ class MeTests(TestCase):
         self.assertEqual(data["email"], "r@example.com")
         self.assertEqual(data["logout_url"], "/accounts/logout/")
         self.assertGreater(len(data["csrf_token"]), 20)
+        self.assertIs(data["subscriber"], False)
+
+    def test_it_says_when_the_reader_subscribes(self) -> None:
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from masthead.billing.tests.factories import plan, reader, subscription
+
+        member = reader("member@example.com")
+        later = timezone.now() + dt.timedelta(days=30)
+        subscription(member, plan=plan("all-access", name="All Access"), current_period_end=later)
+        self.client.force_login(member)
+        self.assertIs(self.client.get("/api/me/").json()["subscriber"], True)
 
     def test_it_refuses_post(self) -> None:
         self.assertEqual(self.client.post("/api/me/").status_code, 405)

@@ -90,7 +90,7 @@ class PickerTests(TestCase):
     def test_it_fills_a_slot_when_no_ad_runs(self) -> None:
         html = NO_ADS.slot_html("ad-top")
         self.assertIs(NO_ADS.pick(), None)
-        self.assertIn('aria-label="Advertisement"', html)
+        self.assertIn('aria-label="Advertisement, top of page"', html)
         self.assertIn('<a class="masthead-skip" href="#ad-top-end">Skip advertisement</a>', html)
         self.assertIn('id="ad-top-end"', html)
         self.assertNotIn("data-ad-id", html)

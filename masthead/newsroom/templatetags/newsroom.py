@@ -66,12 +66,25 @@ def article_url(article: Any, publication: Any) -> str:
     return str(article.url_in(_zone(getattr(publication, "time_zone", ""))))
 
 
-@register.inclusion_tag("newsroom/includes/section_nav.html")
-def section_nav() -> dict[str, object]:
-    """Return the sections for the site's navigation bar."""
+@register.inclusion_tag("newsroom/includes/section_nav.html", takes_context=True)
+def section_nav(context: Any) -> dict[str, object]:
+    """Return the sections for the site's navigation bar and which one is current.
+
+    A section front is the current page (``aria-current="page"``); an article marks
+    its own section (``aria-current="true"``). Both come from the page's own context,
+    never from the reader, so the page stays the same for everyone.
+    """
     from masthead.newsroom.models import Section
 
-    return {"sections": list(Section.objects.all()[:12])}
+    front = context.get("section")
+    story = context.get("article")
+    current_page = front.pk if isinstance(front, Section) else None
+    current_story = getattr(story, "section_id", None) if current_page is None else None
+    return {
+        "sections": list(Section.objects.all()[:12]),
+        "current_page": current_page,
+        "current_story": current_story,
+    }
 
 
 @register.simple_tag

@@ -18,4 +18,4 @@ register = template.Library()
 def article_head_meta(context: dict[str, Any], article: Article) -> HeadMeta:
     """Return the head's cards and JSON-LD for ``article``, as an anonymous reader sees it."""
     card = syndicate(article, now=timezone.now())
-    return head_meta(context["request"], card)
+    return head_meta(context["request"], card, article.lead_video)

@@ -37,6 +37,15 @@ class PreviewTests(TestCase):
             self.assertNotIn(f"GATEDWORD{number}", body)
         self.assertNotIn("paywall.js", body)
 
+    def test_its_gate_says_how_to_read_on_and_never_that_it_is_checking(self) -> None:
+        # No script runs in the preview: the "checking" words stay hidden for good, and
+        # no early.js marks the page as one whose scripts run.
+        self.client.force_login(self.editor)
+        body = self.client.get(self.url).content.decode()
+        self.assertNotIn("early.js", body)
+        self.assertRegex(body, r"<p [^>]*data-masthead-checking[^>]*hidden>")
+        self.assertIn("Then log in or subscribe if the article asks you to.", body)
+
     def test_it_sends_readers_to_the_admin_login(self) -> None:
         reader = User.objects.create_user("reader@example.com", "pw-reader-123")
         self.client.force_login(reader)

@@ -45,7 +45,7 @@ class ArticlePageTests(TestCase):
         html = self.get_html()
         parts = [
             'id="ad-top"',  # 1 ad slot
-            "data-masthead-notice",  # 2 access notice
+            "data-masthead-notice",  # 2 access notice (without JavaScript)
             '<h1 id="headline">Council votes',  # 3 headline
             '<p class="dek">',  # 3 summary
             'class="story-video"',  # 4 video
@@ -82,8 +82,17 @@ class ArticlePageTests(TestCase):
         )
         self.assertIn('<div class="masthead-banner" data-masthead-banner hidden></div>', html)
         self.assertIn('<div class="masthead-gift" data-masthead-gift hidden></div>', html)
-        self.assertRegex(html, r'<nav [^>]*data-masthead-account[^>]*><a href="/accounts/login/')
+        self.assertRegex(
+            html,
+            r'<nav [^>]*data-masthead-account[^>]*><a [^>]*href="/subscribe/"[^>]*'
+            r'data-masthead-subscribe>Subscribe</a><a [^>]*href="/accounts/login/',
+        )
+        self.assertRegex(html, r'<a class="search-link" href="/search/">Search</a>')
         self.assertIn('<section class="masthead-gate" data-masthead-gate', html)
+        self.assertIn('data-masthead-checking role="status" hidden>Checking your access', html)
+        self.assertIn('<div class="gate-words" data-masthead-gate-words>', html)
+        self.assertIn('<script src="/static/masthead/early.js"></script>', html)
+        self.assertLess(html.index("masthead/early.js"), html.index("</head>"))
         self.assertIn('<script src="/static/masthead/paywall.js" defer></script>', html)
         self.assertIn('<script src="/static/masthead/gifts.js" defer></script>', html)
 
@@ -95,12 +104,29 @@ class ArticlePageTests(TestCase):
         self.assertIn("Want all of The Masthead Gazette?", html)
         self.assertIn("reader mode", html)
 
+    def test_its_own_words_never_say_it_is_checking(self) -> None:
+        # Without JavaScript, in reader mode and in the admin's preview nothing checks:
+        # the "checking" words are hidden in the page, only paywall.js shows them.
+        html = self.get_html()
+        self.assertNotIn("Thank you for waiting while", html)
+        self.assertNotIn("while we check", html)
+        self.assertEqual(html.count("Thank you for waiting"), 1)
+        self.assertRegex(html, r"<p [^>]*data-masthead-checking[^>]*hidden>[^<]*Thank you")
+
     def test_it_labels_every_ad_slot_and_skip_link(self) -> None:
         html = self.get_html()
         slots = re.findall(r"<aside[^>]*data-masthead-ad[^>]*>.*?</aside>", html, re.S)
         self.assertEqual(len(slots), 3)  # top, after paragraph 2, bottom
+        labels = [re.search(r'aria-label="([^"]+)"', slot).group(1) for slot in slots]  # type: ignore[union-attr]
+        self.assertEqual(
+            labels,
+            [
+                "Advertisement, top of page",
+                "Advertisement after paragraph 2",
+                "Advertisement, end of article",
+            ],
+        )
         for slot in slots:
-            self.assertIn('aria-label="Advertisement"', slot)
             self.assertIn(">Advertisement</p>", slot)
             first_child = re.search(r"<aside[^>]*>\s*<(\w+)[^>]*>([^<]*)", slot)
             assert first_child is not None

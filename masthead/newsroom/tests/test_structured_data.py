@@ -108,3 +108,33 @@ class StructuredDataTests(CrawlerTestCase):
         self.assertNotIn("</script><b>", response.content.decode())
         data = self.json_ld(lxml.html.fromstring(response.content))
         self.assertEqual(data["headline"], "Council </script><b>votes</b> & more")
+
+    def test_it_describes_the_lead_video_inside_the_news_article(self) -> None:
+        story = factories.full_article(access_level="subscriber")
+        data = self.json_ld(self.page(story.get_absolute_url()))
+        video = data["video"]
+        self.assertEqual(video["@type"], "VideoObject")
+        self.assertEqual(video["name"], "The vote, in ninety seconds")
+        self.assertEqual(video["description"], "Council members cast their votes.")
+        self.assertEqual(video["uploadDate"], "2025-02-18T18:47:00+00:00")
+        self.assertEqual(video["contentUrl"], "https://video.example.org/vote.webm")
+        self.assertTrue(video["thumbnailUrl"][0].startswith("http://testserver/media/"))
+        self.assertEqual(
+            video["transcript"], "Speaker one: The motion carries.\n\nSpeaker two: Thank you all."
+        )
+        self.assertEqual(video["creditText"], "Video by Sam Lens")
+
+    def test_it_prefers_the_poster_as_the_thumbnail(self) -> None:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        story = factories.full_article(access_level="free")
+        poster = SimpleUploadedFile("poster.png", factories.png_bytes())
+        assert story.lead_video is not None
+        story.lead_video.poster.save("poster.png", poster, save=True)
+        video = self.json_ld(self.page(story.get_absolute_url()))["video"]
+        # Uploads get random names: the folder says it is the poster.
+        self.assertIn("/media/video/posters/", video["thumbnailUrl"][0])
+
+    def test_a_story_without_a_video_has_none(self) -> None:
+        story = factories.article("plain-story")
+        self.assertNotIn("video", self.json_ld(self.page(story.get_absolute_url())))

@@ -1,6 +1,9 @@
 // Count ad impressions: an ad slot that is at least half visible for a moment is
 // reported once, by a beacon to /ads/impressions/. No cookie, no reader id: the
 // page stays the same for everyone. Slots the access check inserts later are seen too.
+// Nothing is watched until the access check says this reader is shown ads (paywall.js's
+// "masthead:access" event): a reader who pays not to see ads is never counted, even for
+// an ad on screen before the answer. No answer (a failed check), no count.
 (function () {
   "use strict";
   var ENDPOINT = "/ads/impressions/";
@@ -45,11 +48,20 @@
     });
   }
 
-  watch(document);
-  var gated = document.querySelector("[data-masthead-gated]");
-  if (gated && "MutationObserver" in window) {
-    new MutationObserver(function () { watch(gated); }).observe(gated, { childList: true, subtree: true });
+  var started = false;
+  function start(answer) {
+    if (started || !answer || answer.ad_free) return;
+    started = true;
+    watch(document);
+    var gated = document.querySelector("[data-masthead-gated]");
+    if (gated && "MutationObserver" in window) {
+      new MutationObserver(function () { watch(gated); }).observe(gated, { childList: true, subtree: true });
+    }
   }
+
+  document.addEventListener("masthead:access", function (event) { start(event.detail); });
+  // The answer may have come before this script ran.
+  start(window.mastheadPaywall && window.mastheadPaywall.access);
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden") flush();
   });

@@ -5,17 +5,29 @@
  * and readers with JavaScript off see). The server decides everything; this script only
  * places what the access check (POST /api/access/) sends back.
  *
- * For a metered read it shows the free articles left, and for a gift that a subscriber
- * shared the article; a failed check offers "Try again".
+ * While the check runs, the gate says so ("Checking your access"); then it shows the
+ * result, or "Try again" when the check failed. For a metered read it shows the free
+ * articles left, and for a gift that a subscriber shared the article.
  *
  * When it is done it fires a "masthead:access" event on document with the check's JSON
- * as event.detail, so other scripts (ads, gifts) can react to the inserted part.
+ * as event.detail (also kept as window.mastheadPaywall.access), so other scripts (ads,
+ * gifts) can react: ads.js counts impressions only once an answer says ads are shown.
+ *
+ * It keeps two flags in localStorage, "1" or absent, written only from an answer:
+ * "masthead:ad-free" (the check's ad_free) and "masthead:subscriber" (/api/me/'s
+ * subscriber). early.js reads them before the first paint to hide ad slots and the
+ * header's "Subscribe"; this script confirms or undoes that when the answers come.
  */
 (function () {
   "use strict";
 
+  /* The one global: early.js looks for it at the load event (a page script that never
+   * ran means nothing will confirm its guesses) and ads.js reads the last answer. */
+  var state = (window.mastheadPaywall = { version: 1, access: null });
+
   var CHECK_URL = "/api/access/";
   var ME_URL = "/api/me/";
+  var root = document.documentElement;
 
   function $(selector, root) {
     return (root || document).querySelector(selector);
@@ -90,54 +102,68 @@
     banner.hidden = false;
   }
 
-  function hideAds() {
-    $all("[data-masthead-ad]").forEach(hide);
+  /* Remember one of the reader's answers as a bare flag; storage may be blocked. */
+  function remember(key, on) {
+    try {
+      if (on) window.localStorage.setItem(key, "1");
+      else window.localStorage.removeItem(key);
+    } catch (e) {
+      /* private mode or blocked storage: the next page simply guesses nothing */
+    }
   }
 
-  function grant(result, gate, notice) {
+  /* The check's word on ads: confirm early.js's hiding, or bring the slots back. */
+  function applyAdFree(adFree) {
+    remember("masthead:ad-free", adFree);
+    if (adFree) {
+      root.classList.add("masthead-ad-free");
+      $all("[data-masthead-ad]").forEach(hide);
+    } else {
+      root.classList.remove("masthead-ad-free");
+    }
+  }
+
+  function grant(result, gate) {
     var gated = $("[data-masthead-gated]");
     if (gated) gated.innerHTML = result.html || "";
     hide(gate);
-    hide(notice);
     showBanner(result);
   }
 
-  function deny(result, gate, notice) {
-    hide(notice);
+  function deny(result, gate) {
     if (!gate) return;
     gate.innerHTML = result.offer ? result.offer.html : "";
     gate.setAttribute("data-masthead-offer", result.offer ? result.offer.kind : "none");
     pointBackHere(gate);
   }
 
-  /* The parts of the page that say the check is under way: the notice above the
-   * article and the gate's "Thank you for waiting" title. */
-  function waitingParts(gate, notice) {
-    return [notice, gate && $("#gate-title", gate)].filter(Boolean);
-  }
-
-  function setWaiting(gate, notice, waiting) {
-    waitingParts(gate, notice).forEach(function (node) {
-      node.hidden = !waiting;
-    });
+  /* The gate's states: "checking" shows only "Checking your access", "failed" the
+   * gate's own instructions (log in, subscribe) and "Try again", "answered" the wall. */
+  function setState(gate, state) {
+    if (!gate) return;
+    gate.setAttribute("data-masthead-state", state);
+    var checking = $("[data-masthead-checking]", gate);
+    var words = $("[data-masthead-gate-words]", gate);
+    if (checking) checking.hidden = state !== "checking";
+    if (words) words.hidden = state === "checking";
   }
 
   /* A failed check keeps the preview and the gate, and adds a way to try again. Nothing
-   * is being checked any more, so the "we are checking" words go until the reader asks
-   * again; they come back while the retry is under way. */
-  function showRetry(gate, notice, article) {
+   * is being checked any more, so the "checking" words go until the reader asks again;
+   * they come back while the retry is under way. */
+  function showRetry(gate, article) {
     var target = gate || article;
     if (!target) return;
     var old = $("[data-masthead-retry-box]", target);
     if (old) old.parentNode.removeChild(old);
-    setWaiting(gate, notice, false);
+    setState(gate, "failed");
     var box = el("div", { class: "masthead-retry", "data-masthead-retry-box": "", role: "alert" });
     box.appendChild(el("p", { class: "wall-reason" }, "We could not confirm your access just now."));
     var button = el("button", { type: "button", class: "button wall-button", "data-masthead-retry": "" }, "Try again");
     button.addEventListener("click", function () {
       button.disabled = true;
       button.textContent = "Checking…";
-      setWaiting(gate, notice, true);
+      setState(gate, "checking");
       checkAccess();
     });
     box.appendChild(button);
@@ -146,6 +172,7 @@
   }
 
   function announce(result) {
+    state.access = result;
     try {
       document.dispatchEvent(new CustomEvent("masthead:access", { detail: result }));
     } catch (e) {
@@ -157,8 +184,8 @@
     var article = $("article.masthead-article[data-article-id]");
     if (!article) return;
     var gate = $("section[data-masthead-gate]", article) || $("[data-masthead-gate]");
-    var notice = $("[data-masthead-notice]", article);
     var id = parseInt(article.getAttribute("data-article-id"), 10);
+    if (gate && !gate.hasAttribute("data-masthead-state")) setState(gate, "checking");
     fetch(CHECK_URL, {
       method: "POST",
       credentials: "same-origin",
@@ -170,15 +197,16 @@
         return response.json();
       })
       .then(function (result) {
-        if (result.ad_free) hideAds();
+        applyAdFree(!!result.ad_free);
         var old = $("[data-masthead-retry-box]", article);
         if (old) old.parentNode.removeChild(old);
-        if (result.granted) grant(result, gate, notice);
-        else deny(result, gate, notice);
+        if (gate) gate.setAttribute("data-masthead-state", "answered");
+        if (result.granted) grant(result, gate);
+        else deny(result, gate);
         announce(result);
       })
       .catch(function () {
-        showRetry(gate, notice, article);
+        showRetry(gate, article);
       });
   }
 
@@ -191,6 +219,11 @@
         return response.json();
       })
       .then(function (me) {
+        var subscriber = !!(me.authenticated && me.subscriber);
+        remember("masthead:subscriber", subscriber);
+        if (!subscriber) root.classList.remove("masthead-subscriber");
+        var subscribe = $("[data-masthead-subscribe]", nav);
+        if (subscribe) subscribe.setAttribute("data-masthead-next", "");
         if (!me.authenticated) {
           $all("a", nav).forEach(function (link) {
             var url = new URL(link.getAttribute("href"), window.location.origin);
@@ -200,15 +233,15 @@
           return;
         }
         nav.innerHTML = "";
+        if (subscribe && !subscriber) {
+          nav.appendChild(subscribe);
+          pointBackHere(nav);
+        }
         nav.appendChild(el("a", { href: me.account_url, class: "account-link", title: me.email || "" }, "Account"));
         var form = el("form", { method: "post", action: me.logout_url, class: "logout-form" });
         form.appendChild(el("input", { type: "hidden", name: "csrfmiddlewaretoken", value: me.csrf_token }));
         form.appendChild(el("input", { type: "hidden", name: "next", value: herePath() }));
         var logout = el("button", { type: "submit", class: "logout-button" }, "Log out");
-        // Look like the header's links, whatever the site's button style is.
-        form.style.display = "inline";
-        form.style.marginLeft = "1rem";
-        logout.style.cssText = "background:none;border:0;padding:0;font:inherit;color:inherit;text-decoration:underline;cursor:pointer";
         form.appendChild(logout);
         nav.appendChild(form);
       })

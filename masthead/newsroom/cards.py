@@ -1,0 +1,48 @@
+"""What a story card shows beyond its row: a "Subscribers only" mark, and related stories.
+
+Both are the same for every reader (they read the article and the publisher's policy,
+never the reader), so fronts and article pages stay publicly cacheable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from masthead.access import SUBSCRIBER, effective_level
+
+from .models import Article
+from .syndication import article_facts, current_policy
+
+RELATED_COUNT = 4
+
+
+def mark_subscriber_only(articles: Iterable[Article]) -> None:
+    """Set ``subscriber_only`` on each article: True when only subscribers may read it.
+
+    The level is read after the section rules (a walled section makes a story
+    subscriber-only whatever its own level), with one policy load for all the cards.
+    """
+    policy = current_policy()
+    for article in articles:
+        level = effective_level(article_facts(article), policy)
+        article.subscriber_only = level == SUBSCRIBER  # type: ignore[attr-defined]
+
+
+def related_stories(article: Article, now: dt.datetime) -> list[Article]:
+    """Return the latest live stories of ``article``'s section, itself left out.
+
+    Only public fields are used (headline, summary, date): a related card never
+    carries gated text. A story with no section has none.
+    """
+    if article.section_id is None:
+        return []
+    related = list(
+        Article.objects.live(now)
+        .filter(section_id=article.section_id)
+        .exclude(pk=article.pk)
+        .select_related("section")
+        .order_by("-published_at", "-pk")[:RELATED_COUNT]
+    )
+    mark_subscriber_only(related)
+    return related
