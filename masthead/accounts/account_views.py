@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model, logout
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.db import transaction
@@ -30,7 +30,7 @@ from masthead.gifts.tokens import recover_token
 
 from . import emails
 from .account_forms import DeleteAccountForm, EmailChangeForm, email_in_use
-from .confirmation import confirmation_required
+from .confirmation import account_for_token, confirmation_required
 from .data_export import export_for
 from .meter import meter_for
 
@@ -96,16 +96,12 @@ def email_change(request: HttpRequest) -> HttpResponse:
 
 def _pending_change(token: str) -> tuple[Any, str] | None:
     """Return the account and new address a token confirms, or None when it does not."""
-    try:
-        data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_MAX_AGE)
-    except signing.BadSignature:
+    found = account_for_token(
+        token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_MAX_AGE, email_field="old"
+    )
+    if found is None:
         return None
-    user_id = data.get("u") if isinstance(data, dict) else None
-    if not isinstance(user_id, int):
-        return None
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    if user is None or user.email != data.get("old"):
-        return None
+    user, data = found
     return user, str(data.get("new", ""))
 
 

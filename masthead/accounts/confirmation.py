@@ -37,19 +37,32 @@ def confirmation_token(user: Any) -> str:
     return signing.dumps({"u": user.pk, "e": user.email}, salt=SALT)
 
 
-def user_for_token(token: str) -> Any | None:
-    """Return the active account whose current address ``token`` confirms, or None."""
+def account_for_token(
+    token: str, *, salt: str, max_age: int, email_field: str
+) -> tuple[Any, dict[str, Any]] | None:
+    """Return the active account a signed mail link names, and the link's data, or None.
+
+    The link carries the account's id (``u``) and the address it was sent for
+    (``email_field``); it stops working when the address changes, so a link in an old
+    mailbox cannot act on the account once it has moved on.
+    """
     try:
-        data = signing.loads(token, salt=SALT, max_age=MAX_AGE_SECONDS)
+        data = signing.loads(token, salt=salt, max_age=max_age)
     except signing.BadSignature:
         return None
     user_id = data.get("u") if isinstance(data, dict) else None
     if not isinstance(user_id, int):
         return None
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    if user is None or user.email != data.get("e"):
+    if user is None or user.email != data.get(email_field):
         return None
-    return user
+    return user, data
+
+
+def user_for_token(token: str) -> Any | None:
+    """Return the active account whose current address ``token`` confirms, or None."""
+    found = account_for_token(token, salt=SALT, max_age=MAX_AGE_SECONDS, email_field="e")
+    return None if found is None else found[0]
 
 
 def confirmation_required() -> bool:

@@ -7,43 +7,24 @@ and on Redis (the Lua script).
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Callable
 
 import pytest
-from django.db import connection
 from django.test import Client, override_settings
 
 from masthead.access.meter_sql import SqlMeterStore
 from masthead.access.meters import MeterRequest
 from masthead.access.visitors import SALT
 
-from .helpers import check, make_article
+from .helpers import check, in_threads, make_article
 from .meter_contract import MONTH_START, NOW
 
 THREADS = 50
 
 
 def _in_threads(work: Callable[[int], object]) -> list[object]:
-    barrier = threading.Barrier(THREADS)
-    results: list[object] = [None] * THREADS
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as exc:  # noqa: BLE001 - reported through the results
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
+    return in_threads(work, THREADS, join_seconds=30)
 
 
 def _reader_cookie() -> str:

@@ -27,7 +27,7 @@ from masthead.access.meters import CountedRead, MeterRequest, count_read, is_loc
 from masthead.access.policy import UNAVAILABLE_METER, MeterState
 from masthead.access.visitors import SALT
 
-from .helpers import check, make_article
+from .helpers import check, in_threads, make_article
 from .meter_contract import MONTH_START, NOW, ask
 
 THREADS = 50
@@ -41,24 +41,7 @@ CONTENDED = {
 
 
 def _in_threads(work: Callable[[int], object]) -> list[object]:
-    barrier = threading.Barrier(THREADS)
-    results: list[object] = [None] * THREADS
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as exc:  # noqa: BLE001 - reported through the results
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
+    return in_threads(work, THREADS, join_seconds=60)
 
 
 def _needs_file_sqlite() -> None:
