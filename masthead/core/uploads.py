@@ -75,17 +75,6 @@ VIDEO_EXTENSIONS: dict[str, tuple[str, ...]] = {
     "mp4": (".mp4", ".m4v"),
     "ogg": (".ogv", ".ogg"),
 }
-# The one type each accepted kind is served as (the media service may use it).
-CONTENT_TYPES: dict[str, str] = {
-    "JPEG": "image/jpeg",
-    "PNG": "image/png",
-    "WEBP": "image/webp",
-    "GIF": "image/gif",
-    "webm": "video/webm",
-    "matroska": "video/x-matroska",
-    "mp4": "video/mp4",
-    "ogg": "video/ogg",
-}
 
 # Decoding is what proves an image whole, and it costs memory in proportion to the
 # pixels: 64 megapixels is past any newsroom photo and bounds one upload's cost.
