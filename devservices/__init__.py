@@ -10,13 +10,14 @@
     python -m devservices start postgres redis --print-env   # the same from a shell
 
 Each kind of service is a definition in a small registry (``devservices.registry``):
-PostgreSQL, Redis, granian, gunicorn and nginx today. See docs/operations.md.
+PostgreSQL (and a streaming replica of it), Redis, granian, gunicorn and nginx today. See
+docs/operations.md.
 """
 
 from devservices.base import Proc, Service, StartError, log_tail
 from devservices.launcher import Launcher, Status, default_run_dir
 from devservices.ports import free_port, port_is_free
-from devservices.postgres import Postgres
+from devservices.postgres import Postgres, PostgresReplica
 from devservices.redis import Redis
 from devservices.registry import KINDS, definition, register
 from devservices.web import AppServer, Granian, Gunicorn, Nginx
@@ -29,6 +30,7 @@ __all__ = [
     "Launcher",
     "Nginx",
     "Postgres",
+    "PostgresReplica",
     "Proc",
     "Redis",
     "Service",

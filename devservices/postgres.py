@@ -206,3 +206,108 @@ class Postgres(Service):
         done = self._psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         if done.returncode:
             raise RuntimeError(f"dropdb {name} failed: {done.stderr}")
+
+
+# The role a replica streams as; created on the primary when missing.
+REPLICATION_ROLE = "replicator"
+
+
+@register
+@dataclass
+class PostgresReplica(Postgres):
+    """A hot standby of a running ``postgres`` service, streaming from it on 127.0.0.1.
+
+    Its data folder is a fresh ``pg_basebackup -R`` of the primary at every start (a
+    throwaway copy for tests: seconds for a test-sized cluster, and never a stale copy of
+    an older primary). The primary is the service named ``primary`` in the same run
+    folder, or the server on ``primary_port`` when given. Starting prepares the primary
+    (a replication role, an hba line for 127.0.0.1, a check of ``wal_level``) and returns
+    once the replica is in recovery and its WAL receiver is streaming.
+    """
+
+    kind = "postgres-replica"
+
+    primary: str = "postgres"  # the primary's service name in this run folder
+    primary_port: int = 0  # or its port, for a primary the launcher did not start
+
+    def env(self) -> dict[str, str]:
+        """PG_REPLICA_URL and PG_REPLICA_PORT (MASTHEAD_TEST_PG_REPLICA_URL with --print-env)."""
+        return {"PG_REPLICA_URL": self.url(), "PG_REPLICA_PORT": str(self.port)}
+
+    def _primary(self) -> Postgres:
+        if self.primary_port:
+            return Postgres(name="primary", port=self.primary_port, directory=self.folder)
+        # Imported here: the launcher module imports the registry this module fills.
+        from devservices.launcher import Launcher
+
+        found = Launcher(self.folder.parent).recorded().get(self.primary)
+        if not isinstance(found, Postgres) or isinstance(found, PostgresReplica):
+            raise StartError(
+                f"{self.name}: no running postgres service named {self.primary!r} in "
+                f"{self.folder.parent} (start it first, or give primary_port=N)"
+            )
+        if not found.alive() and not accepts_connections(found.port):
+            raise StartError(f"{self.name}: the primary {self.primary!r} is not running")
+        return found
+
+    def _ready_primary(self, primary: Postgres) -> None:
+        """Give the primary what streaming replication needs, or say what is missing."""
+        level = primary._psql("SHOW wal_level").stdout.strip()
+        if level not in {"replica", "logical"}:
+            raise StartError(
+                f"{self.name}: the primary runs with wal_level={level or '?'}; a replica "
+                "needs wal_level=replica (restart it with settings=wal_level=replica)"
+            )
+        role = primary._psql(
+            f"SELECT 1 FROM pg_roles WHERE rolname = '{REPLICATION_ROLE}'"  # noqa: S608
+        )
+        if role.stdout.strip() != "1":
+            done = primary._psql(f"CREATE ROLE {REPLICATION_ROLE} WITH REPLICATION LOGIN")
+            if done.returncode:
+                raise StartError(f"{self.name}: cannot create the replication role: {done.stderr}")
+        rule = primary._psql(
+            "SELECT 1 FROM pg_hba_file_rules WHERE 'replication' = ANY(database) "
+            "AND address = '127.0.0.1' AND error IS NULL LIMIT 1"
+        )
+        if rule.stdout.strip() != "1":
+            hba = primary._psql("SHOW hba_file").stdout.strip()
+            if not hba:
+                raise StartError(f"{self.name}: cannot find the primary's pg_hba.conf")
+            line = f"host replication {REPLICATION_ROLE} 127.0.0.1/32 trust\n"
+            with open(hba, "a", encoding="utf-8") as rules:
+                rules.write(line)
+            primary._psql("SELECT pg_reload_conf()")
+
+    def _prepare(self) -> None:
+        primary = self._primary()
+        self._ready_primary(primary)
+        if self.data.exists():
+            shutil.rmtree(self.data)  # a fresh copy every start (see the class docstring)
+        self.data.mkdir(parents=True)
+        if os.geteuid() == 0:
+            self.data.parent.chmod(0o755)
+            shutil.chown(self.data, "postgres")
+        self.data.chmod(0o700)
+        backup = [
+            str(pg_bin() / "pg_basebackup"),
+            *("-D", str(self.data), "-h", "127.0.0.1", "-p", str(primary.port)),
+            *("-U", REPLICATION_ROLE, "-R", "-X", "stream", "-c", "fast"),
+        ]
+        done = as_postgres(backup, timeout=self.start_timeout)
+        if done.returncode:
+            raise StartError(f"{self.name}: pg_basebackup failed:\n{done.stdout}{done.stderr}")
+        # The copy carries the primary's log; start this server's own.
+        (self.data / "postgresql.log").unlink(missing_ok=True)
+
+    def create_database(self, name: str = "masthead") -> None:
+        """Nothing to create: a standby is read-only and has the primary's databases."""
+
+    def ready(self) -> bool:
+        """True once the server is a standby in recovery whose WAL receiver streams."""
+        if not accepts_connections(self.port):
+            return False
+        state = self._psql(
+            "SELECT pg_is_in_recovery()::text || ' ' || "
+            "coalesce((SELECT status FROM pg_stat_wal_receiver), 'none')"
+        )
+        return state.stdout.strip() == "true streaming"

@@ -147,3 +147,22 @@ def parse_database_url(url: str, base_dir: Path) -> dict[str, object]:
             "OPTIONS": options,
         }
     raise ImproperlyConfigured(f"DATABASE_URL scheme {parts.scheme!r} is not supported")
+
+
+def parse_replica_url(url: str, primary: dict[str, object], base_dir: Path) -> dict[str, object]:
+    """Return the ``DATABASES["replica"]`` entry for ``MASTHEAD_REPLICA_DATABASE_URL``.
+
+    Only a PostgreSQL replica of a PostgreSQL primary makes sense (a streaming standby);
+    anything else is refused at start-up. Under the test runner the alias mirrors the
+    primary (Django cannot create a test database on a read-only standby); the replica
+    tests point it at the real standby themselves.
+    """
+    replica = parse_database_url(url, base_dir)
+    engine = "django.db.backends.postgresql"
+    if replica["ENGINE"] != engine or primary.get("ENGINE") != engine:
+        raise ImproperlyConfigured(
+            "MASTHEAD_REPLICA_DATABASE_URL needs a postgres:// URL and a PostgreSQL "
+            "DATABASE_URL (a streaming replica of that primary)"
+        )
+    replica["TEST"] = {"MIRROR": "default"}
+    return replica

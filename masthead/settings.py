@@ -25,6 +25,7 @@ from masthead.env import (
     env_secret,
     env_str,
     parse_database_url,
+    parse_replica_url,
 )
 from masthead.media import media_origins, media_storage
 
@@ -136,6 +137,12 @@ DATABASES = {
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'masthead.sqlite3'}"), BASE_DIR
     )
 }
+# A PostgreSQL streaming replica for article pages, fronts and feeds (docs/deploy.md, "The
+# replica router"). Unset: no replica, no router, every read on the primary.
+REPLICA_DATABASE_URL = env_str("MASTHEAD_REPLICA_DATABASE_URL")
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = parse_replica_url(REPLICA_DATABASE_URL, DATABASES["default"], BASE_DIR)
+    DATABASE_ROUTERS = ["masthead.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")

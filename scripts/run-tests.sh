@@ -17,10 +17,13 @@ echo "==> lint-imports (the layers between apps)"; lint-imports || lint=1
 # MASTHEAD_TEST_REDIS_PORT) and stops only those. Assigned first so that a failed start
 # stops the run (set -e), instead of leaving the service variables unset and the Redis and
 # PostgreSQL tests failing one by one.
-services=$($PY -m devservices start postgres redis --print-env)
+# The PostgreSQL replica (a streaming standby of that server, made by pg_basebackup) is
+# for the replica-router tests of the PostgreSQL pass.
+services=$($PY -m devservices start postgres redis postgres-replica --print-env)
 eval "$services"
-trap '$PY -m devservices stop postgres redis' EXIT
+trap '$PY -m devservices stop postgres-replica postgres redis' EXIT
 export MASTHEAD_TEST_PG_URL MASTHEAD_TEST_REDIS_URL MASTHEAD_TEST_PG_PORT MASTHEAD_TEST_REDIS_PORT
+export MASTHEAD_TEST_PG_REPLICA_URL MASTHEAD_TEST_PG_REPLICA_PORT
 
 echo "==> tests on SQLite (with the Redis test server)"
 $PY -m pytest -q --durations=20 "$@"

@@ -85,6 +85,7 @@ def django_dotted_settings() -> list[DottedSetting]:
     found.append(DottedSetting("EMAIL_BACKEND", settings.EMAIL_BACKEND))
     found.extend(_each("AUTHENTICATION_BACKENDS", settings.AUTHENTICATION_BACKENDS))
     found.extend(_each("PASSWORD_HASHERS", settings.PASSWORD_HASHERS))
+    found.extend(_each("DATABASE_ROUTERS", settings.DATABASE_ROUTERS))
     for index, validator in enumerate(settings.AUTH_PASSWORD_VALIDATORS):
         name = f'AUTH_PASSWORD_VALIDATORS[{index}]["NAME"]'
         found.append(DottedSetting(name, validator.get("NAME")))

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from masthead.access import SUBSCRIBER, effective_level
 
 from .models import Article
+from .replica_reads import confirm_live
 from .syndication import article_facts, current_policy
 
 RELATED_COUNT = 4
@@ -44,5 +45,6 @@ def related_stories(article: Article, now: dt.datetime) -> list[Article]:
         .select_related("section")
         .order_by("-published_at", "-pk")[:RELATED_COUNT]
     )
+    confirm_live(related, now)
     mark_subscriber_only(related)
     return related

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 
 from .models import Article, Author, Publication, Section
+from .replica_reads import confirm_live
 from .syndication import Syndicated, syndicate_all
 
 ITEMS = 30
@@ -48,7 +49,9 @@ class SiteFeed(Feed):  # type: ignore[type-arg]
 
     def items(self, obj: Section | None) -> list[Syndicated]:
         now = timezone.now()
-        return syndicate_all(self.live(obj).prefetch_related("authors")[:ITEMS], now=now)
+        articles = list(self.live(obj).prefetch_related("authors")[:ITEMS])
+        confirm_live(articles, now)
+        return syndicate_all(articles, now=now)
 
     def item_title(self, item: Syndicated) -> str:
         return item.headline

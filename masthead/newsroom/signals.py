@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models.signals import post_delete, post_migrate, post_save
+from django.utils import timezone
 
 from . import editors, paywall_cache, purging, searching
 from .models import Article, Author, Block, Publication, Section, Video
@@ -18,6 +19,9 @@ def _article_saved(sender: type[Article], instance: Article, raw: bool = False, 
 def _block_changed(sender: type[Block], instance: Block, raw: bool = False, **kw: Any) -> None:
     if not raw:
         searching.refresh_lead_in_text(instance.article_id)
+        # The article's version covers its blocks (the paywall break is one): the page
+        # renders from the database replica only when the replica has this version.
+        Article.objects.filter(pk=instance.article_id).update(modified_at=timezone.now())
 
 
 def _publication_saved(sender: type[Publication], raw: bool = False, **kw: Any) -> None:

@@ -15,11 +15,14 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from masthead.core.replica import PRIMARY
+
 from .article_page import is_dated, render_article
 from .caching import PUBLIC, mark_private, public_cache
 from .cards import mark_subscriber_only
 from .crawler_page import gated_for_crawler
 from .models import Article, Author, Page, Publication, Section
+from .replica_reads import confirm_live, from_replica, require_current
 from .syndication import syndicate_all
 
 PER_PAGE = 20
@@ -40,12 +43,14 @@ def _page_of(request: HttpRequest, articles: QuerySet[Article]) -> PaginatorPage
     """
     page = Paginator(articles, PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
+    confirm_live(page.object_list, timezone.now())
     mark_subscriber_only(page.object_list)
     return page
 
 
 @require_safe
 @public_cache
+@from_replica
 def article(request: HttpRequest, year: str, month: str, day: str, slug: str) -> HttpResponse:
     """Return the article page; 404 unless it is live and the URL carries its date.
 
@@ -53,12 +58,13 @@ def article(request: HttpRequest, year: str, month: str, day: str, slug: str) ->
     it out of search engines, shared caches and Referer headers, as for any gift URL.
     """
     now = timezone.now()
-    story = (
-        Article.objects.live(now).select_related("section", "lead_video").filter(slug=slug).first()
-    )
+    # What decides what is gated (status, time, level, section) comes from the primary.
+    live = Article.objects.using(PRIMARY).live(now)
+    story = live.select_related("section", "lead_video").filter(slug=slug).first()
     publication = Publication.current()
     if story is None or not is_dated(story, int(year), int(month), int(day), publication):
         raise Http404("No such article")
+    require_current(story)  # the body may come from the replica only in this version
     # A verified crawler may get the gated part on the server (private, never cached).
     gated = gated_for_crawler(request, story, now)
     response = render_article(request, story, now, gated=gated, publication=publication)
@@ -69,6 +75,7 @@ def article(request: HttpRequest, year: str, month: str, day: str, slug: str) ->
 
 @require_safe
 @public_cache
+@from_replica
 def home(request: HttpRequest) -> HttpResponse:
     """Return the front page: the latest live articles first."""
     return render(request, "newsroom/home.html", {"page": _page_of(request, _live())})
@@ -76,6 +83,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @public_cache
+@from_replica
 def section(request: HttpRequest, slug: str) -> HttpResponse:
     """Return a section front; 404 for a section that does not exist (or was deleted)."""
     desk = get_object_or_404(Section, slug=slug)
@@ -85,6 +93,7 @@ def section(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @public_cache
+@from_replica
 def author(request: HttpRequest, slug: str) -> HttpResponse:
     """Return an author's page: bio and live articles."""
     person = get_object_or_404(Author, slug=slug)
@@ -111,6 +120,7 @@ def search_articles(query: str) -> QuerySet[Article]:
 
 @require_safe
 @public_cache
+@from_replica
 def search(request: HttpRequest) -> HttpResponse:
     """Return search results for ``?q=`` (headline, summary and link per result)."""
     # NUL bytes are refused by PostgreSQL with an error; they never belong in a query.

@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import redirect_stdout
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ import pytest
 from devservices import (
     Launcher,
     Postgres,
+    PostgresReplica,
     Proc,
     Redis,
     Service,
@@ -214,3 +216,30 @@ def test_it_still_stops_a_recorded_service_of_a_kind_it_no_longer_knows(tmp_path
     assert [(row.name, row.kind, row.running) for row in other.status()] == [("old", "?", True)]
     assert other.stop() == ["old"]
     assert not any(proc.alive() for proc in service.processes)
+
+
+def test_a_replica_without_its_primary_says_so(tmp_path: Path) -> None:
+    with Launcher(tmp_path / "run") as launcher, pytest.raises(StartError, match="no running"):
+        launcher.start(PostgresReplica())
+
+
+@pytest.mark.skipif(not Path("/usr/lib/postgresql").exists(), reason="PostgreSQL is missing")
+def test_a_replica_streams_what_its_primary_writes() -> None:
+    # Under /tmp and open to the postgres user (pytest's tmp_path may be private).
+    run_dir = Path(tempfile.mkdtemp(prefix="masthead-replica-test-", dir="/tmp"))
+    run_dir.chmod(0o755)
+    try:
+        with Launcher(run_dir) as launcher:
+            primary = launcher.start(Postgres())
+            replica = launcher.start(PostgresReplica())
+            assert replica.port != primary.port
+            assert replica.env()["PG_REPLICA_URL"].endswith(f":{replica.port}/masthead")
+            assert primary._psql("CREATE TABLE seen (n int); INSERT INTO seen VALUES (7)")
+            assert wait_until(
+                lambda: replica._psql("SELECT n FROM seen").stdout.strip() == "7", 20
+            )
+            refused = replica._psql("INSERT INTO seen VALUES (8)")
+            assert "read-only" in refused.stderr
+        assert not replica.alive() and not primary.alive()
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
