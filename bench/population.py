@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 ARTICLES = 200
-VISITORS = 3000
+VISITORS = 3000  # VISITORS + REGISTERED + SUBSCRIBERS must fit in SPACING (below)
 REGISTERED = 150
 SUBSCRIBERS = 40
 REQUESTS = 20000
@@ -40,9 +40,18 @@ class Reader:
     address: str
 
 
+# Client networks (/24s) in 127.0.0.0/8 that are not 127.0.0.x: A in 1..254, B in 0..255.
+NETWORKS = 254 * 256
+# Each population's readers get addresses from index (population number) x SPACING on:
+# room for NETWORKS // SPACING = 20 populations before addresses repeat.
+SPACING = 3200
+
+
 def _address(index: int) -> str:
-    # One /24 per reader: 127.A.B.7 with A in 1..254, B in 0..249.
-    return f"127.{1 + index // 250}.{index % 250}.7"
+    # One /24 per reader: 127.A.B.7. Past NETWORKS the networks repeat (a later population
+    # shares the networks of the first one, "warm", whose few checks hardly count).
+    network = index % NETWORKS
+    return f"127.{1 + network // 256}.{network % 256}.7"
 
 
 def clone_articles(target: int) -> None:
@@ -143,7 +152,9 @@ def requests_lines(
         reader = rng.choices(readers[kind], cum_weights=habits[kind])[0]
         level = rng.choices(levels, weights=[LEVEL_MIX[level] for level in levels])[0]
         body = json.dumps({"article": rng.choice(by_level[level]), "gift": None})
-        lines.append(f"POST\t/api/access/\t{reader.cookie}\t{reader.address}\t{body}")
+        # The reader's kind rides in a sixth field, which wrk's script ignores and
+        # bench.profile_check reads (registered and subscriber cookies look alike).
+        lines.append(f"POST\t/api/access/\t{reader.cookie}\t{reader.address}\t{body}\t{kind}")
     return lines
 
 
@@ -205,7 +216,7 @@ def main(argv: list[str]) -> int:
     (out / "articles.json").write_text(json.dumps(articles, indent=1))
     (out / "baseline.txt").write_text("\n".join(baseline_lines(articles, rng)) + "\n")
     for number, name in enumerate(names):
-        readers = population(name, first_address=number * 4000)
+        readers = population(name, first_address=number * SPACING)
         lines = requests_lines(readers, articles, rng)
         (out / f"requests-{name}.txt").write_text("\n".join(lines) + "\n")
     (out / "subscriber-cookie.txt").write_text(_accounts("browser", 1, subscribers=True)[0])

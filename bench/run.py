@@ -1,13 +1,18 @@
 """make bench: every figure against a baseline measured in the same run, on the same server.
 
-    .venv/bin/python -m bench.run [--seconds 10] [--rounds 2] [--workers 2]
+    .venv/bin/python -m bench.run [--seconds 8] [--rounds 3] [--workers 2]
 
 Starts a private stack in var/bench through the launcher (PostgreSQL, Redis, granian,
 nginx with the shipped configuration), loads the demo, generates reader populations, drives
 wrk against the app and the cache, opens articles in Chromium, then prints a table and writes
 bench/results/latest.json (docs/design.md, "Stable interfaces") plus latest-runs.json
-(every wrk run).
-Everything listens on 127.0.0.1; the whole run is bounded (about 5 minutes by default).
+(every wrk run). Everything listens on 127.0.0.1; about 10 minutes with the defaults.
+
+Each figure is a *step*: a small function marked ``@step(title, ...)`` below, run in the
+order they are defined. A step measures with the ``Bench`` toolkit — ``compare`` runs its
+baseline and its own load turn about for ``--rounds`` rounds and records the median of the
+rounds' ratios with their spread — and names the reader populations it needs (one fresh
+population per round). bench/README.md, "Adding a figure", shows one.
 """
 
 from __future__ import annotations
@@ -22,7 +27,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import asdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,31 +40,59 @@ from devservices import AppServer, Granian, Gunicorn, Launcher, Nginx, Postgres,
 
 VAR = ROOT / "var" / "bench"
 RESULTS = ROOT / "bench" / "results"
-POPULATIONS = [
-    "warm",
-    "redis-1",
-    "redis-2",
-    "noevents-1",
-    "noevents-2",
-    "events-1",
-    "events-2",
-    "pg-1",
-    "pg-2",
-    "expoff-1",
-    "expoff-2",
-    "expon-1",
-    "expon-2",
-]
 # What PAYWALL_EXPERIMENT_ARMS names while the experiment figure has it on; every other
 # figure is measured with it empty (no experiment), as before issue 15.
 EXPERIMENT_ARMS = "masthead.experiments.assignment.arm_for"
+# The peak the machine arithmetic is for (issue 13): election night, about 40x a day's
+# average of 30 million checks.
+PEAK_CHECKS_PER_SECOND = 14_000
+
+
+@dataclass(frozen=True)
+class Step:
+    """One part of the run: a title, what it measures, the populations it needs.
+
+    ``series`` names populations used once per round (``redis`` -> ``redis-1``, ``redis-2``,
+    ...); ``once`` names populations used once in the whole run.
+    """
+
+    title: str
+    measure: Callable[[Bench], None]
+    series: tuple[str, ...] = ()
+    once: tuple[str, ...] = ()
+
+
+STEPS: list[Step] = []
+
+
+def step(
+    title: str, *, series: tuple[str, ...] = (), once: tuple[str, ...] = ()
+) -> Callable[[Callable[[Bench], None]], Callable[[Bench], None]]:
+    """Register the decorated function as the next step of the run."""
+
+    def register(measure: Callable[[Bench], None]) -> Callable[[Bench], None]:
+        STEPS.append(Step(title, measure, series, once))
+        return measure
+
+    return register
+
+
+def population_names(rounds: int) -> list[str]:
+    """Every population the steps need for ``rounds`` rounds, "warm" first."""
+    names = ["warm"]
+    for each in STEPS:
+        names += [f"{series}-{number}" for series in each.series for number in range(1, rounds + 1)]
+        names += list(each.once)
+    return names
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Masthead benchmarks (loopback only)")
-    parser.add_argument("--seconds", type=int, default=10, help="length of each measured run")
+    parser.add_argument("--seconds", type=int, default=8, help="length of each measured run")
     parser.add_argument("--warmup", type=int, default=3, help="length of each warm-up run")
-    parser.add_argument("--rounds", type=int, default=2, help="baseline/check pairs per store")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="baseline/measured pairs per figure (median)"
+    )
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2, help="app worker processes")
     parser.add_argument("--threads", type=int, default=1, help="blocking threads per worker")
@@ -70,8 +104,17 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
         default=100_000,
         help="readers for the simulate_100k_readers_30_days_s figure (0: skip it)",
     )
+    parser.add_argument(
+        "--profile-checks",
+        type=int,
+        default=60,
+        help="checks per reader kind for the queries_per_check figures (0: skip them)",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.rounds < 1 or args.seconds < 1:
+        parser.error("--rounds and --seconds must be at least 1")
+    return args
 
 
 class Bench:
@@ -122,8 +165,21 @@ class Bench:
             access_log="off",
         )
         self.app: AppServer | None = None
+        self.articles: list[dict[str, Any]] = []
+        self.rss_before = 0.0  # MB, the largest worker just after the first start
+        self.preview_bytes: int | None = None
 
     # --- the stack ---------------------------------------------------------------------
+
+    @property
+    def app_url(self) -> str:
+        """The app server's root URL (no cache in front)."""
+        return f"http://127.0.0.1:{self.app_port}/"
+
+    @property
+    def nginx_url(self) -> str:
+        """nginx's root URL (the shared cache in front of the app)."""
+        return f"http://127.0.0.1:{self.nginx.port}/"
 
     def prepare(self) -> None:
         """Start PostgreSQL and Redis, build a fresh database, write the populations."""
@@ -135,9 +191,10 @@ class Bench:
         manage(self.env, "migrate", "--noinput", "-v", "0")
         manage(self.env, "load_demo")
         manage(self.env, "collectstatic", "--noinput", "-v", "0")
-        print("==> reader populations", flush=True)
+        names = population_names(self.args.rounds)
+        print(f"==> reader populations ({len(names)})", flush=True)
         subprocess.run(
-            [sys.executable, "-m", "bench.population", str(VAR / "population"), *POPULATIONS],
+            [sys.executable, "-m", "bench.population", str(VAR / "population"), *names],
             env=self.env,
             cwd=ROOT,
             check=True,
@@ -168,7 +225,7 @@ class Bench:
         except RuntimeError as exc:
             print(f"while stopping: {exc}", file=sys.stderr)
 
-    # --- load ----------------------------------------------------------------------------
+    # --- the toolkit a step measures with --------------------------------------------------
 
     def load(self, label: str, url: str, requests: Path, seconds: int | None = None) -> Load:
         """Run wrk once, remember the run, and return it."""
@@ -183,168 +240,261 @@ class Bench:
         )
         return result
 
+    def warm(self, *requests: Path, url: str | None = None) -> None:
+        """Short unmeasured runs: connections, imports and caches warm before measuring."""
+        for each in requests:
+            self.load("warm-up", url or self.app_url, each, self.args.warmup)
+
     def population(self, name: str) -> Path:
         """The requests file of population ``name`` (or ``baseline``)."""
         folder = VAR / "population"
         return folder / ("baseline.txt" if name == "baseline" else f"requests-{name}.txt")
 
-    def checks_against_baseline(self, store: str, populations: list[str]) -> None:
-        """Alternate baseline and check runs; each figure is the mean over its runs."""
-        app_url = f"http://127.0.0.1:{self.app_port}/"
-        self.load("warm-up", app_url, self.population("warm"), self.args.warmup)
-        self.load("warm-up baseline", app_url, self.population("baseline"), self.args.warmup)
-        baselines, checks = [], []
-        for name in populations[: self.args.rounds]:
-            baselines.append(self.load(f"baseline ({store})", app_url, self.population("baseline")))
-            checks.append(self.load(f"checks ({store}, {name})", app_url, self.population(name)))
-        # Means over runs taken turn about: a neighbour's load lands on both sides alike.
-        baseline, check = _mean(baselines), _mean(checks)
-        name = f"access_checks_{store}"
-        self.figures.throughput(name, check.rate, baseline.rate, "checks/s")
-        self.figures.latency(f"{name}_p50", check.p50_ms, baseline.p50_ms)
-        self.figures.latency(f"{name}_p99", check.p99_ms, baseline.p99_ms)
+    def compare(
+        self,
+        name: str,
+        unit: str,
+        baseline: Callable[[int], Load],
+        measured: Callable[[int], Load],
+        *,
+        percentiles: bool = False,
+    ) -> tuple[list[Load], list[Load]]:
+        """Run ``baseline(round)`` then ``measured(round)`` for each round; record ``name``.
 
-    def previews(self) -> None:
-        """Cached previews vs nginx static; rendered previews vs a fixed Django page."""
-        entry = next(a for a in self.articles if a["level"] == "metered")
-        page = urllib.request.urlopen(f"http://127.0.0.1:{self.app_port}{entry['url']}").read()
-        static_dir = VAR / "var" / "static" / "bench"
-        static_dir.mkdir(parents=True, exist_ok=True)
-        (static_dir / "preview.html").write_bytes(page)
-        folder = VAR / "population"
-        nginx_url, app_url = (
-            f"http://127.0.0.1:{self.nginx.port}/",
-            f"http://127.0.0.1:{self.app_port}/",
-        )
-        cached = request_file(folder / "cached.txt", "GET", [entry["url"]])
-        static = request_file(folder / "static.txt", "GET", ["/static/bench/preview.html"])
-        urllib.request.urlopen(nginx_url.rstrip("/") + entry["url"]).read()  # into the cache
-        self.load("warm-up nginx", nginx_url, cached, self.args.warmup)
-        runs: dict[str, list[Load]] = {"cached": [], "static": [], "rendered": [], "page": []}
-        urls = [a["url"] for a in self.articles if a["level"] != "free"]
-        rendered = request_file(folder / "rendered.txt", "GET", urls)
-        same_size = request_file(folder / "page.txt", "GET", [f"/bench/page/?size={len(page)}"])
-        for _ in range(self.args.rounds):
-            runs["static"].append(self.load("nginx static file", nginx_url, static))
-            runs["cached"].append(self.load("preview via nginx cache", nginx_url, cached))
-            runs["page"].append(self.load("Django fixed page", app_url, same_size))
-            runs["rendered"].append(self.load("preview rendered (no cache)", app_url, rendered))
-        top = {kind: _mean(loads) for kind, loads in runs.items()}
-        self.figures.throughput("preview_cached", top["cached"].rate, top["static"].rate, "pages/s")
-        self.figures.throughput(
-            "preview_rendered", top["rendered"].rate, top["page"].rate, "pages/s"
-        )
-        self.preview_bytes = len(page)
-
-    def time_to_full_text(self) -> None:
-        """Chromium, subscriber, through nginx: median navigation start to gated text."""
-        cookie = (VAR / "population" / "subscriber-cookie.txt").read_text().strip()
-        walled = [a for a in self.articles if a["level"] == "subscriber"]
-        timing = browser.measure(
-            f"http://127.0.0.1:{self.nginx.port}",
-            cookie,
-            walled,
-            "/static/bench/preview.html",
-            runs=self.args.browser_runs,
-        )
-        print(
-            f"    time to full text {timing.full_text_ms:.0f} ms (static page "
-            f"{timing.static_ms:.0f} ms; the check sent at {timing.check_sent_ms:.0f} ms, "
-            f"answered in {timing.check_ms:.0f} ms), every page unlocked: {timing.all_unlocked}"
-        )
-        self.runs.append({"label": "browser", **asdict(timing)})
-        if not timing.all_unlocked:
-            raise RuntimeError("a subscriber page did not show its gated text")
-        self.figures.latency("time_to_full_text", timing.full_text_ms, timing.static_ms)
-
-    def events_on_and_off(self) -> None:
-        """Checks with analytics events off, then on, alternating servers; means of each."""
-        app_url = f"http://127.0.0.1:{self.app_port}/"
-        runs: dict[str, list[Load]] = {"False": [], "True": []}
-        for round_number in range(1, self.args.rounds + 1):
-            for enabled, name in (("False", "noevents"), ("True", "events")):
-                self.start_app(ANALYTICS_ENABLED=enabled)
-                self.load("warm-up", app_url, self.population("warm"), self.args.warmup)
-                label = f"checks (events {'on' if enabled == 'True' else 'off'})"
-                population = self.population(f"{name}-{round_number}")
-                runs[enabled].append(self.load(label, app_url, population))
-        self.figures.throughput(
-            "access_checks_with_events",
-            _mean(runs["True"]).rate,
-            _mean(runs["False"]).rate,
-            "checks/s",
-        )
-
-    def experiment_on_and_off(self) -> None:
-        """Checks with no experiment, then with an A/A one running, alternating servers; means.
-
-        The same database holds the running experiment throughout; the "off" server has
-        ``PAYWALL_EXPERIMENT_ARMS`` empty, so the only difference is the arm look-up (and
-        the exposure rows and counters it writes for readers met for the first time).
+        Taken turn about, a neighbour's load lands on both sides alike; the figure is the
+        median of the rounds' ratios, with their spread. ``percentiles`` adds
+        ``name_p50`` and ``name_p99`` (the baseline's latency over the measured one's).
+        Returns the loads of each side, in round order.
         """
-        subprocess.run(
-            [sys.executable, "-m", "bench.experiment"], env=self.env, cwd=ROOT, check=True
-        )
-        app_url = f"http://127.0.0.1:{self.app_port}/"
-        runs: dict[str, list[Load]] = {"off": [], "on": []}
-        for round_number in range(1, self.args.rounds + 1):
-            for state, arms in (("off", ""), ("on", EXPERIMENT_ARMS)):
-                self.start_app(PAYWALL_EXPERIMENT_ARMS=arms)
-                self.load("warm-up", app_url, self.population("warm"), self.args.warmup)
-                population = self.population(f"exp{state}-{round_number}")
-                runs[state].append(self.load(f"checks (experiment {state})", app_url, population))
-        self.figures.throughput(
-            "access_checks_experiment", _mean(runs["on"]).rate, _mean(runs["off"]).rate, "checks/s"
+        baselines: list[Load] = []
+        loads: list[Load] = []
+        for number in range(1, self.args.rounds + 1):
+            baselines.append(baseline(number))
+            loads.append(measured(number))
+        self.figures.throughput(name, [x.rate for x in loads], [x.rate for x in baselines], unit)
+        if percentiles:
+            self.figures.latency(
+                f"{name}_p50", [x.p50_ms for x in loads], [x.p50_ms for x in baselines]
+            )
+            self.figures.latency(
+                f"{name}_p99", [x.p99_ms for x in loads], [x.p99_ms for x in baselines]
+            )
+        return baselines, loads
+
+    def checks_against_baseline(self, store: str, series: str) -> tuple[list[Load], list[Load]]:
+        """``access_checks_<store>`` (+ p50, p99): the baseline view, then a fresh population
+        of checks, turn about, on the app server as it runs now."""
+        self.warm(self.population("warm"), self.population("baseline"))
+        return self.compare(
+            f"access_checks_{store}",
+            "checks/s",
+            lambda _: self.load(f"baseline ({store})", self.app_url, self.population("baseline")),
+            lambda number: self.load(
+                f"checks ({store}, {series}-{number})",
+                self.app_url,
+                self.population(f"{series}-{number}"),
+            ),
+            percentiles=True,
         )
 
-    def simulation(self) -> None:
-        """Time ``simulate_readers`` at 100,000 readers x 30 days (no database on its loop)."""
-        started = time.monotonic()
-        manage(
-            self.env, "simulate_readers", "--readers", str(self.args.sim_readers), "--days", "30"
+    def on_and_off(self, name: str, off: dict[str, str], on: dict[str, str], series: str) -> None:
+        """Checks on an app started with ``off`` (the baseline), then with ``on``, each round
+        on a fresh population of its own (``series``-off-N, ``series``-on-N)."""
+
+        def run(state: str, overrides: dict[str, str], number: int) -> Load:
+            self.start_app(**overrides)
+            self.warm(self.population("warm"))
+            population = self.population(f"{series}{state}-{number}")
+            return self.load(f"checks ({series} {state})", self.app_url, population)
+
+        self.compare(
+            name,
+            "checks/s",
+            lambda number: run("off", off, number),
+            lambda number: run("on", on, number),
         )
-        seconds = time.monotonic() - started
-        self.runs.append({"label": "simulate_readers", "seconds": round(seconds, 2)})
-        # The budget is the baseline: 60 s for 100,000 readers x 30 days on this machine.
-        self.figures.latency("simulate_100k_readers_30_days_s", seconds, 60.0, unit="s")
 
     def run(self) -> None:
-        """Measure everything, in an order that keeps each comparison inside one server."""
+        """Prepare the stack, then run every step in order."""
         self.prepare()
         self.launcher.start(self.nginx)
-        print("==> Redis meter, analytics events on", flush=True)
-        app = self.start_app()
-        rss_before = max(_rss_mb(pid) for pid in app.worker_pids())
-        self.checks_against_baseline("redis", ["redis-1", "redis-2"])
-        print("==> previews", flush=True)
-        self.previews()
-        print("==> Chromium", flush=True)
-        self.time_to_full_text()
-        rss_after = max(_rss_mb(pid) for pid in app.worker_pids())
-        self.figures.latency("worker_rss", rss_after, rss_before, unit="MB")
-        print("==> analytics events off and on, alternating", flush=True)
-        self.events_on_and_off()
-        print("==> experiment off and on, alternating", flush=True)
-        self.experiment_on_and_off()
-        print("==> PostgreSQL meter", flush=True)
-        self.start_app(PAYWALL_METER_STORE="sql")
-        self.checks_against_baseline("postgres", ["pg-1", "pg-2"])
-        if self.args.sim_readers:
-            print("==> the reader simulator", flush=True)
-            self.simulation()
+        self.start_app()
+        for each in STEPS:
+            print(f"==> {each.title}", flush=True)
+            before = os.getloadavg()
+            each.measure(self)
+            after = os.getloadavg()
+            self.runs.append(
+                {
+                    "label": "load average",
+                    "step": each.title,
+                    "before": [round(x, 2) for x in before],
+                    "after": [round(x, 2) for x in after],
+                }
+            )
 
 
-def _mean(runs: list[Load]) -> Load:
-    """Return one Load whose rate and percentiles are the means of ``runs``."""
-    count = len(runs)
-    return Load(
-        requests=sum(run.requests for run in runs),
-        seconds=sum(run.seconds for run in runs),
-        p50_ms=sum(run.p50_ms for run in runs) / count,
-        p99_ms=sum(run.p99_ms for run in runs) / count,
-        statuses={},
-        errors=sum(run.errors for run in runs),
+# --- the steps, in the order they run -------------------------------------------------------
+
+
+@step("Redis meter, analytics events on", series=("redis",))
+def redis_checks(bench: Bench) -> None:
+    """access_checks_redis (+ p50, p99) and machines_for_14k_checks."""
+    app = bench.app or bench.start_app()
+    bench.rss_before = max(_rss_mb(pid) for pid in app.worker_pids())
+    baselines, checks = bench.checks_against_baseline("redis", "redis")
+    # Machines like this one for the peak, at the checks' rate (and at the baseline's).
+    bench.figures.latency(
+        "machines_for_14k_checks",
+        [PEAK_CHECKS_PER_SECOND / x.rate for x in checks],
+        [PEAK_CHECKS_PER_SECOND / x.rate for x in baselines],
+        unit="machines",
     )
+
+
+@step("SQL queries per check at steady state (in process)", once=("profile",))
+def queries_per_check(bench: Bench) -> None:
+    """queries_per_check_{anonymous,registered,subscriber}: bench.profile_check's counts."""
+    if not bench.args.profile_checks:
+        return
+    out = VAR / "profile.json"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.profile_check",
+            "--in-bench",
+            "--population",
+            "profile",
+            "--checks",
+            str(bench.args.profile_checks),
+            "--json",
+            str(out),
+        ],
+        env={**bench.env, "MASTHEAD_ALLOWED_HOSTS": "testserver"},
+        cwd=ROOT,
+        check=True,
+        timeout=600,
+    )
+    profile = json.loads(out.read_text())
+    bench.runs.append({"label": "profile_check", **profile})
+    for kind in ("anonymous", "registered", "subscriber"):
+        if kind in profile:
+            queries = profile[kind]["sql_per_check"] + profile[kind]["health_checks_per_check"]
+            bench.figures.count(f"queries_per_check_{kind}", queries, "queries", baseline=0)
+
+
+@step("previews")
+def previews(bench: Bench) -> None:
+    """preview_cached (nginx cache vs nginx static) and preview_rendered (app vs fixed page)."""
+    entry = next(a for a in bench.articles if a["level"] == "metered")
+    page = urllib.request.urlopen(bench.app_url.rstrip("/") + entry["url"]).read()
+    static_dir = VAR / "var" / "static" / "bench"
+    static_dir.mkdir(parents=True, exist_ok=True)
+    (static_dir / "preview.html").write_bytes(page)
+    folder = VAR / "population"
+    cached = request_file(folder / "cached.txt", "GET", [entry["url"]])
+    static = request_file(folder / "static.txt", "GET", ["/static/bench/preview.html"])
+    urllib.request.urlopen(bench.nginx_url.rstrip("/") + entry["url"]).read()  # into the cache
+    bench.warm(cached, url=bench.nginx_url)
+    urls = [a["url"] for a in bench.articles if a["level"] != "free"]
+    rendered = request_file(folder / "rendered.txt", "GET", urls)
+    same_size = request_file(folder / "page.txt", "GET", [f"/bench/page/?size={len(page)}"])
+    bench.compare(
+        "preview_cached",
+        "pages/s",
+        lambda _: bench.load("nginx static file", bench.nginx_url, static),
+        lambda _: bench.load("preview via nginx cache", bench.nginx_url, cached),
+    )
+    bench.compare(
+        "preview_rendered",
+        "pages/s",
+        lambda _: bench.load("Django fixed page", bench.app_url, same_size),
+        lambda _: bench.load("preview rendered (no cache)", bench.app_url, rendered),
+    )
+    bench.preview_bytes = len(page)
+
+
+@step("Chromium")
+def time_to_full_text(bench: Bench) -> None:
+    """time_to_full_text (subscriber, through nginx: median navigation start to gated text);
+    then worker_rss (the largest worker after the checks, previews and browser runs)."""
+    cookie = (VAR / "population" / "subscriber-cookie.txt").read_text().strip()
+    walled = [a for a in bench.articles if a["level"] == "subscriber"]
+    timing = browser.measure(
+        bench.nginx_url.rstrip("/"),
+        cookie,
+        walled,
+        "/static/bench/preview.html",
+        runs=bench.args.browser_runs,
+    )
+    print(
+        f"    time to full text {timing.full_text_ms:.0f} ms (static page "
+        f"{timing.static_ms:.0f} ms; the check sent at {timing.check_sent_ms:.0f} ms, "
+        f"answered in {timing.check_ms:.0f} ms), every page unlocked: {timing.all_unlocked}"
+    )
+    bench.runs.append({"label": "browser", **asdict(timing)})
+    if not timing.all_unlocked:
+        raise RuntimeError("a subscriber page did not show its gated text")
+    bench.figures.latency("time_to_full_text", timing.full_text_ms, timing.static_ms)
+    if bench.app is not None and bench.rss_before:
+        rss_after = max(_rss_mb(pid) for pid in bench.app.worker_pids())
+        bench.figures.latency("worker_rss", rss_after, bench.rss_before, unit="MB")
+
+
+@step("analytics events off and on, alternating", series=("noevents", "events"))
+def events_on_and_off(bench: Bench) -> None:
+    """access_checks_with_events: checks with events on against the same with them off."""
+
+    def run(enabled: str, population: str) -> Load:
+        bench.start_app(ANALYTICS_ENABLED=enabled)
+        bench.warm(bench.population("warm"))
+        label = f"checks (events {'on' if enabled == 'True' else 'off'})"
+        return bench.load(label, bench.app_url, bench.population(population))
+
+    bench.compare(
+        "access_checks_with_events",
+        "checks/s",
+        lambda number: run("False", f"noevents-{number}"),
+        lambda number: run("True", f"events-{number}"),
+    )
+
+
+@step("experiment off and on, alternating", series=("expoff", "expon"))
+def experiment_on_and_off(bench: Bench) -> None:
+    """access_checks_experiment: checks with an A/A experiment running against none.
+
+    The same database holds the running experiment throughout; the "off" server has
+    ``PAYWALL_EXPERIMENT_ARMS`` empty, so the only difference is the arm look-up (and the
+    exposure rows and counters it writes for readers met for the first time).
+    """
+    subprocess.run([sys.executable, "-m", "bench.experiment"], env=bench.env, cwd=ROOT, check=True)
+    bench.on_and_off(
+        "access_checks_experiment",
+        {"PAYWALL_EXPERIMENT_ARMS": ""},
+        {"PAYWALL_EXPERIMENT_ARMS": EXPERIMENT_ARMS},
+        "exp",
+    )
+
+
+@step("PostgreSQL meter", series=("pg",))
+def postgres_checks(bench: Bench) -> None:
+    """access_checks_postgres (+ p50, p99): the same checks with the meter in PostgreSQL."""
+    bench.start_app(PAYWALL_METER_STORE="sql")
+    bench.checks_against_baseline("postgres", "pg")
+
+
+@step("the reader simulator")
+def simulation(bench: Bench) -> None:
+    """simulate_100k_readers_30_days_s: simulate_readers at 100,000 readers x 30 days."""
+    if not bench.args.sim_readers:
+        return
+    started = time.monotonic()
+    manage(bench.env, "simulate_readers", "--readers", str(bench.args.sim_readers), "--days", "30")
+    seconds = time.monotonic() - started
+    bench.runs.append({"label": "simulate_readers", "seconds": round(seconds, 2)})
+    # The budget is the baseline: 60 s for 100,000 readers x 30 days on this machine.
+    bench.figures.latency("simulate_100k_readers_30_days_s", seconds, 60.0, unit="s")
 
 
 def _rss_mb(pid: int) -> float:
@@ -352,6 +502,12 @@ def _rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the checkout when it is inside it, else absolute."""
+    resolved = path.resolve()
+    return str(resolved.relative_to(ROOT)) if resolved.is_relative_to(ROOT) else str(resolved)
 
 
 def main(argv: list[str]) -> int:
@@ -371,7 +527,7 @@ def main(argv: list[str]) -> int:
         "connections": args.connections,
         "seconds": args.seconds,
         "rounds": args.rounds,
-        "preview_bytes": getattr(bench, "preview_bytes", None),
+        "preview_bytes": bench.preview_bytes,
         "duration_s": round((dt.datetime.now(dt.UTC) - started).total_seconds()),
         # The machine is shared: its load (1/5/15-minute averages) says how noisy the run was.
         "load_average_before": [round(x, 2) for x in load_before],
@@ -388,7 +544,7 @@ def main(argv: list[str]) -> int:
     runs.write_text(json.dumps({"when": result["when"], "runs": bench.runs}, indent=1) + "\n")
     print_table(result)
     print(
-        f"\nwritten: {args.out.relative_to(ROOT)} and {runs.relative_to(ROOT)} "
+        f"\nwritten: {_shown(args.out)} and {_shown(runs)} "
         f"({details['duration_s']} s, {platform.node()})"
     )
     return 0
