@@ -26,7 +26,7 @@ from typing import Any
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,8 @@ def replica_view(labels: Iterable[str]) -> Callable[[View], View]:
     """Decorate a read-only view so that reads of ``labels`` come from the replica.
 
     The view must raise ``ReplicaBehind`` when a check against the primary finds the
-    replica's copy out of date; it is then run again on the primary. Without a replica
+    replica's copy out of date; it is then run again on the primary, as it is after a
+    database error or a 404 (which the replica's lag may cause). Without a replica
     configured the view runs as it is.
     """
     chosen = frozenset(labels)
@@ -86,6 +87,10 @@ def replica_view(labels: Iterable[str]) -> Callable[[View], View]:
                     return view(request, *args, **kwargs)
             except ReplicaBehind:
                 logger.info("replica_behind", extra={"path": request.path})
+            except Http404:
+                # Perhaps only not there *yet* (an author or section created a moment ago):
+                # the primary decides what does not exist.
+                pass
             except DatabaseError:
                 # Fail over to the primary: a replica is an optimisation, never a need.
                 logger.warning("replica_unavailable", exc_info=True)

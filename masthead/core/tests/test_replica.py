@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from masthead.core import replica
 from masthead.core.replica import PRIMARY, REPLICA, ReplicaRouter, reads_from_replica
 from masthead.env import parse_database_url, parse_replica_url
-from masthead.newsroom.models import Article
+from masthead.newsroom.models import Article, Block
 
 BASE = Path("/srv/masthead")
 PG = parse_database_url("postgres://masthead@db1/masthead", BASE)
@@ -40,7 +41,17 @@ def test_a_mistyped_scheme_is_refused() -> None:
         parse_replica_url("postgress://db2/masthead", PG, BASE)
 
 
-def test_without_a_replica_configured_every_read_stays_on_the_primary(settings) -> None:
-    assert REPLICA not in settings.DATABASES
+def test_without_a_replica_configured_every_read_stays_on_the_primary(monkeypatch) -> None:
+    monkeypatch.setattr(replica, "configured", lambda: False)
     with reads_from_replica({"newsroom.Article"}):
         assert ReplicaRouter().db_for_read(Article) == PRIMARY
+
+
+def test_in_a_scope_only_the_named_models_go_to_the_replica(monkeypatch) -> None:
+    monkeypatch.setattr(replica, "configured", lambda: True)
+    router = ReplicaRouter()
+    with reads_from_replica({"newsroom.Article"}):
+        assert router.db_for_read(Article) == REPLICA
+        assert router.db_for_read(Block) == PRIMARY
+        assert router.db_for_write(Article) == PRIMARY
+    assert router.db_for_read(Article) == PRIMARY
