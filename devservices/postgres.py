@@ -230,6 +230,16 @@ class PostgresReplica(Postgres):
     primary: str = "postgres"  # the primary's service name in this run folder
     primary_port: int = 0  # or its port, for a primary the launcher did not start
 
+    def start(self, timeout: float | None = None) -> None:
+        """Start a fresh copy; a copy an interrupted run left running is stopped first.
+
+        Unlike a primary's cluster, such a copy is not taken over: its primary may have
+        been restarted since, on another port, and it would wait for it forever.
+        """
+        if not self.alive() and _postmaster(self.data) is not None:
+            self.halt()
+        super().start(timeout)
+
     def env(self) -> dict[str, str]:
         """PG_REPLICA_URL and PG_REPLICA_PORT (MASTHEAD_TEST_PG_REPLICA_URL with --print-env)."""
         return {"PG_REPLICA_URL": self.url(), "PG_REPLICA_PORT": str(self.port)}
