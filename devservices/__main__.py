@@ -116,7 +116,7 @@ def _status(launcher: Launcher) -> int:
     for row in rows:
         state = "running" if row.running else "gone"
         pids = ",".join(str(pid) for pid in row.pids) or "-"
-        print(f"{row.name:<12} {row.kind:<10} 127.0.0.1:{row.port:<6} pid {pids:<14} {state}")
+        print(f"{row.name:<12} {row.kind:<14} 127.0.0.1:{row.port:<6} pid {pids:<14} {state}")
     return 0
 
 
@@ -196,7 +196,7 @@ def main(argv: list[str], environ: dict[str, str]) -> int:
             for spec_field in dataclasses.fields(cls)
             if not spec_field.name.startswith("_") and spec_field.name != "processes"
         ]
-        print(f"{kind:<10} {', '.join(names)}")
+        print(f"{kind:<14} {', '.join(names)}")
     return 0
 
 
