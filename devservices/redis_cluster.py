@@ -195,6 +195,11 @@ class RedisCluster(Service):
         for port in self.ports:
             if _fields(_bulk_reply(port, "CLUSTER", "INFO")).get("cluster_state") != "ok":
                 return False
+            # Every node must know every replica as one (gossip spreads it): the primaries
+            # vote in a failover only for a replica they know.
+            flags = [line.split()[2] for line in _bulk_reply(port, "CLUSTER", "NODES").splitlines()]
+            if sum("slave" in flag for flag in flags) != self.primaries * self.replicas:
+                return False
             replication = _fields(_bulk_reply(port, "INFO", "replication"))
             role = replication.get("role")
             if role == "slave" and replication.get("master_link_status") != "up":
