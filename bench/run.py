@@ -30,7 +30,17 @@ from bench import browser
 from bench.load import Load, request_file, run_wrk
 from bench.report import Figures, machine, print_table
 from bench.stack import ROOT, app_env, manage
-from devservices import AppServer, Granian, Gunicorn, Launcher, Nginx, Postgres, Redis, free_port
+from devservices import (
+    AppServer,
+    Granian,
+    Gunicorn,
+    Launcher,
+    Nginx,
+    Postgres,
+    Redis,
+    RedisCluster,
+    free_port,
+)
 
 VAR = ROOT / "var" / "bench"
 RESULTS = ROOT / "bench" / "results"
@@ -52,6 +62,8 @@ POPULATIONS = [
 # What PAYWALL_EXPERIMENT_ARMS names while the experiment figure has it on; every other
 # figure is measured with it empty (no experiment), as before issue 15.
 EXPERIMENT_ARMS = "masthead.experiments.assignment.arm_for"
+# The access_checks_cluster figure's two kinds of server, in the order they alternate.
+CLUSTER_RUNS = ("single", "cluster")
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
@@ -297,6 +309,38 @@ class Bench:
             "access_checks_experiment", _mean(runs["on"]).rate, _mean(runs["off"]).rate, "checks/s"
         )
 
+    def cluster_against_single(self) -> None:
+        """Checks with the meter and the cache on a Redis Cluster, against one Redis.
+
+        The cluster (three primaries, three replicas, loopback) is started here; servers
+        alternate between ``REDIS_URL`` alone and ``MASTHEAD_REDIS_CLUSTER_NODES``, each
+        round with fresh readers of its own, and the figure is the ratio of the means.
+        """
+        cluster = self.launcher.start(RedisCluster(name="redis-cluster"))
+        nodes = ",".join(cluster.nodes())
+        names = [f"{kind}-{n}" for n in range(1, self.args.rounds + 1) for kind in CLUSTER_RUNS]
+        subprocess.run(
+            [sys.executable, "-m", "bench.population", str(VAR / "population"), *names],
+            env=self.env,
+            cwd=ROOT,
+            check=True,
+        )
+        app_url = f"http://127.0.0.1:{self.app_port}/"
+        runs: dict[str, list[Load]] = {kind: [] for kind in CLUSTER_RUNS}
+        for round_number in range(1, self.args.rounds + 1):
+            for kind in CLUSTER_RUNS:
+                on_cluster = {"MASTHEAD_REDIS_CLUSTER_NODES": nodes} if kind == "cluster" else {}
+                self.start_app(**on_cluster)
+                self.load("warm-up", app_url, self.population("warm"), self.args.warmup)
+                population = self.population(f"{kind}-{round_number}")
+                runs[kind].append(self.load(f"checks ({kind} Redis)", app_url, population))
+        self.figures.throughput(
+            "access_checks_cluster",
+            _mean(runs["cluster"]).rate,
+            _mean(runs["single"]).rate,
+            "checks/s",
+        )
+
     def simulation(self) -> None:
         """Time ``simulate_readers`` at 100,000 readers x 30 days (no database on its loop)."""
         started = time.monotonic()
@@ -329,6 +373,8 @@ class Bench:
         print("==> PostgreSQL meter", flush=True)
         self.start_app(PAYWALL_METER_STORE="sql")
         self.checks_against_baseline("postgres", ["pg-1", "pg-2"])
+        print("==> Redis Cluster against one Redis, alternating", flush=True)
+        self.cluster_against_single()
         if self.args.sim_readers:
             print("==> the reader simulator", flush=True)
             self.simulation()
