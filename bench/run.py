@@ -58,12 +58,14 @@ POPULATIONS = [
     "expoff-2",
     "expon-1",
     "expon-2",
+    "cluster-1",
+    "cluster-2",
 ]
 # What PAYWALL_EXPERIMENT_ARMS names while the experiment figure has it on; every other
 # figure is measured with it empty (no experiment), as before issue 15.
 EXPERIMENT_ARMS = "masthead.experiments.assignment.arm_for"
-# The access_checks_cluster figure's two kinds of server, in the order they alternate.
-CLUSTER_RUNS = ("single", "cluster")
+# The access_checks_cluster figure's populations, one per round (both servers replay it).
+CLUSTER_POPULATIONS = ["cluster-1", "cluster-2"]
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
@@ -312,28 +314,23 @@ class Bench:
     def cluster_against_single(self) -> None:
         """Checks with the meter and the cache on a Redis Cluster, against one Redis.
 
-        The cluster (three primaries, three replicas, loopback) is started here; servers
-        alternate between ``REDIS_URL`` alone and ``MASTHEAD_REDIS_CLUSTER_NODES``, each
-        round with fresh readers of its own, and the figure is the ratio of the means.
+        The cluster (three primaries, three replicas, loopback) is started here. Servers
+        alternate between ``REDIS_URL`` alone and ``MASTHEAD_REDIS_CLUSTER_NODES``; in
+        each round both replay the same fresh population (each store starts it with
+        untouched meters, so both sides do the same work), and the figure is the ratio of
+        the means.
         """
         cluster = self.launcher.start(RedisCluster(name="redis-cluster"))
-        nodes = ",".join(cluster.nodes())
-        names = [f"{kind}-{n}" for n in range(1, self.args.rounds + 1) for kind in CLUSTER_RUNS]
-        subprocess.run(
-            [sys.executable, "-m", "bench.population", str(VAR / "population"), *names],
-            env=self.env,
-            cwd=ROOT,
-            check=True,
-        )
+        on_cluster = {"MASTHEAD_REDIS_CLUSTER_NODES": ",".join(cluster.nodes())}
         app_url = f"http://127.0.0.1:{self.app_port}/"
-        runs: dict[str, list[Load]] = {kind: [] for kind in CLUSTER_RUNS}
-        for round_number in range(1, self.args.rounds + 1):
-            for kind in CLUSTER_RUNS:
-                on_cluster = {"MASTHEAD_REDIS_CLUSTER_NODES": nodes} if kind == "cluster" else {}
-                self.start_app(**on_cluster)
+        runs: dict[str, list[Load]] = {"single": [], "cluster": []}
+        for name in CLUSTER_POPULATIONS[: self.args.rounds]:
+            for kind, overrides in (("single", {}), ("cluster", on_cluster)):
+                self.start_app(**overrides)
                 self.load("warm-up", app_url, self.population("warm"), self.args.warmup)
-                population = self.population(f"{kind}-{round_number}")
-                runs[kind].append(self.load(f"checks ({kind} Redis)", app_url, population))
+                runs[kind].append(
+                    self.load(f"checks ({kind} Redis)", app_url, self.population(name))
+                )
         self.figures.throughput(
             "access_checks_cluster",
             _mean(runs["cluster"]).rate,
