@@ -38,6 +38,7 @@ from typing import Any
 
 from django.conf import settings
 from redis.cluster import RedisCluster
+from redis.commands.core import Script
 from redis.exceptions import RedisError
 
 from masthead.access.meter_redis import (
@@ -49,6 +50,7 @@ from masthead.access.meter_redis import (
 from masthead.access.meters import CountedRead, MeterRequest, account_key
 from masthead.access.policy import MeterState
 from masthead.core import redis_clients
+from masthead.core.redis_clients import on_key_slot
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +119,8 @@ class ClusterMeterStore:
         """
         reads = reads_key(self.prefix, request.reader)
         now = _millis(request.now)
-        used, counted, reserved = self._reader(
+        used, counted, reserved = self._script(
+            self._reader,
             keys=[reads],
             args=[
                 request.article_id,
@@ -132,8 +135,10 @@ class ClusterMeterStore:
             return state
         network = network_day_key(self.prefix, request.network, request.now)
         try:
-            allowed = self._network(
-                keys=[network], args=[request.network_allowance, _NETWORK_TTL_SECONDS]
+            allowed = self._script(
+                self._network,
+                keys=[network],
+                args=[request.network_allowance, _NETWORK_TTL_SECONDS],
             )
         except RedisError:
             self._give_back(reads, request.article_id, now)
@@ -148,31 +153,42 @@ class ClusterMeterStore:
             is_network_exhausted=True,
         )
 
+    def _script(self, script: Script, keys: list[str], args: list[Any]) -> Any:
+        # Straight to the primary of the (one) key's slot: see ``on_key_slot``.
+        return on_key_slot(self.client, keys[0], lambda r: script(keys=keys, args=args, client=r))
+
     def _give_back(self, reads: str, article_id: int, now: int) -> None:
         try:
-            self._take_back(keys=[reads], args=[article_id, now])
+            self._script(self._take_back, keys=[reads], args=[article_id, now])
         except RedisError as exc:
             # The read stays counted: the reader loses one read, nobody gains one.
             logger.warning("meter_take_back_failed error=%s", type(exc).__name__)
 
     def peek(self, reader: str, allowance: int, since: dt.datetime) -> MeterState:
         """Return the reader's state without counting anything."""
-        used = self.client.zcount(reads_key(self.prefix, reader), _millis(since), "+inf")
+        key = reads_key(self.prefix, reader)
+        used = on_key_slot(self.client, key, lambda r: r.zcount(key, _millis(since), "+inf"))
         return MeterState(allowance=allowance, used=int(used), is_counted=False)
 
     def erase_reader(self, user_id: int) -> int:
         """Delete the account's reads; return how many it held (one slot: one pipeline)."""
         key = reads_key(self.prefix, account_key(user_id))
-        pipeline = self.client.pipeline(transaction=False)  # type: ignore[no-untyped-call]
-        pipeline.zcard(key)
-        pipeline.delete(key)
-        held, _ = pipeline.execute()
-        return int(held)
+
+        def count_and_delete(client: Any) -> int:
+            pipeline = client.pipeline(transaction=False)
+            pipeline.zcard(key)
+            pipeline.delete(key)
+            held, _ = pipeline.execute()
+            return int(held)
+
+        return on_key_slot(self.client, key, count_and_delete)
 
     def reading_history(self, user_id: int) -> list[CountedRead]:
         """Return the account's counted reads, oldest first."""
         key = reads_key(self.prefix, account_key(user_id))
-        members: list[Any] = list(self.client.zrange(key, 0, -1, withscores=True))
+        members: list[Any] = list(
+            on_key_slot(self.client, key, lambda r: r.zrange(key, 0, -1, withscores=True))
+        )
         return [
             CountedRead(int(member), dt.datetime.fromtimestamp(float(score) / 1000, dt.UTC))
             for member, score in members

@@ -24,6 +24,7 @@ from masthead.core.cluster_cache import RedisClusterCache
 from masthead.core.redis_clients import (
     client_for_settings,
     cluster_client,
+    on_key_slot,
     parse_nodes,
     shared_cluster_client,
 )
@@ -145,6 +146,39 @@ def test_the_client_factory_answers_the_cluster_when_nodes_are_set(
         assert isinstance(client, RedisCluster)
         assert client is shared_cluster_client(tuple(redis_cluster_nodes))
         assert client.ping() is True
+
+
+@pytest.mark.redis_cluster
+def test_a_stale_slot_map_is_followed_not_trusted(redis_cluster_nodes: list[str]) -> None:
+    client = cluster_client(redis_cluster_nodes)
+    key = f"cluster-test-{uuid.uuid4().hex}"
+    client.set(key, "kept", ex=60)
+    slot = client.keyslot(key)
+    right = client.get_node_from_key(key)
+    wrong = next(node for node in client.get_primaries() if node.name != right.name)
+    client.nodes_manager.slots_cache[slot] = [wrong]  # as if the slot had moved
+    # The wrong node answers MOVED (nothing run); the cluster client follows it.
+    assert on_key_slot(client, key, lambda r: r.get(key)) == b"kept"
+    assert client.get_node_from_key(key).name == right.name  # and fixed its map
+    client.delete(key)
+    client.close()
+
+
+@pytest.mark.redis_cluster
+def test_a_connection_failure_is_raised_not_repeated(redis_cluster_nodes: list[str]) -> None:
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    client = cluster_client(redis_cluster_nodes)
+    calls: list[object] = []
+
+    def lost(connection: object) -> None:
+        calls.append(connection)  # a command that may have run before the line broke
+        raise RedisConnectionError("gone")
+
+    with pytest.raises(RedisConnectionError):
+        on_key_slot(client, "any-key", lost)
+    assert len(calls) == 1
+    client.close()
 
 
 def test_an_unreachable_cluster_is_an_error_not_a_hang() -> None:
