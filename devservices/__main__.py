@@ -116,7 +116,7 @@ def _status(launcher: Launcher) -> int:
     for row in rows:
         state = "running" if row.running else "gone"
         pids = ",".join(str(pid) for pid in row.pids) or "-"
-        print(f"{row.name:<12} {row.kind:<14} 127.0.0.1:{row.port:<6} pid {pids:<14} {state}")
+        print(f"{row.name:<14} {row.kind:<14} 127.0.0.1:{row.port:<6} pid {pids:<14} {state}")
     return 0
 
 
