@@ -272,3 +272,9 @@ def test_a_primary_fails_over_mid_run(own_cluster: RedisClusterService, fail_mod
         ]
         assert after[0]["meter"]["used"] == 4
         assert check(reader, articles[0]).json()["granted"] is True  # counted before the kill
+    # The meter holds exactly the allowance: the two reads from before the kill and the two
+    # after it, nothing counted twice and nothing beyond.
+    survivor = cluster_client(nodes)
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=40)
+    assert ClusterMeterStore(survivor, prefix).peek(f"v:{visitor}", 4, since).used == 4
+    survivor.close()
