@@ -39,6 +39,12 @@ def redis_url() -> str:
 
 
 @pytest.fixture(scope="session")
+def redis_cluster_nodes() -> list[str]:
+    """The test Redis Cluster's nodes (``python -m devservices start redis-cluster``)."""
+    return _service_url("MASTHEAD_TEST_REDIS_CLUSTER_NODES").split(",")
+
+
+@pytest.fixture(scope="session")
 def chromium() -> Iterator[object]:
     """A headless Debian Chromium driven by Playwright, shared by the session."""
     from playwright.sync_api import sync_playwright

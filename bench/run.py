@@ -36,7 +36,17 @@ from bench import browser
 from bench.load import Load, request_file, run_wrk
 from bench.report import Figures, machine, print_table
 from bench.stack import ROOT, app_env, manage
-from devservices import AppServer, Granian, Gunicorn, Launcher, Nginx, Postgres, Redis, free_port
+from devservices import (
+    AppServer,
+    Granian,
+    Gunicorn,
+    Launcher,
+    Nginx,
+    Postgres,
+    Redis,
+    RedisCluster,
+    free_port,
+)
 
 VAR = ROOT / "var" / "bench"
 RESULTS = ROOT / "bench" / "results"
@@ -482,6 +492,31 @@ def postgres_checks(bench: Bench) -> None:
     """access_checks_postgres (+ p50, p99): the same checks with the meter in PostgreSQL."""
     bench.start_app(PAYWALL_METER_STORE="sql")
     bench.checks_against_baseline("postgres", "pg")
+
+
+@step("Redis Cluster meter against one Redis, alternating", series=("cluster",))
+def cluster_checks(bench: Bench) -> None:
+    """access_checks_cluster: checks with the meter, rate limit and cache on a Redis Cluster
+    (three primaries, three replicas, loopback) against one Redis.
+
+    In each round both servers replay the same fresh population (each store meets it with
+    untouched meters, so both sides do the same work); the app restarts between sides.
+    """
+    cluster = bench.launcher.start(RedisCluster(name="redis-cluster"))
+    on_cluster = {"MASTHEAD_REDIS_CLUSTER_NODES": ",".join(cluster.nodes())}
+
+    def run(label: str, overrides: dict[str, str], number: int) -> Load:
+        bench.start_app(**overrides)
+        bench.warm(bench.population("warm"))
+        return bench.load(f"checks ({label})", bench.app_url, bench.population(f"cluster-{number}"))
+
+    bench.compare(
+        "access_checks_cluster",
+        "checks/s",
+        lambda number: run("one Redis", {}, number),
+        lambda number: run("Redis Cluster", on_cluster, number),
+    )
+    bench.start_app()
 
 
 @step("the reader simulator")

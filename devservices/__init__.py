@@ -10,8 +10,8 @@
     python -m devservices start postgres redis --print-env   # the same from a shell
 
 Each kind of service is a definition in a small registry (``devservices.registry``):
-PostgreSQL (and a streaming replica of it), Redis, granian, gunicorn and nginx today. See
-docs/operations.md.
+PostgreSQL (and a streaming replica of it), Redis, a Redis Cluster, granian, gunicorn and nginx
+today. See docs/operations.md.
 """
 
 from devservices.base import Proc, Service, StartError, log_tail
@@ -19,6 +19,7 @@ from devservices.launcher import Launcher, Status, default_run_dir
 from devservices.ports import free_port, port_is_free
 from devservices.postgres import Postgres, PostgresReplica
 from devservices.redis import Redis
+from devservices.redis_cluster import RedisCluster
 from devservices.registry import KINDS, definition, register
 from devservices.web import AppServer, Granian, Gunicorn, Nginx
 
@@ -33,6 +34,7 @@ __all__ = [
     "PostgresReplica",
     "Proc",
     "Redis",
+    "RedisCluster",
     "Service",
     "StartError",
     "Status",

@@ -9,11 +9,14 @@ refused unless ``MASTHEAD_DEMO=True`` (see ``masthead/core/deploy_checks.py``).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 
 from masthead.core.csp import checked_report_uri, checked_sources, content_security_policy
 from masthead.core.deploy_checks import refuse_demo_only_settings
+from masthead.core.redis_clients import parse_nodes
 from masthead.env import (
     env_bool,
     env_float,
@@ -146,7 +149,19 @@ if REPLICA_DATABASE_URL:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
-if REDIS_URL:
+# A Redis Cluster's nodes, comma-separated host:port (a stable interface). When set, the
+# cache, the rate limit and the meter live on the cluster (docs/deploy.md, "Redis
+# Cluster"); a malformed entry stops the process here.
+REDIS_CLUSTER_NODES = parse_nodes(env_str("MASTHEAD_REDIS_CLUSTER_NODES"))
+CACHES: dict[str, dict[str, Any]]
+if REDIS_CLUSTER_NODES:
+    CACHES = {
+        "default": {
+            "BACKEND": "masthead.core.cluster_cache.RedisClusterCache",
+            "LOCATION": ",".join(REDIS_CLUSTER_NODES),
+        }
+    }
+elif REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -271,9 +286,17 @@ PAYWALL_WALLED_SECTIONS = env_str("PAYWALL_WALLED_SECTIONS")
 PAYWALL_FAIL_MODE = env_str("PAYWALL_FAIL_MODE")  # "open" or "closed"
 # Access checks per client address per minute before 429.
 PAYWALL_CHECK_RATE_LIMIT = env_int("PAYWALL_CHECK_RATE_LIMIT", 120, minimum=1)
-# "sql" or "redis"; redis needs REDIS_URL.
-PAYWALL_METER_STORE = env_str("PAYWALL_METER_STORE", "redis" if REDIS_URL else "sql")
+# "sql" or "redis"; redis needs REDIS_URL or the cluster's nodes (then it is the cluster).
+PAYWALL_METER_STORE = env_str(
+    "PAYWALL_METER_STORE", "redis" if REDIS_URL or REDIS_CLUSTER_NODES else "sql"
+)
 PAYWALL_REDIS_URL = env_str("PAYWALL_REDIS_URL")  # the meter's Redis; blank: REDIS_URL
+if REDIS_CLUSTER_NODES and PAYWALL_REDIS_URL:
+    # Two answers to "where does the meter live?": refuse rather than pick one silently.
+    raise ImproperlyConfigured(
+        "set MASTHEAD_REDIS_CLUSTER_NODES or PAYWALL_REDIS_URL, not both: "
+        "with a cluster, the meter lives on the cluster"
+    )
 # SQLite's "database is locked" while counting is waited out, never read as a store that
 # is down: each attempt waits up to LOCK_WAIT for the write lock, and attempts repeat
 # until LOCK_BUDGET is spent, well inside the app server's 30 s request timeout

@@ -13,17 +13,17 @@ lint=0
 echo "==> ruff"; ruff check . || lint=1
 echo "==> mypy"; mypy masthead devservices bench || lint=1
 echo "==> lint-imports (the layers between apps)"; lint-imports || lint=1
-# The launcher starts PostgreSQL and Redis on free ports (or MASTHEAD_TEST_PG_PORT and
-# MASTHEAD_TEST_REDIS_PORT) and stops only those. Assigned first so that a failed start
-# stops the run (set -e), instead of leaving the service variables unset and the Redis and
-# PostgreSQL tests failing one by one.
+# The launcher starts PostgreSQL, Redis and a Redis Cluster (three primaries, three
+# replicas) on free ports (or MASTHEAD_TEST_PG_PORT and MASTHEAD_TEST_REDIS_PORT) and stops
+# only those. Assigned first so that a failed start stops the run (set -e), instead of
+# leaving the service variables unset and the Redis and PostgreSQL tests failing one by one.
 # The PostgreSQL replica (a streaming standby of that server, made by pg_basebackup) is
 # for the replica-router tests of the PostgreSQL pass.
-services=$($PY -m devservices start postgres redis postgres-replica --print-env)
+services=$($PY -m devservices start postgres redis redis-cluster postgres-replica --print-env)
 eval "$services"
-trap '$PY -m devservices stop postgres-replica postgres redis' EXIT
+trap '$PY -m devservices stop postgres-replica postgres redis redis-cluster' EXIT
 export MASTHEAD_TEST_PG_URL MASTHEAD_TEST_REDIS_URL MASTHEAD_TEST_PG_PORT MASTHEAD_TEST_REDIS_PORT
-export MASTHEAD_TEST_PG_REPLICA_URL MASTHEAD_TEST_PG_REPLICA_PORT
+export MASTHEAD_TEST_PG_REPLICA_URL MASTHEAD_TEST_PG_REPLICA_PORT MASTHEAD_TEST_REDIS_CLUSTER_NODES
 
 echo "==> tests on SQLite (with the Redis test server)"
 $PY -m pytest -q --durations=20 "$@"

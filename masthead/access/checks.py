@@ -65,8 +65,14 @@ def _check_store() -> list[CheckMessage]:
     store = settings.PAYWALL_METER_STORE
     if store not in METER_STORES:
         return [Error(f"PAYWALL_METER_STORE must be one of {METER_STORES}.", id="access.E004")]
-    if store == "redis" and not (settings.PAYWALL_REDIS_URL or settings.REDIS_URL):
-        return [Error("PAYWALL_METER_STORE=redis needs REDIS_URL.", id="access.E004")]
+    configured = settings.PAYWALL_REDIS_URL or settings.REDIS_URL
+    if store == "redis" and not (configured or getattr(settings, "REDIS_CLUSTER_NODES", None)):
+        return [
+            Error(
+                "PAYWALL_METER_STORE=redis needs REDIS_URL or MASTHEAD_REDIS_CLUSTER_NODES.",
+                id="access.E004",
+            )
+        ]
     return []
 
 

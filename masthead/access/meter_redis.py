@@ -1,10 +1,15 @@
 """The meter in Redis: one Lua script per count, so a count is one atomic round trip.
 
-Keys (with the store's prefix): ``reads:<reader>`` is a sorted set of article ids scored
-by when they were counted; ``net:<network>:<YYYYMMDD>`` counts a client network's
+Keys (with the store's prefix): ``reads:{<reader>}`` is a sorted set of article ids
+scored by when they were counted; ``net:<network>:<YYYYMMDD>`` counts a client network's
 metered reads on one UTC day. The script trims reads older than the window, answers a
 re-read as counted, refuses past the allowance or the network allowance, then adds.
-Redis Cluster would need both keys in one slot; run the meter on a single primary.
+
+The braces are a Redis Cluster hash tag: every key of one reader (its reads, its
+generation) hashes to the same slot, so one reader's script touches one node. On a
+cluster the network counter lives in another slot; ``meter_cluster`` counts there in two
+steps. The names are shared with the code that reads them (``reads_key``,
+``generation_key_for``).
 """
 
 from __future__ import annotations
@@ -15,17 +20,31 @@ from typing import Any
 
 import redis
 from django.conf import settings
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 
 from masthead.access.meters import CountedRead, MeterRequest, account_key
 from masthead.access.policy import MeterState
+from masthead.core import redis_clients
 
 # The longest window (a 31-day month) plus a day of slack; re-set on every count.
 _READS_TTL_SECONDS = 32 * 24 * 3600
 _NETWORK_TTL_SECONDS = 2 * 24 * 3600
 # The access check answers within a second even when Redis hangs.
-SOCKET_TIMEOUT_SECONDS = 0.5
+SOCKET_TIMEOUT_SECONDS = redis_clients.SOCKET_TIMEOUT_SECONDS
+
+
+def reads_key(prefix: str, reader: str) -> str:
+    """Return the key of ``reader``'s counted reads (hash-tagged by reader)."""
+    return f"{prefix}reads:{{{reader}}}"
+
+
+def generation_key_for(prefix: str, reader: str) -> str:
+    """Return the key of ``reader``'s generation (same hash tag, so same slot as its reads)."""
+    return f"{prefix}gen:{{{reader}}}"
+
+
+def network_day_key(prefix: str, network: str, now: dt.datetime) -> str:
+    """Return the key counting ``network``'s metered reads on the UTC day of ``now``."""
+    return f"{prefix}net:{network}:{now.astimezone(dt.UTC).strftime('%Y%m%d')}"
 
 _CONSUME = """
 local reads = KEYS[1]
@@ -65,10 +84,9 @@ class RedisMeterStore:
 
     def consume(self, request: MeterRequest) -> MeterState:
         """Count the article unless already counted in the window; return the state after."""
-        keys = [f"{self.prefix}reads:{request.reader}"]
+        keys = [reads_key(self.prefix, request.reader)]
         if request.network is not None:
-            day = request.now.astimezone(dt.UTC).strftime("%Y%m%d")
-            keys.append(f"{self.prefix}net:{request.network}:{day}")
+            keys.append(network_day_key(self.prefix, request.network, request.now))
         args: list[Any] = [
             request.article_id,
             _millis(request.since),
@@ -88,13 +106,12 @@ class RedisMeterStore:
 
     def peek(self, reader: str, allowance: int, since: dt.datetime) -> MeterState:
         """Return the reader's state without counting anything."""
-        used = self.client.zcount(f"{self.prefix}reads:{reader}", _millis(since), "+inf")
+        used = self.client.zcount(reads_key(self.prefix, reader), _millis(since), "+inf")
         return MeterState(allowance=allowance, used=int(used), is_counted=False)
-
 
     def erase_reader(self, user_id: int) -> int:
         """Delete the account's sorted set of reads; return how many reads it held."""
-        key = f"{self.prefix}reads:{account_key(user_id)}"
+        key = reads_key(self.prefix, account_key(user_id))
         pipeline = self.client.pipeline()
         pipeline.zcard(key)
         pipeline.delete(key)
@@ -103,7 +120,7 @@ class RedisMeterStore:
 
     def reading_history(self, user_id: int) -> list[CountedRead]:
         """Return the account's counted reads, oldest first."""
-        key = f"{self.prefix}reads:{account_key(user_id)}"
+        key = reads_key(self.prefix, account_key(user_id))
         # With scores, redis-py answers (member, score) pairs; its stub cannot say so.
         members: list[Any] = list(self.client.zrange(key, 0, -1, withscores=True))
         return [
@@ -114,13 +131,7 @@ class RedisMeterStore:
 
 def redis_client(url: str) -> redis.Redis:
     """Return a client with short timeouts and no retries (the fail mode handles outages)."""
-    return redis.Redis.from_url(
-        url,
-        socket_timeout=SOCKET_TIMEOUT_SECONDS,
-        socket_connect_timeout=SOCKET_TIMEOUT_SECONDS,
-        retry=Retry(NoBackoff(), 0),
-        health_check_interval=30,
-    )
+    return redis_clients.single_client(url)
 
 
 @functools.cache

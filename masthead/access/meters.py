@@ -1,7 +1,9 @@
 """The meter: distinct metered articles per reader per window, behind one interface.
 
-Two stores implement ``MeterStore``: ``SqlMeterStore`` (SQLite, PostgreSQL) and
-``RedisMeterStore`` (one Lua script). ``PAYWALL_METER_STORE`` picks one. A store that
+Three stores implement ``MeterStore``: ``SqlMeterStore`` (SQLite, PostgreSQL),
+``RedisMeterStore`` (one Lua script) and ``ClusterMeterStore`` (a Redis Cluster: the
+reader's slot, then the network's). ``PAYWALL_METER_STORE`` picks SQL or Redis; Redis is
+the cluster when ``MASTHEAD_REDIS_CLUSTER_NODES`` is set. A store that
 cannot be reached answers ``UNAVAILABLE_METER`` through ``count_read``; the policy's
 fail mode decides what that means.
 """
@@ -173,8 +175,15 @@ def peek_meter(store: MeterStore, reader: str, allowance: int, since: dt.datetim
 
 
 def configured_store() -> MeterStore:
-    """Return the store ``PAYWALL_METER_STORE`` names (``sql`` or ``redis``)."""
+    """Return the store ``PAYWALL_METER_STORE`` names (``sql`` or ``redis``).
+
+    ``redis`` is the Redis Cluster when ``REDIS_CLUSTER_NODES`` names one.
+    """
     if settings.PAYWALL_METER_STORE == "redis":
+        if getattr(settings, "REDIS_CLUSTER_NODES", None):
+            from masthead.access.meter_cluster import cluster_store_for
+
+            return cluster_store_for(tuple(settings.REDIS_CLUSTER_NODES))
         from masthead.access.meter_redis import redis_store_for
 
         return redis_store_for(settings.PAYWALL_REDIS_URL or settings.REDIS_URL)

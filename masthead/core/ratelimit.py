@@ -8,7 +8,7 @@ dump lists no e-mail addresses. Counters expire by themselves a minute after the
 Two ways to use a limit:
 
 - ``hit`` counts a request and says whether it went over (the access check: every
-  request counts). On Redis that is one pipelined round trip.
+  request counts). On Redis, and on a Redis Cluster, that is one pipelined round trip.
 - ``is_blocked`` asks first, ``count`` counts only what should count, and ``forget``
   clears a subject after success (log-in failures, reset requests, gift mails);
   ``used`` reads a count without judging it (how hard an account is being tried).
@@ -28,6 +28,8 @@ from dataclasses import dataclass
 
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+
+from masthead.core.cluster_cache import RedisClusterCache
 
 logger = logging.getLogger(__name__)
 
@@ -148,6 +150,8 @@ def _increment(limit: Limit, key: str) -> int:
         pipe.expire(full_key, expiry, nx=True)
         counted, _ = pipe.execute()
         return int(counted)
+    if isinstance(cache, RedisClusterCache):
+        return cache.count(key, expiry)  # the same pipeline, on the key's own slot
     cache.add(key, 0, expiry)
     return int(cache.incr(key))
 
