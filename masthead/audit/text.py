@@ -23,6 +23,7 @@ _INVISIBLE = re.compile(
     r"<(script|style|template|noscript)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.DOTALL | re.IGNORECASE
 )
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{40,}={0,2}")
+_ESCAPED = re.compile(r"\\u([0-9a-fA-F]{4})")
 _JSON_TYPES = ("application/json", "application/ld+json", "text/json")
 
 
@@ -76,10 +77,7 @@ def decodings(body: str, content_type: str = "") -> list[str]:
     # Inline JSON in scripts escapes "<" as \u003c and quotes as \"; unescape crudely.
     if "\\u" in body or '\\"' in body:
         readings.append(body.replace('\\"', '"').replace("\\/", "/"))
-        try:
-            readings.append(body.encode("utf-8").decode("unicode_escape", "ignore"))
-        except UnicodeError:
-            pass
+        readings.append(_ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), body))
     if "%" in body:
         readings.append(unquote(body))
     readings.extend(_base64_texts(body))
