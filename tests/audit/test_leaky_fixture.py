@@ -122,3 +122,18 @@ def test_learning_from_a_file_finds_the_same_leaks_without_logging_in(
 def test_the_audit_package_imports_no_django() -> None:
     code = "import sys, masthead, masthead.audit; assert 'django' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_manage_py_leak_audit_takes_the_same_arguments_and_exits_with_the_status(
+    site: str,
+) -> None:
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exited:
+        call_command(
+            "leak_audit", site, "--email", leaky_site.EMAIL, "--password", "wrong", "--quiet",
+            stdout=out,
+        )  # fmt: skip
+    assert exited.value.code == EXIT_NOT_AUDITED
+    assert out.getvalue().strip().splitlines()[-1].startswith("leaks=0 walled=0 requests=")
