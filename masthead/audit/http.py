@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -58,6 +58,8 @@ class Exchange:
     response_headers: dict[str, str] = field(default_factory=dict)
     content: bytes = b""
     error: str = ""
+    # The address first asked for, when redirects were followed to ``url``.
+    requested: str = ""
 
     @property
     def text(self) -> str:
@@ -77,13 +79,15 @@ class Exchange:
     def curl(self) -> str:
         """Return a shell line that sends the same request again."""
         parts = ["curl", "-sS", "-i"]
+        if self.requested and self.requested != self.url:
+            parts.append("-L")
         if self.method != "GET":
             parts += ["-X", self.method]
         for name, value in self.headers.items():
             parts += ["-H", f"{name}: {value}"]
         if self.body is not None:
             parts += ["--data-binary", self.body]
-        parts.append(self.url)
+        parts.append(self.requested or self.url)
         return " ".join(shlex.quote(part) for part in parts)
 
 
@@ -150,7 +154,7 @@ class Session:
             if not self.allowed(target) or target == exchange.url:
                 break
             hops += 1
-            exchange = self._send(method, target, headers, body)
+            exchange = replace(self._send(method, target, headers, body), requested=url)
         return exchange
 
     def _send(self, method: str, url: str, headers: dict[str, str], body: str | None) -> Exchange:

@@ -43,6 +43,8 @@ class Leak:
     body: str | None
     evidence: str
     curl: str
+    # The address first asked for, when it redirected to ``url`` (else empty).
+    requested: str = ""
 
     @classmethod
     def of(cls, door: str, detail: str, article: str, exchange: Exchange, evidence: str) -> Leak:
@@ -58,6 +60,7 @@ class Leak:
             exchange.body,
             evidence[:300],
             exchange.curl(),
+            exchange.requested if exchange.requested != exchange.url else "",
         )
 
 
