@@ -103,22 +103,27 @@ def problem(config: AuditConfig) -> str | None:
 
 
 def print_report(report: Report, console: Console) -> None:
-    """Print the leaks as a table, then notes and the doors tried."""
+    """Print the leaks as a table, each leak's curl line, the doors tried and the notes."""
     if report.not_audited:
         console.print(f"NOT AUDITED: {report.not_audited}", markup=False)
     if report.leaks:
         table = Table(title=f"Leaks at {report.target}", show_lines=True)
-        for column in ("door", "what", "article", "request", "evidence"):
+        for column in ("#", "door", "what", "article", "request", "evidence"):
             table.add_column(column, overflow="fold")
-        for leak in report.leaks:
+        for number, leak in enumerate(report.leaks, start=1):
             table.add_row(
+                str(number),
                 leak.door,
                 leak.detail,
                 leak.article,
-                f"{leak.method} {leak.url} -> {leak.status}\n{leak.curl}",
+                f"{leak.method} {leak.requested or leak.url} -> {leak.status}",
                 leak.evidence,
             )
         console.print(table)
+        # Unwrapped, one a line, so that each can be copied into a shell as it is.
+        console.print("To reproduce:", markup=False)
+        for number, leak in enumerate(report.leaks, start=1):
+            console.print(f"#{number} {leak.curl}", markup=False, soft_wrap=True)
     elif not report.not_audited:
         console.print(f"No leak found at {report.target} ({report.walled} walled articles).")
     doors = ", ".join(f"{door} {count}" for door, count in sorted(report.doors.items()))
@@ -145,6 +150,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
 def run_and_print(config: AuditConfig, options: dict[str, object], out: TextIO) -> int:
     """Run, print, and write the JSON report when ``--json`` was given."""
     console = Console(file=out, highlight=False)
+    if not console.is_terminal:
+        # A log or a pipe: wide enough that the table's addresses stay on one line.
+        console = Console(file=out, highlight=False, width=160)
     quiet = bool(options.get("quiet"))
     if quiet or not console.is_terminal:
         report = run_audit(config)

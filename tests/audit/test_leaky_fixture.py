@@ -137,3 +137,17 @@ def test_manage_py_leak_audit_takes_the_same_arguments_and_exits_with_the_status
         )  # fmt: skip
     assert exited.value.code == EXIT_NOT_AUDITED
     assert out.getvalue().strip().splitlines()[-1].startswith("leaks=0 walled=0 requests=")
+
+
+def test_learning_from_one_deployment_probes_another(site: str) -> None:
+    # Two copies of the same site: the audit logs in at the first and probes the second,
+    # whose addresses it reaches by path (the gateway and the bare origin behind it).
+    with leaky_site.serving() as origin:
+        report = run_audit(
+            AuditConfig(origin, email=leaky_site.EMAIL, password=leaky_site.PASSWORD,
+                        learn_from=site)
+        )  # fmt: skip
+    assert report.walled == 3
+    feed = next(leak for leak in report.leaks if leak.door == "feed")
+    assert feed.url.startswith(origin)
+    assert all(urlsplit(a.url).netloc == urlsplit(site).netloc for a in report.articles)
