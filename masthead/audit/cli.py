@@ -50,16 +50,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--save-learned", type=Path, help="write the learnt articles (gated text included) here"
     )
-    parser.add_argument("--max-requests", type=int, default=DEFAULT_MAX_REQUESTS)
-    parser.add_argument("--max-articles", type=int, default=DEFAULT_MAX_ARTICLES)
-    parser.add_argument("--max-seconds", type=float, default=1800.0)
+    parser.add_argument(
+        "--max-requests",
+        type=int,
+        default=DEFAULT_MAX_REQUESTS,
+        help=f"the run's request budget ({DEFAULT_MAX_REQUESTS})",
+    )
+    parser.add_argument(
+        "--max-articles",
+        type=int,
+        default=DEFAULT_MAX_ARTICLES,
+        help=f"walled articles to learn at most ({DEFAULT_MAX_ARTICLES})",
+    )
+    parser.add_argument(
+        "--max-seconds", type=float, default=1800.0, help="the run's time limit (1800)"
+    )
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="per request")
     parser.add_argument("--delay", type=float, default=0.0, help="seconds between requests")
     parser.add_argument("--shingle", type=int, default=DEFAULT_SHINGLE, help="words per passage")
     parser.add_argument(
         "--path", action="append", default=[], help="another path to read as a stranger"
     )
-    parser.add_argument("--no-reader-mode", action="store_true")
+    parser.add_argument(
+        "--no-reader-mode", action="store_true", help="skip the trafilatura extraction"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 

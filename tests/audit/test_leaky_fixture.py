@@ -16,7 +16,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from masthead.audit import EXIT_LEAKS, EXIT_NOT_AUDITED, AuditConfig, Report, run_audit
+from masthead.audit import (
+    EXIT_INCOMPLETE,
+    EXIT_LEAKS,
+    EXIT_NOT_AUDITED,
+    AuditConfig,
+    Report,
+    run_audit,
+)
 from masthead.audit.cli import main
 
 from . import leaky_site
@@ -151,3 +158,24 @@ def test_learning_from_one_deployment_probes_another(site: str) -> None:
     feed = next(leak for leak in report.leaks if leak.door == "feed")
     assert feed.url.startswith(origin)
     assert all(urlsplit(a.url).netloc == urlsplit(site).netloc for a in report.articles)
+
+
+def test_a_spent_budget_is_never_clean_and_the_progress_hook_counts_up(
+    site: str, tmp_path: Path
+) -> None:
+    learned = tmp_path / "learned.json"
+    run_audit(
+        AuditConfig(site, email=leaky_site.EMAIL, password=leaky_site.PASSWORD,
+                    save_learned=learned, max_requests=40)
+    )  # fmt: skip
+    seen: list[int] = []
+    report = run_audit(
+        AuditConfig(site, learn_file=learned, max_requests=12),
+        lambda done, planned, what: seen.append(done),
+    )
+    assert report.requests == 12
+    assert report.incomplete
+    assert seen == sorted(seen) and seen[-1] == 12
+    # Leaks found before the budget ran out still make it status 1; without any, status 4.
+    assert report.exit_code == (EXIT_LEAKS if report.leaks else EXIT_INCOMPLETE)
+    assert "stopped early" in " ".join(report.notes)
