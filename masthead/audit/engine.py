@@ -790,6 +790,15 @@ class Auditor:
             )
             probes.append(
                 Probe(
+                    "check-replay",
+                    "the check as a GET with the article in the query (a cacheable answer)",
+                    f"{url}?article={article.article_id}",
+                    article.url,
+                    headers={"Origin": self.target},
+                )
+            )
+            probes.append(
+                Probe(
                     "check-forged-cookie",
                     "the page with forged reader-pass cookies",
                     self.on_target(article.url),
