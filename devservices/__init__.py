@@ -10,8 +10,8 @@
     python -m devservices start postgres redis --print-env   # the same from a shell
 
 Each kind of service is a definition in a small registry (``devservices.registry``):
-PostgreSQL (and a streaming replica of it), Redis, a Redis Cluster, granian, gunicorn and nginx
-today. See docs/operations.md.
+PostgreSQL (and a streaming replica of it), Redis, a Redis Cluster, granian, gunicorn, nginx,
+MariaDB and WordPress. See docs/operations.md.
 """
 
 from devservices.base import Proc, Service, StartError, log_tail
@@ -22,6 +22,7 @@ from devservices.redis import Redis
 from devservices.redis_cluster import RedisCluster
 from devservices.registry import KINDS, definition, register
 from devservices.web import AppServer, Granian, Gunicorn, Nginx
+from devservices.wordpress import MariaDB, WordPress
 
 __all__ = [
     "KINDS",
@@ -29,6 +30,7 @@ __all__ = [
     "Granian",
     "Gunicorn",
     "Launcher",
+    "MariaDB",
     "Nginx",
     "Postgres",
     "PostgresReplica",
@@ -38,6 +40,7 @@ __all__ = [
     "Service",
     "StartError",
     "Status",
+    "WordPress",
     "default_run_dir",
     "definition",
     "free_port",

@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     # On top of the feature apps; installed everywhere so that load_demo exists in
     # production too. It does nothing at import or ready time.
     "masthead.demo",
+    # Site-level commands (manage.py leak_audit); no models, nothing at ready time.
+    "masthead.site",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
