@@ -1,0 +1,44 @@
+"""``manage.py gateway_sync``: bring the index of origin articles up to date.
+
+Once (on demand, from cron), one post (``--post ID``), or in a loop (``--every SECONDS``).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from masthead.gateway import index
+
+
+class Command(BaseCommand):
+    """Read every post (or one) from the origin's API as a privileged client."""
+
+    help = "Sync the gateway's index of origin articles (posts, terms, levels, gated parts)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        """--post ID, --every SECONDS."""
+        parser.add_argument("--post", type=int, help="sync only this origin post id")
+        parser.add_argument(
+            "--every", type=int, default=0, help="keep syncing, waiting this many seconds"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        """Run the sync once, or until interrupted with --every."""
+        if not settings.GATEWAY_ORIGIN_URL:
+            raise CommandError("GATEWAY_ORIGIN_URL is not set: there is no origin to sync.")
+        while True:
+            if options["post"]:
+                article = index.sync_one(options["post"])
+                self.stdout.write(
+                    f"post {options['post']}: "
+                    + (f"{article.level} {article.section}" if article else "gone")
+                )
+            else:
+                self.stdout.write(str(index.sync_all()))
+            if options["every"] <= 0:
+                return
+            time.sleep(options["every"])
