@@ -94,7 +94,7 @@ class WordPressAdapter:
     def _terms(self, client: httpx.Client, kind: str) -> dict[int, str]:
         terms: dict[int, str] = {}
         for item in self._pages(client, f"/wp-json/wp/v2/{kind}", {"_fields": "id,slug"}):
-            terms[int(item["id"])] = str(item["slug"])
+            terms[int(str(item["id"]))] = str(item["slug"])
         return terms
 
     def _pages(
@@ -171,8 +171,11 @@ class WordPressAdapter:
             return {}
         response = client.get(
             f"/wp-json/wp/v2/{kind}",
-            params={"include": ",".join(str(x) for x in wanted), "_fields": "id,slug",
-                    "per_page": "100"},
+            params={
+                "include": ",".join(str(x) for x in wanted),
+                "_fields": "id,slug",
+                "per_page": "100",
+            },
         )
         response.raise_for_status()
         return {int(item["id"]): str(item["slug"]) for item in response.json()}

@@ -21,12 +21,31 @@ class LevelRuleAdmin(admin.ModelAdmin[LevelRule]):
 class OriginArticleAdmin(admin.ModelAdmin[OriginArticle]):
     """What the sync found; changed only by the sync (the origin is the source)."""
 
-    list_display = ("title", "origin_id", "level", "section", "status", "split_problem", "synced_at")
+    list_display = (
+        "title",
+        "origin_id",
+        "level",
+        "section",
+        "status",
+        "split_problem",
+        "synced_at",
+    )
     list_filter = ("level", "status", "section")
     search_fields = ("title", "path", "slug")
     fields = (
-        "title", "origin_id", "path", "status", "level", "section", "categories", "tags",
-        "published_at", "modified_at", "synced_at", "split_problem", "split_failures",
+        "title",
+        "origin_id",
+        "path",
+        "status",
+        "level",
+        "section",
+        "categories",
+        "tags",
+        "published_at",
+        "modified_at",
+        "synced_at",
+        "split_problem",
+        "split_failures",
     )
     readonly_fields = fields
 

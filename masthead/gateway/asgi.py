@@ -1,4 +1,4 @@
-"""The gateway's ASGI entry point: ``granian --interface asgi masthead.gateway.asgi:application``."""
+"""The gateway's ASGI entry point, served by granian with ``--interface asgi``."""
 
 from __future__ import annotations
 

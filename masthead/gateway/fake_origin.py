@@ -66,7 +66,8 @@ def demo_posts() -> list[Post]:
 
     def paragraphs(key: str, count: int) -> list[str]:
         return [
-            f"{key} paragraph {n}: " + " ".join(words[(n + i) % len(words)] for i in range(12))
+            f"{key} paragraph {n}: "
+            + " ".join(words[(n + i) % len(words)] for i in range(12))
             + f" {key}-secret-{n}."
             for n in range(1, count + 1)
         ]
@@ -74,11 +75,23 @@ def demo_posts() -> list[Post]:
     return [
         Post(101, "free-story", "A free story", paragraphs("free", 5), categories=[3]),
         Post(102, "walled-story", "A walled story", paragraphs("walled", 6), tags=[10]),
-        Post(103, "more-story", "A story with a more tag", paragraphs("more", 6), tags=[10],
-             more_after=3),
+        Post(
+            103,
+            "more-story",
+            "A story with a more tag",
+            paragraphs("more", 6),
+            tags=[10],
+            more_after=3,
+        ),
         Post(104, "metered-story", "A metered story", paragraphs("metered", 5), categories=[1]),
-        Post(105, "odd-story", "An unsplittable story", paragraphs("odd", 4), tags=[10],
-             splittable=False),
+        Post(
+            105,
+            "odd-story",
+            "An unsplittable story",
+            paragraphs("odd", 4),
+            tags=[10],
+            splittable=False,
+        ),
     ]
 
 
@@ -209,20 +222,28 @@ class FakeOrigin:
                     self._rest(path, query)
                     return
                 if path.startswith("/wp-admin") or path == "/wp-login.php":
-                    self._send(200, "<h1>Dashboard</h1>", headers={
-                        "Set-Cookie": "wordpress_test_cookie=WP%20Cookie%20check; path=/",
-                        "Cache-Control": "no-cache, must-revalidate, max-age=0",
-                    })
+                    self._send(
+                        200,
+                        "<h1>Dashboard</h1>",
+                        headers={
+                            "Set-Cookie": "wordpress_test_cookie=WP%20Cookie%20check; path=/",
+                            "Cache-Control": "no-cache, must-revalidate, max-age=0",
+                        },
+                    )
                     return
                 if path == "/feed/":
                     items = "".join(
                         f"<item><title>{html.escape(p.title)}</title><link>{origin.url}{p.path}"
                         f"</link><content:encoded><![CDATA[{p.content(origin.url)}]]>"
                         "</content:encoded></item>"
-                        for p in origin.posts.values() if p.status == "publish"
+                        for p in origin.posts.values()
+                        if p.status == "publish"
                     )
-                    self._send(200, f"<rss><channel>{items}</channel></rss>",
-                               "application/rss+xml; charset=UTF-8")
+                    self._send(
+                        200,
+                        f"<rss><channel>{items}</channel></rss>",
+                        "application/rss+xml; charset=UTF-8",
+                    )
                     return
                 if path == "/" and "p" in query:
                     post = origin.posts.get(int(query["p"][0]))
@@ -234,11 +255,15 @@ class FakeOrigin:
                     if not path.endswith("/"):
                         self._send(301, "", headers={"Location": origin.url + post.path})
                         return
-                    self._send(200, origin.page(post), headers={
-                        "Link": f'<{origin.url}/wp-json/wp/v2/posts/{post.id}>; '
-                                'rel="alternate"; type="application/json", '
-                                f'<{origin.url}/?p={post.id}>; rel=shortlink',
-                    })
+                    self._send(
+                        200,
+                        origin.page(post),
+                        headers={
+                            "Link": f"<{origin.url}/wp-json/wp/v2/posts/{post.id}>; "
+                            'rel="alternate"; type="application/json", '
+                            f"<{origin.url}/?p={post.id}>; rel=shortlink",
+                        },
+                    )
                     return
                 if path == "/":
                     links = "".join(
@@ -252,8 +277,9 @@ class FakeOrigin:
             def _rest(self, path: str, query: dict[str, list[str]]) -> None:
                 edit = query.get("context", [""])[0] == "edit"
                 if edit and not self._authorised():
-                    self._send(401, json.dumps({"code": "rest_forbidden_context"}),
-                               "application/json")
+                    self._send(
+                        401, json.dumps({"code": "rest_forbidden_context"}), "application/json"
+                    )
                     return
                 parts = path.rstrip("/").split("/")
                 per_page = int(query.get("per_page", ["10"])[0])
@@ -262,29 +288,40 @@ class FakeOrigin:
                     table = CATEGORIES if parts[-1] == "categories" else TAGS
                     wanted = query.get("include", [""])[0]
                     ids = [int(x) for x in wanted.split(",") if x] or list(table)
-                    self._send(200, json.dumps([{"id": i, "slug": table[i]} for i in ids]),
-                               "application/json")
+                    self._send(
+                        200,
+                        json.dumps([{"id": i, "slug": table[i]} for i in ids]),
+                        "application/json",
+                    )
                     return
                 if parts[-1] == "posts":
                     everything = [
-                        p for p in sorted(origin.posts.values(), key=lambda p: p.id)
+                        p
+                        for p in sorted(origin.posts.values(), key=lambda p: p.id)
                         if edit or p.status == "publish"
                     ]
                     pages = max(1, -(-len(everything) // per_page))
                     if page > pages:
-                        self._send(400, json.dumps({"code": "rest_post_invalid_page_number"}),
-                                   "application/json")
+                        self._send(
+                            400,
+                            json.dumps({"code": "rest_post_invalid_page_number"}),
+                            "application/json",
+                        )
                         return
                     chunk = everything[(page - 1) * per_page : page * per_page]
-                    self._send(200, json.dumps([origin.rest_post(p, edit) for p in chunk]),
-                               "application/json",
-                               {"X-WP-Total": str(len(everything)), "X-WP-TotalPages": str(pages)})
+                    self._send(
+                        200,
+                        json.dumps([origin.rest_post(p, edit) for p in chunk]),
+                        "application/json",
+                        {"X-WP-Total": str(len(everything)), "X-WP-TotalPages": str(pages)},
+                    )
                     return
                 if parts[-2] == "posts" and parts[-1].isdigit():
                     post = origin.posts.get(int(parts[-1]))
                     if post is None or (post.status != "publish" and not edit):
-                        self._send(404, json.dumps({"code": "rest_post_invalid_id"}),
-                                   "application/json")
+                        self._send(
+                            404, json.dumps({"code": "rest_post_invalid_id"}), "application/json"
+                        )
                         return
                     self._send(200, json.dumps(origin.rest_post(post, edit)), "application/json")
                     return

@@ -89,5 +89,5 @@ def index_gated(article_id: int, path: str, gated_text: str, preview_text: str) 
         return
     try:
         cast(GatedIndex, import_string(dotted))(article_id, path, gated_text, preview_text)
-    except Exception:  # noqa: BLE001 - the sync goes on; the log says which post
+    except Exception:
         logger.exception("gateway_firewall_index_failed article=%s", article_id)

@@ -178,9 +178,11 @@ def sync_all() -> SyncReport:
     walled = changed = 0
     with origin_client() as client:
         for post in adapter().posts(client):
-            old = OriginArticle.objects.filter(origin_id=post.origin_id).values_list(
-                "level", "modified_at", "status"
-            ).first()
+            old = (
+                OriginArticle.objects.filter(origin_id=post.origin_id)
+                .values_list("level", "modified_at", "status")
+                .first()
+            )
             article = record_post(post, rules, now)
             seen.add(post.origin_id)
             walled += article.is_walled

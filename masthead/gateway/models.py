@@ -26,9 +26,7 @@ class LevelRule(models.Model):
         TAG = "tag", "Tag"
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    term = models.SlugField(
-        max_length=200, help_text="The category's or tag's slug at the origin."
-    )
+    term = models.SlugField(max_length=200, help_text="The category's or tag's slug at the origin.")
     level = models.CharField(
         max_length=16,
         choices=AccessLevel.choices,

@@ -48,7 +48,8 @@ Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+# Django's handler and others type their arguments slightly differently; any callable will do.
+ASGIApp = Callable[..., Awaitable[None]]
 
 # Served by Masthead on the public host (docs/gateway.md); the origin never sees them.
 MASTHEAD_PREFIXES = (
@@ -72,9 +73,19 @@ HOP_BY_HOP = frozenset(
 # Never forwarded to the origin: its answer must not depend on them (a 304 would skip the
 # preview), and the origin chooses its own encoding with httpx.
 DROPPED_REQUEST = HOP_BY_HOP | {
-    "host", "cookie", "if-none-match", "if-modified-since", "if-match", "if-range",
-    "accept-encoding", "content-length", "x-forwarded-for", "x-forwarded-proto",
-    "x-forwarded-host", "x-real-ip", "forwarded",
+    "host",
+    "cookie",
+    "if-none-match",
+    "if-modified-since",
+    "if-match",
+    "if-range",
+    "accept-encoding",
+    "content-length",
+    "x-forwarded-for",
+    "x-forwarded-proto",
+    "x-forwarded-host",
+    "x-real-ip",
+    "forwarded",
 }
 DROPPED_RESPONSE = HOP_BY_HOP | {"content-length", "content-encoding", "set-cookie"}
 # The origin's cookies are the only ones it receives: never Masthead's session.
@@ -166,9 +177,10 @@ def _incoming(scope: Scope) -> Incoming | None:
         domain, _port = split_domain_port(host)
         if not domain or not validate_host(domain, settings.ALLOWED_HOSTS):
             return None
-        scheme = scope.get("scheme", "http")
+        scheme = str(scope.get("scheme") or "http")
         if in_networks(peer, list(settings.TRUSTED_PROXIES)):
-            scheme = headers.get("x-forwarded-proto", scheme).split(",")[0].strip() or scheme
+            forwarded = headers.get("x-forwarded-proto", "").split(",")[0].strip()
+            scheme = forwarded if forwarded in {"http", "https"} else scheme
         public = f"{scheme}://{host}"
     return Incoming(
         method=scope["method"].upper(),
@@ -207,21 +219,19 @@ def _article_state(origin_id: int, path: str) -> ArticleState:
     """
     article = OriginArticle.objects.filter(origin_id=origin_id).first()
     now = timezone.now()
-    stale = article is None or article.synced_at is None or (
-        (now - article.synced_at).total_seconds() >= settings.GATEWAY_RECHECK_SECONDS
+    stale = (
+        article is None
+        or article.synced_at is None
+        or ((now - article.synced_at).total_seconds() >= settings.GATEWAY_RECHECK_SECONDS)
     )
     if stale:
         try:
             article = index.sync_one(origin_id)
-        except Exception:  # noqa: BLE001 - the API may be down; the last record stands
+        except Exception:
             logger.warning("gateway_recheck_failed post=%s", origin_id, exc_info=True)
     if article is None:
         return ArticleState(None, _gate_html(0, path), False)
-    fresh = bool(
-        article.preview_page
-        and article.preview_version == article.version
-        and not stale
-    )
+    fresh = bool(article.preview_page and article.preview_version == article.version and not stale)
     return ArticleState(article, _gate_html(article.article_id, path), fresh)
 
 
@@ -353,9 +363,7 @@ class Gateway:
         reading = incoming.method in {"GET", "HEAD"}
         if reading and not private:
             known = await sync_to_async(_known_by_path)(incoming.path)
-            if known is not None and known.preview_page and await sync_to_async(
-                _is_fresh
-            )(known):
+            if known is not None and known.preview_page and await sync_to_async(_is_fresh)(known):
                 return self._preview_response(known.preview_page, incoming)
         try:
             origin = await self._fetch(incoming, body)
@@ -508,8 +516,9 @@ async def _read_body(receive: Receive) -> bytes:
 
 
 async def _send(send: Send, response: ProxiedResponse, head: bool) -> None:
-    headers = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in response.headers]
+    headers = [
+        (name.encode("latin-1"), value.encode("latin-1")) for name, value in response.headers
+    ]
     headers.append((b"content-length", str(len(response.body)).encode()))
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
     await send({"type": "http.response.body", "body": b"" if head else response.body})
-

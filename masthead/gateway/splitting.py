@@ -17,9 +17,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 # Elements that never have an end tag: they must not deepen the parser's nesting count.
-VOID = frozenset(
-    "area base br col embed hr img input link meta param source track wbr".split()
-)
+VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 MORE_ID = re.compile(r"^more-\d+$")
 
 
@@ -201,8 +199,9 @@ def find_split(text: str, rule: BodyRule) -> Split:
         raise Unsplittable("nothing after the cut")
     if not any(child.tag == "p" for child in children if child.end <= cut):
         raise Unsplittable("no paragraph before the cut")
-    return Split(finder.inner_start, finder.inner_end, finder.container_start,
-                 finder.container_end, cut)
+    return Split(
+        finder.inner_start, finder.inner_end, finder.container_start, finder.container_end, cut
+    )
 
 
 def _cut(children: list[Child], rule: BodyRule) -> int | None:

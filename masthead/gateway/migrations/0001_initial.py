@@ -4,56 +4,107 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='OriginArticle',
+            name="OriginArticle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('origin_id', models.BigIntegerField(unique=True)),
-                ('path', models.CharField(db_index=True, max_length=500)),
-                ('slug', models.SlugField(blank=True, max_length=200)),
-                ('title', models.CharField(blank=True, max_length=500)),
-                ('status', models.CharField(default='publish', max_length=20)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('modified_at', models.DateTimeField(blank=True, null=True)),
-                ('categories', models.JSONField(blank=True, default=list)),
-                ('tags', models.JSONField(blank=True, default=list)),
-                ('section', models.SlugField(blank=True, max_length=100)),
-                ('level', models.CharField(choices=[('free', 'Free to everyone'), ('metered', 'Metered (counts against the free allowance)'), ('registered', 'Free to logged-in readers'), ('subscriber', 'Subscribers only')], max_length=16)),
-                ('gated_html', models.TextField(blank=True)),
-                ('gated_text', models.TextField(blank=True)),
-                ('preview_text', models.TextField(blank=True)),
-                ('excerpt_html', models.TextField(blank=True)),
-                ('preview_page', models.TextField(blank=True)),
-                ('preview_version', models.CharField(blank=True, max_length=64)),
-                ('split_problem', models.CharField(blank=True, max_length=200)),
-                ('split_failures', models.PositiveIntegerField(default=0)),
-                ('synced_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("origin_id", models.BigIntegerField(unique=True)),
+                ("path", models.CharField(db_index=True, max_length=500)),
+                ("slug", models.SlugField(blank=True, max_length=200)),
+                ("title", models.CharField(blank=True, max_length=500)),
+                ("status", models.CharField(default="publish", max_length=20)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("modified_at", models.DateTimeField(blank=True, null=True)),
+                ("categories", models.JSONField(blank=True, default=list)),
+                ("tags", models.JSONField(blank=True, default=list)),
+                ("section", models.SlugField(blank=True, max_length=100)),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("free", "Free to everyone"),
+                            ("metered", "Metered (counts against the free allowance)"),
+                            ("registered", "Free to logged-in readers"),
+                            ("subscriber", "Subscribers only"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("gated_html", models.TextField(blank=True)),
+                ("gated_text", models.TextField(blank=True)),
+                ("preview_text", models.TextField(blank=True)),
+                ("excerpt_html", models.TextField(blank=True)),
+                ("preview_page", models.TextField(blank=True)),
+                ("preview_version", models.CharField(blank=True, max_length=64)),
+                ("split_problem", models.CharField(blank=True, max_length=200)),
+                ("split_failures", models.PositiveIntegerField(default=0)),
+                ("synced_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ('-published_at', '-id'),
+                "ordering": ("-published_at", "-id"),
             },
         ),
         migrations.CreateModel(
-            name='LevelRule',
+            name="LevelRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('category', 'Category'), ('tag', 'Tag')], max_length=16)),
-                ('term', models.SlugField(help_text="The category's or tag's slug at the origin.", max_length=200)),
-                ('level', models.CharField(blank=True, choices=[('free', 'Free to everyone'), ('metered', 'Metered (counts against the free allowance)'), ('registered', 'Free to logged-in readers'), ('subscriber', 'Subscribers only')], help_text='Blank: this rule only names the section.', max_length=16)),
-                ('section', models.SlugField(blank=True, help_text='The section slug the paywall sees (walls, plans).', max_length=100)),
-                ('section_name', models.CharField(blank=True, max_length=100)),
-                ('priority', models.PositiveSmallIntegerField(default=100)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("category", "Category"), ("tag", "Tag")], max_length=16
+                    ),
+                ),
+                (
+                    "term",
+                    models.SlugField(
+                        help_text="The category's or tag's slug at the origin.", max_length=200
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("free", "Free to everyone"),
+                            ("metered", "Metered (counts against the free allowance)"),
+                            ("registered", "Free to logged-in readers"),
+                            ("subscriber", "Subscribers only"),
+                        ],
+                        help_text="Blank: this rule only names the section.",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "section",
+                    models.SlugField(
+                        blank=True,
+                        help_text="The section slug the paywall sees (walls, plans).",
+                        max_length=100,
+                    ),
+                ),
+                ("section_name", models.CharField(blank=True, max_length=100)),
+                ("priority", models.PositiveSmallIntegerField(default=100)),
             ],
             options={
-                'ordering': ('priority', 'id'),
-                'constraints': [models.UniqueConstraint(fields=('kind', 'term'), name='one_rule_per_term')],
+                "ordering": ("priority", "id"),
+                "constraints": [
+                    models.UniqueConstraint(fields=("kind", "term"), name="one_rule_per_term")
+                ],
             },
         ),
     ]

@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 from asgiref.sync import async_to_sync
+from django.core import signals
 from django.core.asgi import get_asgi_application
 from django.core.cache import cache
+from django.db import close_old_connections
 from django.test import override_settings
 
 from masthead.gateway.fake_origin import PASSWORD, USER, FakeOrigin
@@ -50,8 +52,9 @@ def origin() -> Iterator[FakeOrigin]:
 def rules(db: None) -> None:
     """The editors' rules: the "subscriber" tag walls, the "news" category is metered."""
     LevelRule.objects.create(kind="tag", term="subscriber", level="subscriber", priority=1)
-    LevelRule.objects.create(kind="category", term="news", level="metered", section="news",
-                             section_name="News")
+    LevelRule.objects.create(
+        kind="category", term="news", level="metered", section="news", section_name="News"
+    )
     LevelRule.objects.create(kind="category", term="culture", section="culture")
 
 
@@ -130,6 +133,17 @@ def call(
 
 
 @pytest.fixture
-def gateway(origin: FakeOrigin) -> Gateway:
-    """The gateway app in front of the fake origin."""
-    return Gateway(get_asgi_application())
+def gateway(origin: FakeOrigin) -> Iterator[Gateway]:
+    """The gateway app in front of the fake origin.
+
+    Django's handler closes the database connection when a request ends; inside a test's
+    transaction that would end the test's own connection, so (as Django's test client
+    does) the closing is switched off while the gateway is called here.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield Gateway(get_asgi_application())
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)

@@ -17,7 +17,9 @@ def page(body: str, container: str = "entry-content wp-block-post-content") -> s
 
 
 def test_it_cuts_after_the_lead_paragraphs_and_keeps_the_rest_byte_for_byte():
-    text = page("<p>one</p>\n<p>two <br> <img src=a.jpg></p>\n<figure><img src=b.jpg></figure><p>three</p>")
+    text = page(
+        "<p>one</p>\n<p>two <br> <img src=a.jpg></p>\n<figure><img src=b.jpg></figure><p>three</p>"
+    )
     split = find_split(text, RULE)
     assert split.lead_in(text) == "<p>one</p>\n<p>two <br> <img src=a.jpg></p>\n"
     assert split.gated(text) == "<figure><img src=b.jpg></figure><p>three</p>"
