@@ -10,7 +10,7 @@
     python -m devservices start postgres redis --print-env   # the same from a shell
 
 Each kind of service is a definition in a small registry (``devservices.registry``):
-PostgreSQL, Redis, granian, gunicorn and nginx today. See docs/operations.md.
+PostgreSQL, Redis, granian, gunicorn, nginx, MariaDB and WordPress. See docs/operations.md.
 """
 
 from devservices.base import Proc, Service, StartError, log_tail
@@ -20,6 +20,7 @@ from devservices.postgres import Postgres
 from devservices.redis import Redis
 from devservices.registry import KINDS, definition, register
 from devservices.web import AppServer, Granian, Gunicorn, Nginx
+from devservices.wordpress import MariaDB, WordPress
 
 __all__ = [
     "KINDS",
@@ -27,6 +28,7 @@ __all__ = [
     "Granian",
     "Gunicorn",
     "Launcher",
+    "MariaDB",
     "Nginx",
     "Postgres",
     "Proc",
@@ -34,6 +36,7 @@ __all__ = [
     "Service",
     "StartError",
     "Status",
+    "WordPress",
     "default_run_dir",
     "definition",
     "free_port",

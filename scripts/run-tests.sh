@@ -5,6 +5,10 @@ cd "$(dirname "$0")/.."
 scripts/ensure-venv.sh
 scripts/ensure-debian-packages.sh chromium postgresql redis-server redis-tools nginx wrk \
   libnginx-mod-http-cache-purge fonts-dejavu-core
+# The test WordPress (tests/wordpress/, the gateway's tests): Debian's WordPress, php-fpm
+# and MariaDB, without the Apache that apt would otherwise pick as its web server.
+scripts/ensure-debian-packages.sh wordpress wordpress-theme-twentytwentythree php-fpm php-cli \
+  php-mysql php-xml php-gd php-curl php-mbstring mariadb-server apache2- libapache2-mod-php8.2-
 PY=.venv/bin/python
 export PATH="$PWD/.venv/bin:$PATH"
 
