@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
-from asgiref.sync import async_to_sync
-from django.core import signals
 from django.core.asgi import get_asgi_application
 from django.core.cache import cache
-from django.db import close_old_connections
 from django.test import override_settings
 
 from masthead.gateway.fake_origin import PASSWORD, USER, FakeOrigin
 from masthead.gateway.models import LevelRule
 from masthead.gateway.proxy import Gateway
 
-OUTSIDER = "203.0.113.7"
+from .asgi_client import OUTSIDER, Answer, call, shared_connection
+
+__all__ = ["OUTSIDER", "Answer", "call"]
 
 
 @pytest.fixture
@@ -58,92 +54,8 @@ def rules(db: None) -> None:
     LevelRule.objects.create(kind="category", term="culture", section="culture")
 
 
-@dataclass
-class Answer:
-    """One response from the gateway."""
-
-    status: int
-    headers: dict[str, str]
-    set_cookies: list[str]
-    body: bytes
-
-    @property
-    def text(self) -> str:
-        """The body as text."""
-        return self.body.decode("utf-8", errors="replace")
-
-
-def call(
-    app: Any,
-    method: str,
-    target: str,
-    *,
-    headers: dict[str, str] | None = None,
-    body: bytes = b"",
-    client: str = OUTSIDER,
-) -> Answer:
-    """Send one request to the ASGI app and collect the answer (Django's DB in this thread)."""
-    path, _, query = target.partition("?")
-    sent = {"host": "testserver", **(headers or {})}
-
-    async def run() -> list[dict[str, Any]]:
-        messages: list[dict[str, Any]] = []
-        delivered = False
-        forever = asyncio.Event()
-
-        async def receive() -> dict[str, Any]:
-            nonlocal delivered
-            if not delivered:
-                delivered = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            await forever.wait()
-            return {"type": "http.disconnect"}
-
-        async def send(message: dict[str, Any]) -> None:
-            messages.append(message)
-
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": method,
-            "scheme": "http",
-            "path": path,
-            "raw_path": path.encode(),
-            "query_string": query.encode(),
-            "root_path": "",
-            "headers": [(k.lower().encode(), v.encode()) for k, v in sent.items()],
-            "client": (client, 40000),
-            "server": ("testserver", 80),
-        }
-        await app(scope, receive, send)
-        return messages
-
-    messages = async_to_sync(run)()
-    start = next(m for m in messages if m["type"] == "http.response.start")
-    headers_out: dict[str, str] = {}
-    cookies: list[str] = []
-    for name, value in start.get("headers", []):
-        key = name.decode().lower()
-        if key == "set-cookie":
-            cookies.append(value.decode())
-        headers_out[key] = value.decode()
-    payload = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
-    return Answer(start["status"], headers_out, cookies, payload)
-
-
 @pytest.fixture
 def gateway(origin: FakeOrigin) -> Iterator[Gateway]:
-    """The gateway app in front of the fake origin.
-
-    Django's handler closes the database connection when a request ends; inside a test's
-    transaction that would end the test's own connection, so (as Django's test client
-    does) the closing is switched off while the gateway is called here.
-    """
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
+    """The gateway app in front of the fake origin."""
+    with shared_connection():
         yield Gateway(get_asgi_application())
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)

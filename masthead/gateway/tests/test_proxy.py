@@ -18,7 +18,7 @@ from masthead.billing.models import AccessGrant
 from masthead.gateway import index
 from masthead.gateway.models import ORIGIN_ID_BASE, OriginArticle
 
-from .conftest import call
+from .asgi_client import call
 
 pytestmark = pytest.mark.django_db
 
