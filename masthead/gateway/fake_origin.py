@@ -152,9 +152,13 @@ class FakeOrigin:
 <footer><a href="{origin}/wp-login.php">Log in</a></footer></div>
 </body></html>"""
 
+    def excerpt(self, post: Post) -> str:
+        """WordPress's automatic excerpt: the body's first 55 words."""
+        return html.escape(" ".join(" ".join(post.paragraphs).split()[:55]), quote=False)
+
     def rest_post(self, post: Post, edit: bool) -> dict[str, object]:
         """A post as ``/wp/v2/posts`` gives it."""
-        excerpt_words = " ".join(" ".join(post.paragraphs).split()[:55])
+        excerpt_words = self.excerpt(post)
         item: dict[str, object] = {
             "id": post.id,
             "slug": post.slug,
@@ -267,7 +271,9 @@ class FakeOrigin:
                     return
                 if path == "/":
                     links = "".join(
-                        f'<li><a href="{origin.url}{p.path}">{html.escape(p.title)}</a></li>'
+                        f'<li><a href="{origin.url}{p.path}">{html.escape(p.title)}</a>'
+                        '<p class="wp-block-post-excerpt__excerpt">'
+                        f"{origin.excerpt(p)} [&hellip;]</p></li>"
                         for p in origin.posts.values()
                     )
                     self._send(200, f"<html><head></head><body><ul>{links}</ul></body></html>")

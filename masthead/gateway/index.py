@@ -23,6 +23,7 @@ from django.utils import timezone
 from masthead.core.purge import purge_paths
 from masthead.gateway import firewall
 from masthead.gateway.adapters import OriginAdapter, OriginPost, WordPressAdapter
+from masthead.gateway.excerpts import excerpt_cut
 from masthead.gateway.links import rewrite
 from masthead.gateway.models import LevelRule, OriginArticle
 from masthead.gateway.rules import Rule, classify
@@ -138,6 +139,8 @@ def record_post(post: OriginPost, rules: list[Rule], now: dt.datetime) -> Origin
     else:
         article.gated_html = article.gated_text = article.preview_text = ""
         article.split_problem = ""
+    cut = excerpt_cut(post.excerpt_html, article.preview_text) if article.is_walled else None
+    article.excerpt_needle, article.excerpt_cut = cut or ("", "")
     changed = before != (article.level, article.modified_at, article.status)
     if changed:
         article.preview_page = ""  # made again from the next page fetch

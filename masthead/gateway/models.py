@@ -72,6 +72,10 @@ class OriginArticle(models.Model):
     gated_text = models.TextField(blank=True)
     preview_text = models.TextField(blank=True)
     excerpt_html = models.TextField(blank=True)
+    # The automatic excerpt as the origin writes it, and the same stopped at the preview
+    # (excerpts.py); both blank when the excerpt says nothing the preview does not.
+    excerpt_needle = models.TextField(blank=True)
+    excerpt_cut = models.TextField(blank=True)
     preview_page = models.TextField(blank=True)
     preview_version = models.CharField(max_length=64, blank=True)
     split_problem = models.CharField(max_length=200, blank=True)

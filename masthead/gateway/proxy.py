@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
+import time
 import weakref
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from django.utils import timezone
 
 from masthead.core.network import client_address
 from masthead.gateway import firewall, index
+from masthead.gateway.excerpts import cut_excerpts
 from masthead.gateway.firewall import ProxiedResponse
 from masthead.gateway.links import rewrite
 from masthead.gateway.models import OriginArticle
@@ -95,6 +97,8 @@ ORIGIN_LOGIN_COOKIES = ("wordpress_logged_in", "wp-postpass", "comment_author")
 TEXT_TYPES = ("text/", "application/json", "application/xml", "application/javascript")
 TEXT_SUFFIXES = ("+json", "+xml")
 PRIVATE = "private, no-store"
+# How long a worker reuses the excerpt cuts it read (a sync's change shows within this).
+CUTS_SECONDS = 2.0
 MAX_REQUEST_BODY = 20 * 1024 * 1024
 PREVIEW_HEAD = (
     '<link rel="stylesheet" href="/static/gateway/gate.css">'
@@ -306,6 +310,7 @@ class Gateway:
         self.django = django_app
         self.transport = transport
         # One client per event loop (granian's workers each run one; tests run many).
+        self._cuts: tuple[float, list[tuple[str, str]]] = (-1.0, [])
         self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
             weakref.WeakKeyDictionary()
         )
@@ -324,6 +329,15 @@ class Gateway:
             )
             self._clients[loop] = client
         return client
+
+    async def excerpt_cuts(self) -> list[tuple[str, str]]:
+        """The walled posts' excerpt cuts, read at most every ``CUTS_SECONDS``."""
+        loaded, cuts = self._cuts
+        now = time.monotonic()
+        if loaded < 0 or now - loaded >= CUTS_SECONDS:
+            cuts = await sync_to_async(_load_cuts)()
+            self._cuts = (now, cuts)
+        return cuts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve one ASGI connection."""
@@ -358,20 +372,21 @@ class Gateway:
     async def proxy(self, incoming: Incoming, body: bytes) -> ProxiedResponse:
         """Answer one request for an origin path."""
         private = is_origin_private(incoming.path, incoming.query)
+        cuts = await self.excerpt_cuts()
         if private and not in_networks(incoming.client, list(settings.GATEWAY_ADMIN_NETWORKS)):
             return _plain(403, "Forbidden: the origin's admin and previews are not public.\n")
         reading = incoming.method in {"GET", "HEAD"}
         if reading and not private:
             known = await sync_to_async(_known_by_path)(incoming.path)
             if known is not None and known.preview_page and await sync_to_async(_is_fresh)(known):
-                return self._preview_response(known.preview_page, incoming)
+                return self._preview_response(known.preview_page, incoming, cuts)
         try:
             origin = await self._fetch(incoming, body)
         except httpx.HTTPError as error:
             logger.warning("gateway_origin_failed path=%s error=%r", incoming.path, error)
-            return await self._origin_down(incoming)
+            return await self._origin_down(incoming, cuts)
         if origin.status_code >= 500 and reading:
-            fallback = await self._origin_down(incoming)
+            fallback = await self._origin_down(incoming, cuts)
             if fallback.status == 200:
                 return fallback
         post_id = index.adapter().post_id(origin.headers)
@@ -383,8 +398,8 @@ class Gateway:
             and origin.status_code == 200
             and content_type == "text/html"
         ):
-            return await self._article(incoming, origin, post_id)
-        return self._passed_on(incoming, origin, private)
+            return await self._article(incoming, origin, post_id, cuts)
+        return self._passed_on(incoming, origin, private, cuts)
 
     async def _fetch(self, incoming: Incoming, body: bytes) -> httpx.Response:
         headers = {
@@ -404,19 +419,25 @@ class Gateway:
             method, incoming.target, headers=headers, content=body or None
         )
 
-    async def _origin_down(self, incoming: Incoming) -> ProxiedResponse:
+    async def _origin_down(
+        self, incoming: Incoming, cuts: list[tuple[str, str]]
+    ) -> ProxiedResponse:
         known = await sync_to_async(_known_by_path)(incoming.path)
         if known is not None and known.preview_page:
-            return self._preview_response(known.preview_page, incoming, max_age=10)
+            return self._preview_response(known.preview_page, incoming, cuts, max_age=10)
         return _plain(502, "The site is not answering; try again in a moment.\n")
 
     async def _article(
-        self, incoming: Incoming, origin: httpx.Response, post_id: int
+        self,
+        incoming: Incoming,
+        origin: httpx.Response,
+        post_id: int,
+        cuts: list[tuple[str, str]],
     ) -> ProxiedResponse:
         state = await sync_to_async(_article_state)(post_id, incoming.path)
         article = state.article
         if article is not None and article.status == "publish" and not article.is_walled:
-            return self._passed_on(incoming, origin, private=False)
+            return self._passed_on(incoming, origin, False, cuts)
         page = origin.text
         article_id = article.article_id if article is not None else 0
         preview, gated, problem = build_preview(page, article_id, state.gate_html)
@@ -427,12 +448,16 @@ class Gateway:
             await sync_to_async(_store_preview)(article, preview, gated, problem)
             if problem:
                 await sync_to_async(index.report_unsplittable)(article, post_id, problem)
-        return self._preview_response(preview, incoming)
+        return self._preview_response(preview, incoming, cuts)
 
     def _preview_response(
-        self, page: str, incoming: Incoming, max_age: int | None = None
+        self,
+        page: str,
+        incoming: Incoming,
+        cuts: list[tuple[str, str]],
+        max_age: int | None = None,
     ) -> ProxiedResponse:
-        text = rewrite(page, settings.GATEWAY_ORIGIN_URL, incoming.public)
+        text = cut_excerpts(rewrite(page, settings.GATEWAY_ORIGIN_URL, incoming.public), cuts)
         seconds = settings.GATEWAY_PAGE_MAX_AGE if max_age is None else max_age
         response = ProxiedResponse(
             200,
@@ -446,7 +471,11 @@ class Gateway:
         return firewall.filter_response(incoming.path, incoming.query, response)
 
     def _passed_on(
-        self, incoming: Incoming, origin: httpx.Response, private: bool
+        self,
+        incoming: Incoming,
+        origin: httpx.Response,
+        private: bool,
+        cuts: list[tuple[str, str]],
     ) -> ProxiedResponse:
         cacheable = (
             not private
@@ -475,9 +504,8 @@ class Gateway:
         content_type = origin.headers.get("content-type", "").split(";")[0].strip().lower()
         if is_text(content_type):
             text = content.decode("utf-8", errors="surrogateescape")
-            content = rewrite(text, settings.GATEWAY_ORIGIN_URL, incoming.public).encode(
-                "utf-8", errors="surrogateescape"
-            )
+            text = cut_excerpts(rewrite(text, settings.GATEWAY_ORIGIN_URL, incoming.public), cuts)
+            content = text.encode("utf-8", errors="surrogateescape")
         response = ProxiedResponse(origin.status_code, tuple(headers), content)
         return firewall.filter_response(incoming.path, incoming.query, response)
 
@@ -488,6 +516,14 @@ def _is_fresh(article: OriginArticle) -> bool:
         return False
     age = (timezone.now() - article.synced_at).total_seconds()
     return age < min(settings.GATEWAY_ORIGIN_CACHE_SECONDS, settings.GATEWAY_RECHECK_SECONDS)
+
+
+def _load_cuts() -> list[tuple[str, str]]:
+    return list(
+        OriginArticle.objects.filter(status="publish")
+        .exclude(excerpt_needle="")
+        .values_list("excerpt_needle", "excerpt_cut")
+    )
 
 
 def _plain(status: int, text: str) -> ProxiedResponse:

@@ -133,3 +133,16 @@ def test_free_posts_pass_through_whole(wordpress, gateway):
         page = follow(gateway, post.url.removeprefix(wordpress.url))
         assert " ".join(post.lead[-1].split()[:8]) in page
         assert "data-masthead-gate" not in page
+
+
+def test_the_front_page_excerpts_stop_at_the_preview(wordpress, gateway):
+    straight = plain(httpx.get(wordpress.url + "/", timeout=30).text)
+    through = follow(gateway, "/")
+    overrun = [
+        sentence
+        for post in wordpress.walled
+        for sentence in gated_sentences(post)
+        if sentence in straight
+    ]
+    assert overrun, "positive control: some stock excerpt runs into a gated part"
+    assert not [sentence for sentence in overrun if sentence in through]

@@ -270,6 +270,18 @@ def test_links_in_json_and_redirects_point_at_the_public_host(gateway, synced, o
     assert redirect.headers["location"] == "http://testserver/2026/12/01/free-story/"
 
 
+def test_the_automatic_excerpts_of_walled_posts_stop_at_the_preview(gateway, synced):
+    front = call(gateway, "GET", "/")
+    assert "walled-secret-1" in front.text  # the excerpt's lead-in words stay
+    assert_no_gated_text(front.text)
+    assert_no_gated_text(front.text, ["more-secret-4"])
+    assert "free-secret-3" in front.text  # a free post's excerpt is left alone
+    listing = call(gateway, "GET", "/wp-json/wp/v2/posts/102")
+    excerpt = json.loads(listing.body)["excerpt"]["rendered"]
+    assert "walled-secret-1" in excerpt
+    assert_no_gated_text(excerpt)
+
+
 def test_an_unknown_host_is_refused_before_anything_is_fetched(gateway, synced, origin):
     origin.requests.clear()
     answer = call(gateway, "GET", WALLED, headers={"host": "evil.example"})
