@@ -340,6 +340,8 @@ PAYWALL_EXPERIMENT_ARMS = env_str(
 PAYWALL_MEDIA_SOURCES = [
     "masthead.newsroom.media_uses.media_uses",
     "masthead.ads.media.media_uses",
+    # Origin uploads only a walled post's gated part shows (docs/gateway.md).
+    "masthead.gateway.media.media_uses",
 ]
 # How long a signed media URL works, and how long a public file may be cached.
 PAYWALL_MEDIA_URL_SECONDS = env_int("PAYWALL_MEDIA_URL_SECONDS", 1800, minimum=60)

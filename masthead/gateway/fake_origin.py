@@ -18,7 +18,9 @@ import argparse
 import base64
 import html
 import json
+import struct
 import threading
+import zlib
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -26,6 +28,23 @@ from urllib.parse import parse_qs, urlsplit
 CATEGORIES = {1: "news", 2: "opinion", 3: "culture"}
 TAGS = {10: "subscriber", 11: "local"}
 USER, PASSWORD = "gateway", "origin-app-password"
+
+
+def _png() -> bytes:
+    """A 1x1 PNG, so the protected-media service sees a real image."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\x20\x40\x60")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+PNG = _png()
 
 
 @dataclass
@@ -43,6 +62,7 @@ class Post:
     date: str = "2026-12-01T09:00:00"
     splittable: bool = True  # False: the body sits in a container the gateway does not know
     status: str = "publish"
+    gated_image: str = ""  # an upload shown after the fourth paragraph (in the gated part)
 
     @property
     def path(self) -> str:
@@ -56,6 +76,14 @@ class Post:
             if self.more_after is not None and index == self.more_after:
                 parts.append(f'<span id="more-{self.id}"></span>')
             parts.append(f"<p>{html.escape(text)}</p>")
+        if self.gated_image:
+            stem, _dot, extension = self.gated_image.rpartition(".")
+            parts.insert(
+                4,
+                f'<figure class="wp-block-image"><img src="{origin}/wp-content/uploads/'
+                f'{stem}-1024x768.{extension}" srcset="{origin}/wp-content/uploads/{stem}'
+                f'-300x225.{extension} 300w" sizes="(max-width: 1024px) 100vw" alt=""></figure>',
+            )
         parts.insert(1, f'<p><a href="{origin}/about/">About us</a></p>')
         return "\n".join(parts)
 
@@ -74,7 +102,14 @@ def demo_posts() -> list[Post]:
 
     return [
         Post(101, "free-story", "A free story", paragraphs("free", 5), categories=[3]),
-        Post(102, "walled-story", "A walled story", paragraphs("walled", 6), tags=[10]),
+        Post(
+            102,
+            "walled-story",
+            "A walled story",
+            paragraphs("walled", 6),
+            tags=[10],
+            gated_image="2026/12/secret-chart.png",
+        ),
         Post(
             103,
             "more-story",
@@ -222,6 +257,14 @@ class FakeOrigin:
                 url = urlsplit(self.path)
                 query = parse_qs(url.query)
                 path = url.path
+                if path.startswith("/wp-content/uploads/"):
+                    self.send_response(200)
+                    self.send_header("Content-Type", "image/png")
+                    self.send_header("Content-Length", str(len(PNG)))
+                    self.end_headers()
+                    if self.command != "HEAD":
+                        self.wfile.write(PNG)
+                    return
                 if path.startswith("/wp-json/"):
                     self._rest(path, query)
                     return

@@ -25,6 +25,7 @@ from masthead.gateway import firewall
 from masthead.gateway.adapters import OriginAdapter, OriginPost, WordPressAdapter
 from masthead.gateway.excerpts import excerpt_cut
 from masthead.gateway.links import rewrite
+from masthead.gateway.media import mirror, protect, record_uses, uploads_in
 from masthead.gateway.models import LevelRule, OriginArticle
 from masthead.gateway.rules import Rule, classify
 from masthead.gateway.splitting import BodyRule, Unsplittable, find_split, plain_text
@@ -95,6 +96,7 @@ class GatedParts:
     gated_text: str
     preview_text: str
     problem: str = ""
+    lead_html: str = ""
 
 
 def cut_body(fragment: str, rule: BodyRule) -> GatedParts:
@@ -110,11 +112,18 @@ def cut_body(fragment: str, rule: BodyRule) -> GatedParts:
     except Unsplittable as why:
         return GatedParts("", "", "", str(why))
     gated = rewrite(split.gated(wrapped), settings.GATEWAY_ORIGIN_URL, "").strip()
-    return GatedParts(gated, plain_text(gated), plain_text(split.lead_in(wrapped)))
+    lead = split.lead_in(wrapped)
+    return GatedParts(gated, plain_text(gated), plain_text(lead), lead_html=lead)
 
 
-def record_post(post: OriginPost, rules: list[Rule], now: dt.datetime) -> OriginArticle:
-    """Create or update the post's record; cut and index its gated part when walled."""
+def record_post(
+    post: OriginPost, rules: list[Rule], now: dt.datetime, client: httpx.Client | None = None
+) -> OriginArticle:
+    """Create or update the post's record; cut and index its gated part when walled.
+
+    With ``client``, uploads only the gated part shows are copied into Masthead's storage
+    (``media.mirror``) for protected media.
+    """
     section, level = classify(post.categories, post.tags, rules, settings.GATEWAY_DEFAULT_LEVEL)
     article = OriginArticle.objects.filter(origin_id=post.origin_id).first()
     before = (article.level, article.modified_at, article.status) if article else None
@@ -134,9 +143,16 @@ def record_post(post: OriginPost, rules: list[Rule], now: dt.datetime) -> Origin
     article.synced_at = now
     if article.is_walled:
         parts = cut_body(post.content_html, body_rule())
-        article.gated_html, article.gated_text = parts.gated_html, parts.gated_text
+        public_media = uploads_in(parts.lead_html)
+        # A body that cannot be cut has no public part: every upload in it is protected.
+        gated_media = (
+            uploads_in(post.content_html) if parts.problem else uploads_in(parts.gated_html)
+        ) - public_media
+        article.gated_html = protect(parts.gated_html, gated_media)
+        article.gated_text = parts.gated_text
         article.preview_text, article.split_problem = parts.preview_text, parts.problem
     else:
+        public_media, gated_media = uploads_in(post.content_html), set()
         article.gated_html = article.gated_text = article.preview_text = ""
         article.split_problem = ""
     cut = excerpt_cut(post.excerpt_html, article.preview_text) if article.is_walled else None
@@ -146,6 +162,9 @@ def record_post(post: OriginPost, rules: list[Rule], now: dt.datetime) -> Origin
         article.preview_page = ""  # made again from the next page fetch
         article.preview_version = ""
     article.save()
+    record_uses(article.pk, public_media, gated_media)
+    if client is not None and gated_media:
+        mirror(client, gated_media)
     if article.split_problem:
         report_unsplittable(article, post.origin_id, article.split_problem)
     firewall.index_gated(
@@ -186,7 +205,7 @@ def sync_all() -> SyncReport:
                 .values_list("level", "modified_at", "status")
                 .first()
             )
-            article = record_post(post, rules, now)
+            article = record_post(post, rules, now, client)
             seen.add(post.origin_id)
             walled += article.is_walled
             changed += old != (article.level, article.modified_at, article.status)
@@ -203,7 +222,7 @@ def sync_one(origin_id: int) -> OriginArticle | None:
     """Bring one post up to date from the origin (a page asked for it); None when gone."""
     with origin_client(timeout=settings.GATEWAY_ORIGIN_TIMEOUT) as client:
         post = adapter().post(client, origin_id)
-    if post is None:
-        OriginArticle.objects.filter(origin_id=origin_id).update(status="gone")
-        return None
-    return record_post(post, current_rules(), timezone.now())
+        if post is None:
+            OriginArticle.objects.filter(origin_id=origin_id).update(status="gone")
+            return None
+        return record_post(post, current_rules(), timezone.now(), client)

@@ -103,3 +103,19 @@ class OriginArticle(models.Model):
         """The content version: the origin's modification time and our level."""
         stamp = self.modified_at.isoformat() if self.modified_at else ""
         return f"{stamp}|{self.level}"
+
+
+class OriginMedia(models.Model):
+    """One upload (its original's path under ``wp-content/uploads/``) in one post's body."""
+
+    article = models.ForeignKey(OriginArticle, on_delete=models.CASCADE, related_name="media")
+    name = models.CharField(max_length=500, db_index=True)
+    gated = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "name", "gated"], name="one_use_per_part"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({'gated' if self.gated else 'public'})"

@@ -37,7 +37,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from masthead.core.network import client_address
-from masthead.gateway import firewall, index
+from masthead.gateway import firewall, index, media
 from masthead.gateway.excerpts import cut_excerpts
 from masthead.gateway.firewall import ProxiedResponse
 from masthead.gateway.links import rewrite
@@ -250,6 +250,8 @@ def _known_by_path(path: str) -> OriginArticle | None:
 
 
 def _store_preview(article: OriginArticle, page: str, gated_html: str, problem: str) -> None:
+    gated_media = set(article.media.filter(gated=True).values_list("name", flat=True))
+    gated_html = media.protect(gated_html, gated_media)
     OriginArticle.objects.filter(pk=article.pk).update(
         preview_page=page,
         preview_version=article.version,
@@ -311,6 +313,7 @@ class Gateway:
         self.transport = transport
         # One client per event loop (granian's workers each run one; tests run many).
         self._cuts: tuple[float, list[tuple[str, str]]] = (-1.0, [])
+        self._protected: set[str] = set()
         self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
             weakref.WeakKeyDictionary()
         )
@@ -335,7 +338,7 @@ class Gateway:
         loaded, cuts = self._cuts
         now = time.monotonic()
         if loaded < 0 or now - loaded >= CUTS_SECONDS:
-            cuts = await sync_to_async(_load_cuts)()
+            cuts, self._protected = await sync_to_async(_load_index_view)()
             self._cuts = (now, cuts)
         return cuts
 
@@ -373,6 +376,11 @@ class Gateway:
         """Answer one request for an origin path."""
         private = is_origin_private(incoming.path, incoming.query)
         cuts = await self.excerpt_cuts()
+        if incoming.path.startswith(media.UPLOADS):
+            name = media.base_name(incoming.path.removeprefix(media.UPLOADS))
+            if name in self._protected:
+                # Only gated parts show it: it goes out by signed /media/ URL only.
+                return _plain(404, "Not Found\n")
         if private and not in_networks(incoming.client, list(settings.GATEWAY_ADMIN_NETWORKS)):
             return _plain(403, "Forbidden: the origin's admin and previews are not public.\n")
         reading = incoming.method in {"GET", "HEAD"}
@@ -518,12 +526,13 @@ def _is_fresh(article: OriginArticle) -> bool:
     return age < min(settings.GATEWAY_ORIGIN_CACHE_SECONDS, settings.GATEWAY_RECHECK_SECONDS)
 
 
-def _load_cuts() -> list[tuple[str, str]]:
-    return list(
+def _load_index_view() -> tuple[list[tuple[str, str]], set[str]]:
+    cuts = list(
         OriginArticle.objects.filter(status="publish")
         .exclude(excerpt_needle="")
         .values_list("excerpt_needle", "excerpt_cut")
     )
+    return cuts, media.protected_names()
 
 
 def _plain(status: int, text: str) -> ProxiedResponse:

@@ -323,3 +323,54 @@ def block_feeds(path, query, response):
 
 def broken_firewall(path, query, response):
     raise RuntimeError("index unreachable")
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.PAYWALL_MEDIA_ACCEL_REDIRECT = ""
+    return tmp_path
+
+
+def test_an_upload_only_the_gated_part_shows_goes_through_protected_media(
+    gateway, origin, rules, media_root
+):
+    index.sync_all()
+    for variant in ("secret-chart.png", "secret-chart-1024x768.png", "secret-chart-300x225.png"):
+        answer = call(gateway, "GET", f"/wp-content/uploads/2026/12/{variant}")
+        assert answer.status == 404, variant
+    assert (media_root / "origin/2026/12/secret-chart.png").exists()  # copied for Masthead
+    assert call(gateway, "GET", "/media/origin/2026/12/secret-chart.png").status == 404
+    page = call(gateway, "GET", WALLED)
+    assert "secret-chart" not in page.text
+    user = get_user_model().objects.create_user(email="m@example.com", password="pw-12345678")
+    AccessGrant.objects.create(user=user, starts_at=timezone.now(), note="gateway test")
+    browser = Client()
+    browser.force_login(user)
+    result = json.loads(
+        call(
+            gateway,
+            "POST",
+            "/api/access/",
+            headers={
+                "cookie": f"sessionid={browser.cookies['sessionid'].value}",
+                "origin": "http://testserver",
+                "content-type": "application/json",
+            },
+            body=json.dumps({"article": ORIGIN_ID_BASE + 102}).encode(),
+        ).body
+    )
+    assert result["granted"] is True
+    assert "srcset" not in result["html"] and "/wp-content/uploads/" not in result["html"]
+    src = result["html"].split('src="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    assert src.startswith("/media/origin/2026/12/secret-chart.png?")
+    signed = call(gateway, "GET", src)
+    assert signed.status == 200 and signed.body.startswith(b"\x89PNG")
+
+
+def test_uploads_shown_in_public_parts_pass_through(gateway, origin, rules, media_root):
+    origin.posts[101].gated_image = "2026/12/public-photo.png"  # a free post's image
+    index.sync_all()
+    assert (
+        call(gateway, "GET", "/wp-content/uploads/2026/12/public-photo-1024x768.png").status == 200
+    )
