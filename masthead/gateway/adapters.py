@@ -54,6 +54,10 @@ class OriginAdapter(Protocol):
         """Return the post id an article page's response names, or None."""
         ...
 
+    def page_post_id(self, page: str) -> int | None:
+        """Return the post id the page itself names (when the headers did not), or None."""
+        ...
+
     def posts(self, client: httpx.Client) -> Iterator[OriginPost]:
         """Yield every post (all pages of the listing), with its terms."""
         ...
@@ -65,6 +69,11 @@ class OriginAdapter(Protocol):
 
 _POST_LINK = re.compile(r"<[^>]*/wp/v2/posts/(\d+)>")
 _POST_ROUTE = re.compile(r"rest_route=/wp/v2/posts/(\d+)")
+# Every theme that calls body_class() marks a single post's page so.
+_BODY_POST = re.compile(
+    r"<body[^>]*\bclass=[\"'][^\"']*\bsingle-post\b[^\"']*\bpostid-(\d+)|"
+    r"<body[^>]*\bclass=[\"'][^\"']*\bpostid-(\d+)[^\"']*\bsingle-post\b"
+)
 
 
 def _when(value: object) -> dt.datetime | None:
@@ -90,6 +99,13 @@ class WordPressAdapter:
         link = headers.get("link", "")
         found = _POST_LINK.search(link) or _POST_ROUTE.search(link)
         return int(found.group(1)) if found else None
+
+    def page_post_id(self, page: str) -> int | None:
+        """Read ``postid-ID`` from a single post's ``<body class>`` (a page without ``Link``)."""
+        found = _BODY_POST.search(page[:200_000])
+        if not found:
+            return None
+        return int(found.group(1) or found.group(2))
 
     def _terms(self, client: httpx.Client, kind: str) -> dict[int, str]:
         terms: dict[int, str] = {}

@@ -297,6 +297,12 @@ class FakeOrigin:
                     if post is not None and post.status == "publish":
                         self._send(301, "", headers={"Location": origin.url + post.path})
                         return
+                if path.endswith("/amp/") and origin.by_path(path.removesuffix("amp/")):
+                    # An alternative template that sends no Link header.
+                    amp = origin.by_path(path.removesuffix("amp/"))
+                    assert amp is not None
+                    self._send(200, origin.page(amp))
+                    return
                 post = origin.by_path(path) or origin.by_path(path + "/")
                 if post is not None and post.status == "publish":
                     if not path.endswith("/"):

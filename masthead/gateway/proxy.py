@@ -397,8 +397,13 @@ class Gateway:
             fallback = await self._origin_down(incoming, cuts)
             if fallback.status == 200:
                 return fallback
-        post_id = index.adapter().post_id(origin.headers)
+        adapter = index.adapter()
+        post_id = adapter.post_id(origin.headers)
         content_type = origin.headers.get("content-type", "").split(";")[0].strip().lower()
+        if post_id is None and content_type == "text/html" and origin.status_code == 200:
+            # A page that names its post only in <body class> (a plugin dropped the Link
+            # header, an alternative template): still the post's page.
+            post_id = adapter.page_post_id(origin.text)
         if (
             reading
             and not private

@@ -44,6 +44,7 @@ def synced(origin, rules) -> None:
         "/?p=102",  # the shortlink: redirected to the permalink
         WALLED + "?utm_source=x&amp=1&junk=%00",
         WALLED + "?replytocom=5",
+        WALLED + "amp/",  # no Link header: the post is known by its <body class>
     ],
 )
 def test_every_url_of_a_walled_post_gets_the_preview_and_never_the_rest(gateway, synced, target):
