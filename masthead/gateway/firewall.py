@@ -11,20 +11,25 @@ punctuation or space made a single word break. What remains is a list of words, 
 WordPress's curly quotes, ``&#8217;``, ``\\u2019`` in its JSON and ``<p>`` in its feeds all
 compare equal to the text the gateway was given.
 
-How it is indexed. A shingle is ``k`` consecutive words (8 by default). Each word of the
-gated vocabulary gets one character of its own (an internal code point), so a shingle is a
-``k``-character string and a body becomes one character per word, words outside the
-vocabulary all the same "unknown" character that no shingle holds. pyahocorasick's
-automaton of the shingles then finds every one in a single pass over the body. Only every
-``stride``-th shingle of the gated part is indexed (memory: about 0.4 KB per shingle), plus
+How it is indexed. A shingle is ``k`` consecutive words (8 by default), kept as the hash
+of the word tuple. Only every ``stride``-th shingle of the gated part is indexed, plus
 every shingle that straddles the end of the preview and the start of the gated part, plus
 the last one. So the index catches any run of ``k + stride - 1`` consecutive gated words
 anywhere, and any gated word right after the preview. Shingles that also occur in the
 article's own preview (a pull quote repeating the lead-in) are left out, so the preview
 never hits; so are those of text declared public (``add_public``: boilerplate).
 
-The class is thread-safe (one lock); the automaton is rebuilt lazily, only after a change.
-Sharing one index among worker processes is ``firewall_store``'s job.
+How a body is matched. Its words are hashed ``k`` at a time (``zip`` over shifted views,
+``map(hash)``: C loops) and the set of hashes is intersected with the index's in one
+operation. This was measured against an Aho-Corasick automaton (pyahocorasick) over the
+same shingles, with one character per word or short word codes: with a few hundred
+thousand shingles the automaton was no faster per 100 KB (its nodes search their children
+one by one, and the first levels hold thousands) and took 5 to 8 times the memory
+(docs/gateway.md has the figures). Changes are incremental (a dict entry per shingle);
+nothing is rebuilt. Hashes are the process's own (``PYTHONHASHSEED``): each worker
+builds its index from the articles' text (``firewall_store``), never from another's hashes.
+
+The class is thread-safe (one lock).
 """
 
 from __future__ import annotations
@@ -32,18 +37,11 @@ from __future__ import annotations
 import html
 import re
 import threading
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-
-import ahocorasick
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
 SHINGLE_WORDS = 8
 STRIDE = 4
-
-# A word outside the gated vocabulary: a space, which no shingle contains.
-UNKNOWN = " "
-_FIRST_CODE = 0x100
-_SURROGATES = range(0xD800, 0xE000)
 
 _JSON_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|([\\/\"bfnrt]))")
 _JSON_SIMPLE = {"\\": "\\", "/": "/", '"': '"', "b": " ", "f": " ", "n": " ", "r": " ", "t": " "}
@@ -96,15 +94,13 @@ class Article:
 @dataclass
 class _Entry:
     article: Article
-    codes: str  # the preview's last k-1 words, then the gated part, one code per word
-    context: int = 0  # how many of those codes are preview words
-    patterns: frozenset[str] = field(default_factory=frozenset)
-    preview_words: str = ""  # folded preview text, for search matching
+    patterns: frozenset[int]  # the indexed shingles' hashes
+    preview_words: str = ""  # folded title and preview, for search matching
 
 
 @dataclass(frozen=True)
 class Scan:
-    """What a scan found: for each article key, the shingles of it the text holds."""
+    """What a scan found: for each article key, how many of its shingles the text holds."""
 
     hits: Mapping[str, int]
 
@@ -117,45 +113,19 @@ class Scan:
         return tuple(sorted(self.hits, key=lambda key: (-self.hits[key], key)))
 
 
-class Vocabulary:
-    """One character per word of the gated texts (assigned once, never reused)."""
-
-    def __init__(self) -> None:
-        self._codes: dict[str, str] = {}
-        self._next = _FIRST_CODE
-
-    def __len__(self) -> int:
-        return len(self._codes)
-
-    def code(self, word: str) -> str:
-        """The word's character, assigned now if the word is new."""
-        known = self._codes.get(word)
-        if known is not None:
-            return known
-        if self._next in _SURROGATES:
-            self._next = _SURROGATES.stop
-        if self._next > 0x10FFFF:
-            raise OverflowError("vocabulary full: rebuild the index")
-        made = chr(self._next)
-        self._next += 1
-        self._codes[word] = made
-        return made
-
-    def encode(self, text_words: Iterable[str]) -> str:
-        """Codes of ``text_words``, assigning new ones (for indexed text)."""
-        return "".join([self.code(word) for word in text_words])
-
-    def lookup(self, text_words: Iterable[str]) -> str:
-        """Codes of ``text_words``, ``UNKNOWN`` for words not in the vocabulary (for bodies)."""
-        get = self._codes.get
-        return "".join([get(word, UNKNOWN) for word in text_words])
+def shingle_hashes(text_words: Sequence[str], k: int) -> list[int]:
+    """The hash of each run of ``k`` consecutive words, in order (one per start position)."""
+    if len(text_words) < k:
+        return []
+    # zip over k shifted views and hash the tuples: C loops, no Python code per word.
+    return list(map(hash, zip(*(text_words[i:] for i in range(k)), strict=False)))
 
 
 def shingle_starts(length: int, k: int, stride: int, lead: int) -> Iterator[int]:
-    """Where the indexed shingles of a code string of ``length`` start.
+    """Where the indexed shingles of ``length`` words start.
 
-    ``lead`` is how many preview words open the string (at most ``k - 1``): every shingle
-    that straddles the boundary is kept, then every ``stride``-th one, then the last.
+    ``lead`` is how many preview words open the sequence (at most ``k - 1``): every
+    shingle that straddles the boundary is kept, then every ``stride``-th one, then the last.
     """
     last = length - k
     if last < 0:
@@ -166,7 +136,7 @@ def shingle_starts(length: int, k: int, stride: int, lead: int) -> Iterator[int]
 
 
 class ShingleIndex:
-    """The gated text of every walled article, matched over bodies in one automaton pass."""
+    """The gated text of every walled article, looked up shingle by shingle."""
 
     def __init__(self, k: int = SHINGLE_WORDS, stride: int = STRIDE) -> None:
         if k < 2 or stride < 1:
@@ -174,13 +144,11 @@ class ShingleIndex:
         self.k = k
         self.stride = stride
         self._lock = threading.RLock()
-        self._vocabulary = Vocabulary()
         self._entries: dict[str, _Entry] = {}
+        self._shingles: dict[int, tuple[str, ...]] = {}  # shingle hash -> article keys
         self._by_origin_id: dict[int, str] = {}
         self._by_path: dict[str, str] = {}
-        self._public: set[str] = set()
-        self._automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY)
-        self._built = True
+        self._public: set[int] = set()
 
     # --- what it holds -------------------------------------------------------------------
 
@@ -217,61 +185,57 @@ class ShingleIndex:
 
     @property
     def shingle_count(self) -> int:
-        """How many shingles the automaton holds."""
-        return len(self._automaton)
+        """How many distinct shingles the index holds."""
+        return len(self._shingles)
+
+    def _sequence(self, article: Article) -> tuple[list[str], int]:
+        """The words an article's shingles are taken from, and how many are preview words."""
+        preview_words = words(article.preview)
+        context = preview_words[-(self.k - 1) :] if preview_words else []
+        return [*context, *words(article.gated)], len(context)
 
     # --- changes -------------------------------------------------------------------------
 
     def add(self, article: Article) -> None:
         """Index ``article``, replacing what was indexed under its key."""
+        sequence, context = self._sequence(article)
         preview_words = words(article.preview)
-        gated_words = words(article.gated)
+        hashes = shingle_hashes(sequence, self.k)
+        own_preview = set(shingle_hashes(preview_words, self.k))
+        patterns = (
+            frozenset(
+                hashes[start]
+                for start in shingle_starts(len(sequence), self.k, self.stride, context)
+            )
+            - own_preview
+        )
         with self._lock:
             self._drop(article.key)
-            context = preview_words[-(self.k - 1) :] if preview_words else []
-            codes = self._vocabulary.encode([*context, *gated_words])
-            own_preview = self._vocabulary.lookup(preview_words)
-            excluded = {own_preview[i : i + self.k] for i in range(len(own_preview) - self.k + 1)}
-            patterns = (
-                frozenset(
-                    codes[start : start + self.k]
-                    for start in shingle_starts(len(codes), self.k, self.stride, len(context))
-                )
-                - excluded
-            )
             for pattern in patterns:
-                holders = self._automaton.get(pattern, ())
-                self._automaton.add_word(pattern, (*holders, article.key))
+                self._shingles[pattern] = (*self._shingles.get(pattern, ()), article.key)
             self._entries[article.key] = _Entry(
-                article,
-                codes,
-                len(context),
-                patterns,
-                " ".join([*words(article.title), *preview_words]),
+                article, patterns, " ".join([*words(article.title), *preview_words])
             )
             if article.origin_id is not None:
                 self._by_origin_id[article.origin_id] = article.key
             for path in article.paths:
                 self._by_path[path_key(path)] = article.key
-            self._built = False
 
     def remove(self, key: str) -> bool:
         """Forget the article ``key``; return whether it was indexed."""
         with self._lock:
-            dropped = self._drop(key)
-            self._built = self._built and not dropped
-            return dropped
+            return self._drop(key)
 
     def _drop(self, key: str) -> bool:
         entry = self._entries.pop(key, None)
         if entry is None:
             return False
         for pattern in entry.patterns:
-            holders = tuple(holder for holder in self._automaton.get(pattern, ()) if holder != key)
+            holders = tuple(holder for holder in self._shingles.get(pattern, ()) if holder != key)
             if holders:
-                self._automaton.add_word(pattern, holders)
+                self._shingles[pattern] = holders
             else:
-                self._automaton.remove_word(pattern)
+                self._shingles.pop(pattern, None)
         if entry.article.origin_id is not None:
             self._by_origin_id.pop(entry.article.origin_id, None)
         for path in entry.article.paths:
@@ -280,83 +244,60 @@ class ShingleIndex:
         return True
 
     def replace_all(self, articles: Iterable[Article]) -> None:
-        """Rebuild from scratch with exactly ``articles`` (a fresh vocabulary too)."""
+        """Rebuild from scratch with exactly ``articles`` (swapped in at once)."""
         fresh = ShingleIndex(self.k, self.stride)
         for article in articles:
             fresh.add(article)
-        fresh._public = set(self._public)
-        fresh._ensure_built()
         with self._lock:
-            self._vocabulary = fresh._vocabulary
             self._entries = fresh._entries
+            self._shingles = fresh._shingles
             self._by_origin_id = fresh._by_origin_id
             self._by_path = fresh._by_path
-            self._automaton = fresh._automaton
-            self._built = True
 
     def add_public(self, text: str) -> None:
         """Declare ``text`` public (site boilerplate): its shingles never count as hits."""
+        public = shingle_hashes(words(text), self.k)
         with self._lock:
-            codes = self._vocabulary.lookup(words(text))
-            self._public.update(
-                codes[i : i + self.k]
-                for i in range(len(codes) - self.k + 1)
-                if UNKNOWN not in codes[i : i + self.k]
-            )
+            self._public.update(public)
 
     # --- matching ------------------------------------------------------------------------
 
-    def _ensure_built(self) -> None:
-        if not self._built:
-            if len(self._automaton):
-                self._automaton.make_automaton()
-            self._built = True
-
-    def encode(self, text: str) -> str:
-        """``text`` as one code per word (``UNKNOWN`` outside the vocabulary)."""
-        return self._vocabulary.lookup(words(text))
-
     def scan(self, text: str) -> Scan:
         """Find the walled articles whose gated text ``text`` carries."""
-        return self.scan_codes(self.encode(text))
+        return self.scan_words(words(text))
 
-    def scan_codes(self, codes: str) -> Scan:
-        """``scan`` for text already encoded (``encode``)."""
+    def scan_words(self, text_words: Sequence[str]) -> Scan:
+        """``scan`` for text already split into normalised words (``words``)."""
+        hashes = set(shingle_hashes(text_words, self.k))
         hits: dict[str, int] = {}
         with self._lock:
-            self._ensure_built()
-            if not len(self._automaton) or len(codes) < self.k:
-                return Scan(hits)
-            public = self._public
-            for end, holders in self._automaton.iter(codes):
-                if public and codes[end - self.k + 1 : end + 1] in public:
-                    continue
-                for key in holders:
+            found = self._shingles.keys() & hashes
+            if found and self._public:
+                found -= self._public
+            for pattern in found:
+                for key in self._shingles[pattern]:
                     hits[key] = hits.get(key, 0) + 1
         return Scan(hits)
 
-    def covered(self, codes: str, keys: Iterable[str]) -> list[bool]:
-        """For each word of ``codes``, whether it lies in any shingle of ``keys``' gated text.
+    def covered(self, text_words: Sequence[str], keys: Iterable[str]) -> list[bool]:
+        """For each of ``text_words``, whether it lies in a shingle of ``keys``' gated text.
 
         Every shingle counts here, not only the indexed ones: this marks what a rewrite
-        must remove once a scan has named the articles.
+        must remove once a scan has named the articles. A shingle that straddles the
+        preview's end marks only its gated words.
         """
-        # Each shingle, with where its first gated word sits in it: a shingle that
-        # straddles the preview's end marks only its gated words, not the preview's.
-        first_gated: dict[str, int] = {}
-        with self._lock:
-            for key in keys:
-                entry = self._entries.get(key)
-                if entry is None:
-                    continue
-                gated = entry.codes
-                for start in range(len(gated) - self.k + 1):
-                    shingle = gated[start : start + self.k]
-                    offset = max(0, entry.context - start)
-                    first_gated[shingle] = min(offset, first_gated.get(shingle, offset))
-        marks = [False] * len(codes)
-        for start in range(len(codes) - self.k + 1):
-            first = first_gated.get(codes[start : start + self.k])
+        first_gated: dict[int, int] = {}
+        for key in keys:
+            article = self.article(key)
+            if article is None:
+                continue
+            sequence, context = self._sequence(article)
+            for start, shingle in enumerate(shingle_hashes(sequence, self.k)):
+                offset = max(0, context - start)
+                first_gated[shingle] = min(offset, first_gated.get(shingle, offset))
+        marks = [False] * len(text_words)
+        for start, shingle in enumerate(shingle_hashes(text_words, self.k)):
+            first = first_gated.get(shingle)
             if first is not None:
                 for position in range(start + first, start + self.k):
                     marks[position] = True

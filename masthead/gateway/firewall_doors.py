@@ -323,7 +323,7 @@ def cut_html(index: ShingleIndex, body: str, keys: Iterable[str]) -> str:
         if node.group("text") is not None:
             nodes.append((len(parts), html.unescape(node.group("text"))))
         parts.append(node.group(0))
-    # One code per word over all text nodes, remembering each word's node and offset.
+    # The words of all text nodes in order, remembering each word's node and offset.
     spans: list[tuple[int, int]] = []
     stream: list[str] = []
     for number, (_, text) in enumerate(nodes):
@@ -331,8 +331,7 @@ def cut_html(index: ShingleIndex, body: str, keys: Iterable[str]) -> str:
             for piece in words(word.group(0)):
                 stream.append(piece)
                 spans.append((number, word.start()))
-    codes = index.encode(" ".join(stream))
-    marks = index.covered(codes, keys) if len(codes) == len(stream) else [True] * len(stream)
+    marks = index.covered(stream, keys)
     cut_at: dict[int, int] = {}
     for position, marked in enumerate(marks):
         if marked:
