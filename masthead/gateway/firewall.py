@@ -47,7 +47,7 @@ _JSON_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|([\\/\"bfnrt]))")
 _JSON_SIMPLE = {"\\": "\\", "/": "/", '"': '"', "b": " ", "f": " ", "n": " ", "r": " ", "t": " "}
 _TAG = re.compile(r"<[^>]*>")
 _APOSTROPHES = re.compile("['\u2019\u2018\u02bc\u0060\u00b4]")
-_NON_WORD = re.compile(r"[\W_]+")
+_WORD = re.compile(r"[^\W_]+")
 
 
 def _json_char(match: re.Match[str]) -> str:
@@ -69,8 +69,7 @@ def plain_text(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """The normalised words of ``text`` (HTML, XML, JSON or plain; see the module doc)."""
-    folded = _APOSTROPHES.sub("", plain_text(text).casefold())
-    return _NON_WORD.sub(" ", folded).split()
+    return _WORD.findall(_APOSTROPHES.sub("", plain_text(text).casefold()))
 
 
 @dataclass(frozen=True)

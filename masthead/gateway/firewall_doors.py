@@ -369,20 +369,41 @@ def _hidden(index: ShingleIndex, search: Search, article: Article | None) -> boo
 
 
 def filter_search_json(index: ShingleIndex, search: Search, value: Any) -> Any:
-    """A REST result list without the walled posts whose preview does not match."""
+    """A REST result list without the walled posts whose preview does not match.
+
+    An item that names no post (``_fields=title``) is dropped too: it cannot be told
+    apart from a walled one. ``?_envelope`` answers are filtered inside, and lose the
+    totals they carry among their headers.
+    """
+    if isinstance(value, dict) and isinstance(value.get("body"), list):
+        headers = value.get("headers")
+        if isinstance(headers, dict):
+            value["headers"] = {
+                name: entry
+                for name, entry in headers.items()
+                if name.lower() not in ("x-wp-total", "x-wp-totalpages")
+            }
+        value["body"] = filter_search_json(index, search, value["body"])
+        return value
     if not isinstance(value, list):
         return value
     kept = []
     for item in value:
+        if not isinstance(item, dict):
+            kept.append(item)
+            continue
         article = None
-        if isinstance(item, dict):
-            if item.get("type") not in ("term", "post-format") and isinstance(item.get("id"), int):
-                article = index.by_origin_id(item["id"])
-            if article is None:
-                link = item.get("link") or item.get("url")
-                if isinstance(link, str):
-                    article = _article_of_url(index, link)
-        if not _hidden(index, search, article):
+        named = False
+        if item.get("type") in ("term", "post-format"):
+            named = True
+        elif isinstance(item.get("id"), int):
+            named = True
+            article = index.by_origin_id(item["id"])
+        link = item.get("link") or item.get("url")
+        if article is None and isinstance(link, str):
+            named = True
+            article = _article_of_url(index, link)
+        if named and not _hidden(index, search, article):
             kept.append(item)
     return kept
 

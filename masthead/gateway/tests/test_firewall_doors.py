@@ -253,6 +253,44 @@ def test_rest_search_does_not_tell_which_post_holds_a_gated_word(firewall: Firew
     assert ids_of(posts_search) == []
 
 
+def test_search_answers_that_name_no_post_or_come_in_an_envelope_are_filtered(
+    firewall: Firewall,
+) -> None:
+    titles_only = json.dumps([{"title": {"rendered": "The night market returns"}}]).encode()
+    verdict = run(
+        firewall,
+        "rest-search-posts",
+        query="search=lanternwick&_fields=title",
+        body=titles_only,
+    )
+    assert json.loads(verdict.body) == []
+    envelope = {
+        "body": json.loads(door("rest-search-endpoint").body),
+        "status": 200,
+        "headers": {"X-WP-Total": 1, "X-WP-TotalPages": 1, "Link": "<x>"},
+    }
+    verdict = run(
+        firewall,
+        "rest-search-endpoint",
+        query=door("rest-search-endpoint").query + "&_envelope=1",
+        body=json.dumps(envelope).encode(),
+    )
+    answer = json.loads(verdict.body)
+    assert answer["body"] == [] and answer["headers"] == {"Link": "<x>"}
+
+
+def test_a_jsonp_search_answer_is_blocked(firewall: Firewall) -> None:
+    body = b"/**/cb(" + door("rest-search-endpoint").body + b")"
+    verdict = run(
+        firewall,
+        "rest-search-endpoint",
+        query=door("rest-search-endpoint").query + "&_jsonp=cb",
+        content_type="application/javascript; charset=UTF-8",
+        body=body,
+    )
+    assert verdict.action is Action.BLOCK
+
+
 def test_search_still_finds_walled_posts_by_their_preview(firewall: Firewall) -> None:
     # "harbour" is in the harbour post's lead-in: a fair answer, kept.
     verdict = run(firewall, "rest-search-public")
