@@ -21,7 +21,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from masthead.core.purge import purge_paths
-from masthead.gateway import firewall
+from masthead.gateway import filtering
 from masthead.gateway.adapters import OriginAdapter, OriginPost, WordPressAdapter
 from masthead.gateway.excerpts import excerpt_cut
 from masthead.gateway.links import rewrite
@@ -167,7 +167,7 @@ def record_post(
         mirror(client, gated_media)
     if article.split_problem:
         report_unsplittable(article, post.origin_id, article.split_problem)
-    firewall.index_gated(
+    filtering.index_gated(
         article.article_id,
         article.path,
         article.gated_text if article.is_walled and article.status == "publish" else "",
@@ -213,7 +213,7 @@ def sync_all() -> SyncReport:
     for article in OriginArticle.objects.exclude(origin_id__in=seen).exclude(status="gone"):
         article.status = "gone"
         article.save(update_fields=["status"])
-        firewall.index_gated(article.article_id, article.path, "", "")
+        filtering.index_gated(article.article_id, article.path, "", "")
         gone += 1
     return SyncReport(len(seen), walled, changed, gone)
 

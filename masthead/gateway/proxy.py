@@ -11,7 +11,7 @@ fetched from the origin (``httpx.AsyncClient``), and on the way back:
   an origin that is down or slow still gets readers the preview, never the full text;
 - a walled page that cannot be cut loses its whole body (nothing gated is released) and
   is reported (``index.report_unsplittable``);
-- every response passes the leak firewall (``firewall.filter_response``);
+- every response passes the leak firewall (``filtering.filter_response``);
 - the origin's admin, login and ``?preview=true`` answer only to ``GATEWAY_ADMIN_NETWORKS``
   and are never cacheable; ``Set-Cookie`` goes out only on responses that are not.
 """
@@ -37,9 +37,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from masthead.core.network import client_address
-from masthead.gateway import firewall, index, media
+from masthead.gateway import filtering, index, media
 from masthead.gateway.excerpts import cut_excerpts
-from masthead.gateway.firewall import ProxiedResponse
+from masthead.gateway.filtering import ProxiedResponse
 from masthead.gateway.links import rewrite
 from masthead.gateway.models import OriginArticle
 from masthead.gateway.splitting import Unsplittable, find_split
@@ -481,7 +481,7 @@ class Gateway:
             ),
             text.encode("utf-8"),
         )
-        return firewall.filter_response(incoming.path, incoming.query, response)
+        return filtering.filter_response(incoming.path, incoming.query, response)
 
     def _passed_on(
         self,
@@ -520,7 +520,7 @@ class Gateway:
             text = cut_excerpts(rewrite(text, settings.GATEWAY_ORIGIN_URL, incoming.public), cuts)
             content = text.encode("utf-8", errors="surrogateescape")
         response = ProxiedResponse(origin.status_code, tuple(headers), content)
-        return firewall.filter_response(incoming.path, incoming.query, response)
+        return filtering.filter_response(incoming.path, incoming.query, response)
 
 
 def _is_fresh(article: OriginArticle) -> bool:

@@ -316,7 +316,7 @@ SEEN: list[str] = []
 
 
 def block_feeds(path, query, response):
-    from masthead.gateway.firewall import BLOCKED
+    from masthead.gateway.filtering import BLOCKED
 
     SEEN.append(path)
     return BLOCKED if path.startswith("/feed") else response
