@@ -317,10 +317,14 @@ GATEWAY_ORIGIN_TIMEOUT = env_float("GATEWAY_ORIGIN_TIMEOUT", 5.0, minimum=0.1)
 GATEWAY_ORIGIN_CACHE_SECONDS = env_int("GATEWAY_ORIGIN_CACHE_SECONDS", 60)
 GATEWAY_RECHECK_SECONDS = env_int("GATEWAY_RECHECK_SECONDS", 60)
 GATEWAY_PAGE_MAX_AGE = env_int("GATEWAY_PAGE_MAX_AGE", 60)
-# The leak firewall (issue 14): a response filter and the gated-text index, by dotted
-# path; empty: none (masthead/gateway/firewall.py says what they receive).
-GATEWAY_FIREWALL = env_str("GATEWAY_FIREWALL")
-GATEWAY_FIREWALL_INDEX = env_str("GATEWAY_FIREWALL_INDEX")
+# The leak firewall (docs/firewall.md): the response filter and the gated-text index, by
+# dotted path (masthead/gateway/filtering.py says what they receive). Empty turns one off:
+# never in production. Its store: Redis (shared by every worker) or the database.
+GATEWAY_FIREWALL = env_str("GATEWAY_FIREWALL", "masthead.gateway.filtering.shingle_filter")
+GATEWAY_FIREWALL_INDEX = env_str("GATEWAY_FIREWALL_INDEX", "masthead.gateway.filtering.remember")
+GATEWAY_FIREWALL_STORE = env_choice(
+    "GATEWAY_FIREWALL_STORE", "redis" if REDIS_URL else "database", ("redis", "database")
+)
 # The content source for native articles, behind the gateway's own.
 GATEWAY_NATIVE_CONTENT_SOURCE = "masthead.newsroom.paywall"
 

@@ -93,9 +93,11 @@ def demo_posts() -> list[Post]:
     words = "Alder Falls council budget river bridge library school harbour".split()
 
     def paragraphs(key: str, count: int) -> list[str]:
+        # Words of each post's own (a place name, the key, a number): no two posts share a
+        # run of words, which the firewall would rightly take for another post's text.
         return [
             f"{key} paragraph {n}: "
-            + " ".join(words[(n + i) % len(words)] for i in range(12))
+            + " ".join(f"{words[i % len(words)]}{key}{(n * 13 + i * 7) % 101}" for i in range(12))
             + f" {key}-secret-{n}."
             for n in range(1, count + 1)
         ]
@@ -277,6 +279,11 @@ class FakeOrigin:
                             "Cache-Control": "no-cache, must-revalidate, max-age=0",
                         },
                     )
+                    return
+                if path == "/plugin-export.php":
+                    # A plugin's endpoint nobody listed: every post's full text.
+                    dump = "".join(p.content(origin.url) for p in origin.posts.values())
+                    self._send(200, f"<html><body>{dump}</body></html>")
                     return
                 if path == "/feed/":
                     items = "".join(

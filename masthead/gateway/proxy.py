@@ -358,6 +358,11 @@ class Gateway:
             return
         body = await _read_body(receive)
         response = await self.proxy(incoming, body)
+        # Every answer for an origin path passes the firewall, in a thread: it may read the
+        # database (its index, its events) and scanning is CPU work.
+        response = await sync_to_async(filtering.filter_response)(
+            incoming.path, incoming.query, response
+        )
         await _send(send, response, head=incoming.method == "HEAD")
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
@@ -481,7 +486,7 @@ class Gateway:
             ),
             text.encode("utf-8"),
         )
-        return filtering.filter_response(incoming.path, incoming.query, response)
+        return response
 
     def _passed_on(
         self,
@@ -520,7 +525,7 @@ class Gateway:
             text = cut_excerpts(rewrite(text, settings.GATEWAY_ORIGIN_URL, incoming.public), cuts)
             content = text.encode("utf-8", errors="surrogateescape")
         response = ProxiedResponse(origin.status_code, tuple(headers), content)
-        return filtering.filter_response(incoming.path, incoming.query, response)
+        return response
 
 
 def _is_fresh(article: OriginArticle) -> bool:

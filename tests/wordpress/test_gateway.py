@@ -22,7 +22,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from masthead.billing.models import AccessGrant
-from masthead.gateway import index
+from masthead.gateway import filtering, index
 from masthead.gateway.models import ORIGIN_ID_BASE, LevelRule
 from masthead.gateway.proxy import Gateway
 from masthead.gateway.tests.asgi_client import call, shared_connection
@@ -55,8 +55,10 @@ def gateway(wordpress: WordPressSite) -> Iterator[Gateway]:
             GATEWAY_PUBLIC_URL="",
             GATEWAY_LEAD_PARAGRAPHS=1,
             GATEWAY_ADMIN_NETWORKS=["127.0.0.1/32"],
-            GATEWAY_FIREWALL="",
-            GATEWAY_FIREWALL_INDEX="",
+            # The shipped firewall, its index read from the database (no Redis needed here).
+            GATEWAY_FIREWALL="masthead.gateway.filtering.shingle_filter",
+            GATEWAY_FIREWALL_INDEX="masthead.gateway.filtering.remember",
+            GATEWAY_FIREWALL_STORE="database",
             PAYWALL_CONTENT_SOURCE="masthead.gateway.source",
             PAYWALL_CHECK_RATE_LIMIT=1_000_000,
             ANALYTICS_SYNC=True,
@@ -64,6 +66,7 @@ def gateway(wordpress: WordPressSite) -> Iterator[Gateway]:
         ),
         shared_connection(),
     ):
+        filtering.reset_database_index()
         LevelRule.objects.create(kind="tag", term="subscriber", level="subscriber")
         index.sync_all()
         yield Gateway(get_asgi_application())
@@ -163,3 +166,11 @@ def test_uploads_only_gated_parts_show_are_not_served_from_uploads(wordpress, ga
     assert public_images
     for image in public_images:
         assert call(gateway, "GET", image["url"].removeprefix(wordpress.url)).status == 200
+
+
+def test_the_feed_and_the_rest_api_carry_no_gated_sentence(wordpress, gateway):
+    for target in ("/feed/", "/wp-json/wp/v2/posts?per_page=100", "/?rest_route=/wp/v2/posts"):
+        answer = call(gateway, "GET", target)
+        text = plain(answer.text)
+        leaked = [s for post in wordpress.walled for s in gated_sentences(post) if s in text]
+        assert not leaked, (target, answer.status, leaked)
