@@ -29,6 +29,7 @@ from masthead.gateway.media import mirror, protect, record_uses, uploads_in
 from masthead.gateway.models import LevelRule, OriginArticle
 from masthead.gateway.rules import Rule, classify
 from masthead.gateway.splitting import BodyRule, Unsplittable, find_split, plain_text
+from masthead.newsroom import paywall_cache
 
 logger = logging.getLogger(__name__)
 
@@ -162,6 +163,8 @@ def record_post(
         article.preview_page = ""  # made again from the next page fetch
         article.preview_version = ""
     article.save()
+    # The access check's cached facts and gated part (paywall_cache) start afresh.
+    paywall_cache.new_generation()
     record_uses(article.pk, public_media, gated_media)
     if client is not None and gated_media:
         mirror(client, gated_media)
@@ -215,6 +218,8 @@ def sync_all() -> SyncReport:
         article.save(update_fields=["status"])
         filtering.index_gated(article.article_id, article.path, "", "")
         gone += 1
+    if gone:
+        paywall_cache.new_generation()
     return SyncReport(len(seen), walled, changed, gone)
 
 
@@ -224,5 +229,6 @@ def sync_one(origin_id: int) -> OriginArticle | None:
         post = adapter().post(client, origin_id)
         if post is None:
             OriginArticle.objects.filter(origin_id=origin_id).update(status="gone")
+            paywall_cache.new_generation()
             return None
         return record_post(post, current_rules(), timezone.now(), client)

@@ -43,6 +43,7 @@ from masthead.gateway.filtering import ProxiedResponse
 from masthead.gateway.links import rewrite
 from masthead.gateway.models import OriginArticle
 from masthead.gateway.splitting import Unsplittable, find_split
+from masthead.newsroom import paywall_cache
 
 logger = logging.getLogger(__name__)
 
@@ -258,6 +259,9 @@ def _store_preview(article: OriginArticle, page: str, gated_html: str, problem: 
         gated_html=gated_html,
         split_problem=problem,
     )
+    if (gated_html, problem) != (article.gated_html, article.split_problem):
+        # What the access check releases changed: its cached copy must go.
+        paywall_cache.new_generation()
 
 
 def build_preview(page: str, article_id: int, gate_html: str) -> tuple[str, str, str]:
