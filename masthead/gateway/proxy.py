@@ -360,7 +360,11 @@ class Gateway:
         if incoming is None:
             await _send(send, _plain(400, "Bad Request: unknown host.\n"), head=False)
             return
-        body = await _read_body(receive)
+        try:
+            body = await _read_body(receive)
+        except RequestTooLarge:
+            await _send(send, _plain(413, "Request body too large.\n"), head=False)
+            return
         response = await self.proxy(incoming, body)
         # Every answer for an origin path passes the firewall, in a thread: it may read the
         # database (its index, its events) and scanning is CPU work.
@@ -557,6 +561,10 @@ def _plain(status: int, text: str) -> ProxiedResponse:
     )
 
 
+class RequestTooLarge(Exception):
+    """The request's body is over ``MAX_REQUEST_BODY``."""
+
+
 async def _read_body(receive: Receive) -> bytes:
     chunks: list[bytes] = []
     size = 0
@@ -567,7 +575,7 @@ async def _read_body(receive: Receive) -> bytes:
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > MAX_REQUEST_BODY:
-            raise ValueError("request body too large")
+            raise RequestTooLarge
         chunks.append(chunk)
         if not message.get("more_body", False):
             break
