@@ -104,3 +104,11 @@ REMEMBERED: dict[int, str] = {}
 
 def remember(article_id: int, path: str, gated_text: str, preview_text: str) -> None:
     REMEMBERED[article_id] = gated_text
+
+
+def test_the_command_says_when_the_origin_cannot_be_synced(origin, rules):
+    from django.core.management.base import CommandError
+
+    origin.failing = True
+    with pytest.raises(CommandError, match="the sync failed"):
+        call_command("gateway_sync")

@@ -5,6 +5,7 @@ Once (on demand, from cron), one post (``--post ID``), or in a loop (``--every S
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -12,6 +13,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from masthead.gateway import index
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -31,14 +34,23 @@ class Command(BaseCommand):
         if not settings.GATEWAY_ORIGIN_URL:
             raise CommandError("GATEWAY_ORIGIN_URL is not set: there is no origin to sync.")
         while True:
-            if options["post"]:
-                article = index.sync_one(options["post"])
-                self.stdout.write(
-                    f"post {options['post']}: "
-                    + (f"{article.level} {article.section}" if article else "gone")
-                )
-            else:
-                self.stdout.write(str(index.sync_all()))
+            try:
+                self._sync_once(options["post"])
+            except Exception as error:
+                if options["every"] <= 0:
+                    raise CommandError(f"the sync failed: {error!r}") from error
+                # In the loop an origin that is down is a reason to try again, not to stop:
+                # the index keeps what the last good sync found.
+                logger.exception("gateway_sync_failed")
             if options["every"] <= 0:
                 return
             time.sleep(options["every"])
+
+    def _sync_once(self, post: int | None) -> None:
+        if post:
+            article = index.sync_one(post)
+            self.stdout.write(
+                f"post {post}: " + (f"{article.level} {article.section}" if article else "gone")
+            )
+        else:
+            self.stdout.write(str(index.sync_all()))
