@@ -20,6 +20,7 @@ import html
 import json
 import struct
 import threading
+import time
 import zlib
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -139,6 +140,7 @@ class FakeOrigin:
         """Bind on 127.0.0.1 (``port`` 0: any free one); call ``start``."""
         self.posts: dict[int, Post] = {post.id: post for post in demo_posts()}
         self.failing = False  # answer 500 to everything
+        self.delay = 0.0  # seconds to wait before answering a page (a slow origin)
         self.requests: list[str] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self.server.daemon_threads = True
@@ -253,6 +255,8 @@ class FakeOrigin:
 
             def do_GET(self) -> None:
                 origin.requests.append(self.path)
+                if origin.delay and not self.path.startswith("/wp-json/"):
+                    time.sleep(origin.delay)
                 if origin.failing:
                     self._send(500, "<h1>Error establishing a database connection</h1>")
                     return

@@ -149,6 +149,18 @@ def test_origin_down_gets_the_last_good_preview_never_the_full_text(gateway, syn
     assert call(gateway, "GET", "/2026/12/01/never-seen/").status == 502
 
 
+def test_a_slow_origin_gets_the_last_good_preview(gateway, synced, origin, settings):
+    assert call(gateway, "GET", WALLED).status == 200
+    OriginArticle.objects.filter(origin_id=102).update(synced_at=None)  # force a fetch
+    settings.GATEWAY_ORIGIN_TIMEOUT = 0.2
+    origin.delay = 1.0
+    gateway._clients.clear()  # a client with the new time limit
+    answer = call(gateway, "GET", WALLED)
+    assert answer.status == 200
+    assert "walled-secret-1" in answer.text
+    assert_no_gated_text(answer.text)
+
+
 def test_an_unsplittable_page_is_served_with_nothing_gated_and_reported(gateway, synced):
     before = index.unsplittable_count()
     answer = call(gateway, "GET", "/2026/12/01/odd-story/")
