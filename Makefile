@@ -2,7 +2,7 @@
 PORT ?= 8000
 PY = .venv/bin/python
 
-.PHONY: demo test lint prod bench venv clean
+.PHONY: demo test lint prod bench venv clean gateway-demo
 
 venv:
 	@scripts/ensure-venv.sh
@@ -19,6 +19,9 @@ lint: venv
 
 prod:
 	@scripts/prod.sh
+
+gateway-demo:
+	@scripts/gateway-demo.sh
 
 bench:
 	@scripts/bench.sh

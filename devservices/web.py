@@ -80,16 +80,21 @@ class AppServer(Service):
 @register
 @dataclass
 class Granian(AppServer):
-    """granian's WSGI server: the production app server."""
+    """granian: the production app server (WSGI; ``interface=asgi`` for the gateway)."""
 
     kind = "granian"
 
+    # "asgi" with app=masthead.gateway.asgi:application serves the gateway (docs/gateway.md).
+    interface: str = "wsgi"
+
     def command(self) -> list[str]:
         """granian with ``workers`` processes of ``threads`` blocking threads each."""
+        if self.interface not in {"wsgi", "asgi"}:
+            raise StartError(f"{self.name}: interface must be wsgi or asgi, not {self.interface}")
         return [
             str(BIN / "granian"),
             "--interface",
-            "wsgi",
+            self.interface,
             "--host",
             "127.0.0.1",
             "--port",

@@ -19,6 +19,7 @@ from masthead.core.deploy_checks import refuse_demo_only_settings
 from masthead.core.redis_clients import parse_nodes
 from masthead.env import (
     env_bool,
+    env_choice,
     env_float,
     env_int,
     env_list,
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "masthead.ads",
     "masthead.analytics",
     "masthead.experiments",
+    "masthead.gateway",
     # On top of the feature apps; installed everywhere so that load_demo exists in
     # production too. It does nothing at import or ready time.
     "masthead.demo",
@@ -322,10 +324,49 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("MASTHEAD_LOG_LEVEL", "WARNING")},
 }
+# --- The gateway in front of an origin CMS (docs/gateway.md) ---
+# The origin's own address (http://127.0.0.1:8201); empty: no gateway, native articles only.
+GATEWAY_ORIGIN_URL = env_str("GATEWAY_ORIGIN_URL").rstrip("/")
+# scheme://host readers use; empty: the request's own (its Host checked against ALLOWED_HOSTS).
+GATEWAY_PUBLIC_URL = env_str("GATEWAY_PUBLIC_URL").rstrip("/")
+# The sync's privileged REST client (a WordPress application password).
+GATEWAY_ORIGIN_USER = env_str("GATEWAY_ORIGIN_USER")
+GATEWAY_ORIGIN_PASSWORD = env_secret("GATEWAY_ORIGIN_PASSWORD")
+# Who may reach the origin's admin, login and ?preview=true through the gateway.
+GATEWAY_ADMIN_NETWORKS = env_networks("GATEWAY_ADMIN_NETWORKS", "127.0.0.1/32,::1/128")
+# The level of a post no rule matches (free, metered, registered, subscriber).
+GATEWAY_DEFAULT_LEVEL = env_choice(
+    "GATEWAY_DEFAULT_LEVEL", "free", ("free", "metered", "registered", "subscriber")
+)
+# Where the body is (tag.class.class), an optional break class, and the lead-in's length.
+GATEWAY_BODY_SELECTOR = env_str("GATEWAY_BODY_SELECTOR", "div.entry-content.wp-block-post-content")
+GATEWAY_BREAK_CLASS = env_str("GATEWAY_BREAK_CLASS", "masthead-break")
+GATEWAY_LEAD_PARAGRAPHS = env_int("GATEWAY_LEAD_PARAGRAPHS", 2, minimum=1)
+# Seconds: one origin request's limit; how long a fetched article page is reused (per
+# content version); how old a post's terms may be before a page request asks the origin
+# again; the shared cache's max-age for pages the gateway makes public.
+GATEWAY_ORIGIN_TIMEOUT = env_float("GATEWAY_ORIGIN_TIMEOUT", 5.0, minimum=0.1)
+GATEWAY_ORIGIN_CACHE_SECONDS = env_int("GATEWAY_ORIGIN_CACHE_SECONDS", 60)
+GATEWAY_RECHECK_SECONDS = env_int("GATEWAY_RECHECK_SECONDS", 60)
+GATEWAY_PAGE_MAX_AGE = env_int("GATEWAY_PAGE_MAX_AGE", 60)
+# The leak firewall (docs/firewall.md): the response filter and the gated-text index, by
+# dotted path (masthead/gateway/filtering.py says what they receive). Empty turns one off:
+# never in production. Its store: Redis (shared by every worker) or the database.
+GATEWAY_FIREWALL = env_str("GATEWAY_FIREWALL", "masthead.gateway.filtering.shingle_filter")
+GATEWAY_FIREWALL_INDEX = env_str("GATEWAY_FIREWALL_INDEX", "masthead.gateway.filtering.remember")
+GATEWAY_FIREWALL_STORE = env_choice(
+    "GATEWAY_FIREWALL_STORE", "redis" if REDIS_URL else "database", ("redis", "database")
+)
+# The content source for native articles, behind the gateway's own.
+GATEWAY_NATIVE_CONTENT_SOURCE = "masthead.newsroom.paywall"
+
 # Loaders ``access`` calls through these dotted paths, so it imports no other app.
 PAYWALL_ENTITLEMENTS_LOADER = "masthead.billing.entitlements.entitlements_for"
 PAYWALL_GIFT_VERIFIER = "masthead.gifts.tokens.verify_gift"
-PAYWALL_CONTENT_SOURCE = "masthead.newsroom.paywall"
+# With an origin, the gateway's source: native and origin articles alike (docs/gateway.md).
+PAYWALL_CONTENT_SOURCE = (
+    "masthead.gateway.source" if GATEWAY_ORIGIN_URL else GATEWAY_NATIVE_CONTENT_SOURCE
+)
 PAYWALL_CRAWLER_VERIFIER = "masthead.access.crawlers.verdict_for"
 # The arm a reader is on while an experiment runs (issue 15); empty: no experiments.
 PAYWALL_EXPERIMENT_ARMS = env_str(
@@ -335,6 +376,8 @@ PAYWALL_EXPERIMENT_ARMS = env_str(
 PAYWALL_MEDIA_SOURCES = [
     "masthead.newsroom.media_uses.media_uses",
     "masthead.ads.media.media_uses",
+    # Origin uploads only a walled post's gated part shows (docs/gateway.md).
+    "masthead.gateway.media.media_uses",
 ]
 # How long a signed media URL works, and how long a public file may be cached.
 PAYWALL_MEDIA_URL_SECONDS = env_int("PAYWALL_MEDIA_URL_SECONDS", 1800, minimum=60)

@@ -43,6 +43,7 @@ class EventKind(StrEnum):
     GIFT_CREATED = "gift_created"
     GIFT_OPENED = "gift_opened"
     AD_IMPRESSION = "ad_impression"
+    FIREWALL_HIT = "firewall_hit"
 
     @property
     def label(self) -> str:
@@ -62,6 +63,7 @@ _LABELS: Mapping[EventKind, str] = MappingProxyType(
         EventKind.GIFT_CREATED: "Gift link created",
         EventKind.GIFT_OPENED: "Gift link opened",
         EventKind.AD_IMPRESSION: "Ad impression",
+        EventKind.FIREWALL_HIT: "Leak firewall hit",
     }
 )
 
