@@ -14,6 +14,9 @@ os.environ.setdefault("PAYWALL_CHECK_RATE_LIMIT", "100000")
 # limits set their own.
 os.environ.setdefault("ACCOUNTS_REGISTRATIONS_PER_NETWORK", "100000")
 os.environ.setdefault("ADS_BEACON_RATE_LIMIT", "100000")
+# Tests run in one process, so the per-process test cache is shared by every "server":
+# article pages come from fragments, as in production with Redis.
+os.environ.setdefault("NEWSROOM_FRAGMENT_CACHE", "on")
 
 from collections.abc import Iterator
 
@@ -57,6 +60,14 @@ def browser_page(chromium: object) -> Iterator[object]:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_fragments() -> None:
+    """Start each test with no page fragments: a rolled-back test's rows are gone."""
+    from masthead.newsroom import fragments
+
+    fragments.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -15,10 +15,11 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from .article_page import is_dated, render_article
+from . import fragments
+from .article_page import cached_page, is_dated, render_article
 from .caching import PUBLIC, mark_private, public_cache
 from .cards import mark_subscriber_only
-from .crawler_page import gated_for_crawler
+from .crawler_page import crawler_verdict, gated_for_crawler
 from .models import Article, Author, Page, Publication, Section
 from .syndication import syndicate_all
 
@@ -53,6 +54,11 @@ def article(request: HttpRequest, year: str, month: str, day: str, slug: str) ->
     it out of search engines, shared caches and Referer headers, as for any gift URL.
     """
     now = timezone.now()
+    # Everyone but a verified crawler gets the page every reader gets: from fragments.
+    if fragments.is_enabled() and not crawler_verdict(request).is_verified:
+        page = cached_page(request, slug, (int(year), int(month), int(day)), now)
+        if page is not None:
+            return page
     story = (
         Article.objects.live(now).select_related("section", "lead_video").filter(slug=slug).first()
     )
