@@ -14,9 +14,6 @@ os.environ.setdefault("PAYWALL_CHECK_RATE_LIMIT", "100000")
 # limits set their own.
 os.environ.setdefault("ACCOUNTS_REGISTRATIONS_PER_NETWORK", "100000")
 os.environ.setdefault("ADS_BEACON_RATE_LIMIT", "100000")
-# Tests run in one process, so the per-process test cache is shared by every "server":
-# article pages come from fragments, as in production with Redis.
-os.environ.setdefault("NEWSROOM_FRAGMENT_CACHE", "on")
 
 from collections.abc import Iterator
 
@@ -63,10 +60,15 @@ def browser_page(chromium: object) -> Iterator[object]:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_fragments() -> None:
-    """Start each test with no page fragments: a rolled-back test's rows are gone."""
+def _fresh_fragments(settings: object) -> None:
+    """Serve article pages from fragments, and start each test with none kept.
+
+    Tests run in one process, so the per-process test cache is shared by every "server",
+    as Redis is in production. A rolled-back test's rows are gone: so are its fragments.
+    """
     from masthead.newsroom import fragments
 
+    settings.NEWSROOM_FRAGMENT_CACHE = "on"  # type: ignore[attr-defined]
     fragments.forget()
 
 

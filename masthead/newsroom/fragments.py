@@ -186,45 +186,51 @@ class _Generations:
 _generations = _Generations()
 
 
-def current() -> Generation | None:
-    """Return the site generation in force now (one cache read), or None.
+def _read(keys: list[str]) -> dict[str, str] | None:
+    """Return the versions at ``keys`` (one round trip), starting any that is missing.
 
-    None when fragment caching is off, the cache fails, or no generation exists yet (one
-    is started; nothing is kept under it by this request, since a save may be racing).
+    A version started here is safe to key fragments by at once: a save replaces it at
+    its commit, so anything read before that commit dies with it. None when the cache
+    fails.
     """
-    if not is_enabled():
-        return None
     try:
-        token = cache.get(SITE_KEY)
-        if token is None:
-            cache.add(SITE_KEY, _token(), None)
-            return None
+        found = cache.get_many(keys)
+        missing = [key for key in keys if key not in found]
+        if missing:
+            for key in missing:
+                cache.add(key, _token(), None)
+            found.update(cache.get_many(missing))
     except Exception:  # noqa: BLE001 - any cache failure: render the page whole
         logger.warning("fragment_cache_unavailable")
         return None
-    return _generations.get(str(token))
+    if any(key not in found for key in keys):
+        return None
+    return {key: str(found[key]) for key in keys}
+
+
+def current() -> Generation | None:
+    """Return the site generation in force now (one cache read), or None.
+
+    None when fragment caching is off or the cache fails: the page is rendered whole.
+    """
+    if not is_enabled():
+        return None
+    found = _read([SITE_KEY])
+    return None if found is None else _generations.get(found[SITE_KEY])
 
 
 def article_versions(generation: Generation, article_id: int) -> tuple[str, str] | None:
-    """Return (article version, wide version) under ``generation``, or None if unknown.
+    """Return (article version, wide version) under ``generation``, or None (cache down).
 
-    Read from the shared cache once per generation; a version that is missing (evicted,
-    or never made) is started, and the fragments of this request are not kept.
+    Read from the shared cache once per generation and process.
     """
     if article_id in generation.versions:
         return generation.versions[article_id]
     key = ARTICLE_KEY.format(article_id)
-    try:
-        found = cache.get_many([key, WIDE_KEY])
-        if key not in found or WIDE_KEY not in found:
-            for name in (key, WIDE_KEY):
-                if name not in found:
-                    cache.add(name, _token(), None)
-            return None
-    except Exception:  # noqa: BLE001 - render whole
-        logger.warning("fragment_cache_unavailable")
+    found = _read([key, WIDE_KEY])
+    if found is None:
         return None
-    versions = (str(found[key]), str(found[WIDE_KEY]))
+    versions = (found[key], found[WIDE_KEY])
     generation.versions[article_id] = versions
     return versions
 
