@@ -206,7 +206,9 @@ def cached_page(
     if facts is None or not facts.is_live(now):
         raise Http404("No such article")
     if generation.publication is None:
-        generation.publication = Publication.current()
+        # Its lead-in length places the cut: a gating fact, read on the primary.
+        with gating.primary_reads():
+            generation.publication = Publication.current()
     publication = generation.publication
     if not _is_dated(facts.published_at, date, publication):
         raise Http404("No such article")

@@ -60,6 +60,8 @@ _LOCAL_BACKENDS = (
     "django.core.cache.backends.dummy.DummyCache",
 )
 MODES = ("auto", "on", "off")
+# Facts remembered per generation and process, at most (a new generation starts afresh).
+_REMEMBERED_LIMIT = 20_000
 
 
 def mode() -> str:
@@ -231,6 +233,8 @@ def article_versions(generation: Generation, article_id: int) -> tuple[str, str]
     if found is None:
         return None
     versions = (found[key], found[WIDE_KEY])
+    if len(generation.versions) >= _REMEMBERED_LIMIT:
+        generation.versions.clear()
     generation.versions[article_id] = versions
     return versions
 
@@ -240,6 +244,8 @@ def remembered(generation: Generation, slot: str, name: str, read: Callable[[], 
     store = generation.facts
     key = f"{slot}:{name}"
     if key not in store:
+        if len(store) >= _REMEMBERED_LIMIT:
+            store.clear()  # a crawl of made-up slugs must not grow it without end
         store[key] = read()
     return cast(T, store[key])
 
