@@ -120,6 +120,19 @@ class FragmentPageTests(TestCase):
         ):
             self.assertContains(self.client.get(self.url), "Night market opens")
 
+    def test_an_ad_that_ends_leaves_the_page_at_its_end_without_a_save(self) -> None:
+        from masthead.ads.models import HouseAd
+
+        ends = timezone.now() + dt.timedelta(hours=1)
+        HouseAd.objects.create(name="sale", html="<p>Winter sale</p>", ends_at=ends)
+        self.assertIn(b"Winter sale", _warm(self.client, self.url))
+        later = ends + dt.timedelta(seconds=1)
+        with (
+            mock.patch("django.utils.timezone.now", return_value=later),
+            mock.patch("time.time", return_value=later.timestamp()),
+        ):
+            self.assertNotContains(self.client.get(self.url), "Winter sale")
+
     def test_a_renamed_section_shows_at_once_in_kicker_menu_and_related(self) -> None:
         _warm(self.client, self.url)
         section = self.story.section
