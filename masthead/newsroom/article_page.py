@@ -228,7 +228,10 @@ def cached_page(
         request.path,
     )
     own = fragments.fragment(
-        own_key, clock, lambda: _render_own_part(request, slug, now, free, clock), _size
+        own_key,
+        clock,
+        lambda: _render_own_part(request, facts.article_id, slug, now, free, clock),
+        _size,
     )
     if own is None:
         return None
@@ -261,7 +264,7 @@ def _size(pieces: tuple[bytes, ...]) -> int:
 
 
 def _render_own_part(
-    request: HttpRequest, slug: str, now: dt.datetime, free: bool, clock: float
+    request: HttpRequest, article_id: int, slug: str, now: dt.datetime, free: bool, clock: float
 ) -> tuple[tuple[bytes, bytes, bytes], float] | None:
     """Render the article's own part with marks for the shared fragments; None: don't keep.
 
@@ -276,7 +279,7 @@ def _render_own_part(
             .filter(slug=slug)
             .first()
         )
-        if story is None:
+        if story is None or story.pk != article_id:
             return None
         publication = Publication.current()
         context = page_context(story, publication, now, shared_parts=False)
