@@ -188,13 +188,27 @@ class _Generations:
 _generations = _Generations()
 
 
+# After a cache failure, pages are rendered whole for this long without asking the cache
+# again: an unreachable Redis must not add its timeout to every page.
+_PAUSE_SECONDS = 5.0
+_paused_until = 0.0
+
+
+def _pause() -> None:
+    global _paused_until
+    _paused_until = time.monotonic() + _PAUSE_SECONDS
+    logger.warning("fragment_cache_unavailable")
+
+
 def _read(keys: list[str]) -> dict[str, str] | None:
     """Return the versions at ``keys`` (one round trip), starting any that is missing.
 
     A version started here is safe to key fragments by at once: a save replaces it at
     its commit, so anything read before that commit dies with it. None when the cache
-    fails.
+    fails (and for ``_PAUSE_SECONDS`` after that).
     """
+    if time.monotonic() < _paused_until:
+        return None
     try:
         found = cache.get_many(keys)
         missing = [key for key in keys if key not in found]
@@ -203,7 +217,7 @@ def _read(keys: list[str]) -> dict[str, str] | None:
                 cache.add(key, _token(), None)
             found.update(cache.get_many(missing))
     except Exception:  # noqa: BLE001 - any cache failure: render the page whole
-        logger.warning("fragment_cache_unavailable")
+        _pause()
         return None
     if any(key not in found for key in keys):
         return None
@@ -302,6 +316,8 @@ def fragment(
 
 def forget() -> None:
     """Forget this process's fragments and generations, and start a new generation."""
+    global _paused_until
+    _paused_until = 0.0
     memory.clear()
     _generations.clear()
     _set({SITE_KEY: _token()})

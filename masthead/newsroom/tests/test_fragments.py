@@ -169,12 +169,14 @@ class FragmentPageTests(TestCase):
         for key in at_save:
             self.assertNotEqual(at_save[key], after[key])
 
-    def test_a_failing_cache_renders_the_page_whole(self) -> None:
+    def test_a_failing_cache_renders_the_page_whole_and_is_left_alone_a_while(self) -> None:
         whole = self._whole()
-        with mock.patch.object(cache, "get_many", side_effect=ConnectionError):
+        with mock.patch.object(cache, "get_many", side_effect=ConnectionError) as failing:
             response = self.client.get(self.url)
+            self.client.get(self.url)
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.content, whole)
+        self.assertEqual(failing.call_count, 1)  # the second page did not wait on it
 
     def test_a_wrong_date_or_slug_is_a_404_from_fragments_too(self) -> None:
         _warm(self.client, self.url)
