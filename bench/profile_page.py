@@ -170,6 +170,8 @@ def main(argv: list[str]) -> int:
             from pyinstrument import Profiler
 
             profiler = Profiler(interval=0.0002)
+            for path in paths:  # after the cold rows: keep every fragment again
+                client.get(path)
             for path in chosen[: args.pages // 4]:
                 if args.tree == "cold":
                     edit_section()
