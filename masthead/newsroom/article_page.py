@@ -276,6 +276,7 @@ def _render_own_part(
         story = (
             Article.objects.live(now)
             .select_related("section", "lead_video")
+            .prefetch_related("authors")  # the byline and the head's cards: one query
             .filter(slug=slug)
             .first()
         )

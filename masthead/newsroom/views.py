@@ -60,7 +60,11 @@ def article(request: HttpRequest, year: str, month: str, day: str, slug: str) ->
         if page is not None:
             return page
     story = (
-        Article.objects.live(now).select_related("section", "lead_video").filter(slug=slug).first()
+        Article.objects.live(now)
+        .select_related("section", "lead_video")
+        .prefetch_related("authors")  # the byline and the head's cards: one query
+        .filter(slug=slug)
+        .first()
     )
     publication = Publication.current()
     if story is None or not is_dated(story, int(year), int(month), int(day), publication):
