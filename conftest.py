@@ -66,6 +66,19 @@ def browser_page(chromium: object) -> Iterator[object]:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_fragments(settings: object) -> None:
+    """Serve article pages from fragments, and start each test with none kept.
+
+    Tests run in one process, so the per-process test cache is shared by every "server",
+    as Redis is in production. A rolled-back test's rows are gone: so are its fragments.
+    """
+    from masthead.newsroom import fragments
+
+    settings.NEWSROOM_FRAGMENT_CACHE = "on"  # type: ignore[attr-defined]
+    fragments.forget()
+
+
+@pytest.fixture(autouse=True)
 def _unhashed_static_files(settings: object) -> None:
     """Serve static URLs unhashed: tests run without ``collectstatic``'s manifest."""
     storages = dict(settings.STORAGES)  # type: ignore[attr-defined]

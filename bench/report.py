@@ -17,6 +17,7 @@ TARGETS: dict[str, float] = {
     "access_checks_redis_p99": 1 / 1.5,
     "access_checks_postgres_p99": 1 / 1.5,
     "preview_cached": 0.8,
+    # Issue 13: an article page rendered by the app (fragments warm, nginx's cache skipped).
     "preview_rendered": 0.15,
     # Issue 15: an experiment running costs at most 5 % of the checks' rate.
     "access_checks_experiment": 0.95,

@@ -35,6 +35,14 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
 
 
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """Return ``name`` (trimmed, lower-case), which must be one of ``choices``."""
+    value = os.environ.get(name, default).strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
 def env_int(name: str, default: int, minimum: int = 0) -> int:
     """Return ``name`` read as an integer no smaller than ``minimum``."""
     raw = os.environ.get(name)

@@ -433,3 +433,10 @@ refuse_demo_only_settings(globals())
 # How long the access check may reuse an article's facts and rendered gated part; saves in
 # the newsroom invalidate at once where the cache is shared (Redis). 0 turns caching off.
 NEWSROOM_PAYWALL_CACHE_SECONDS = env_int("NEWSROOM_PAYWALL_CACHE_SECONDS", 60)
+# Article pages served from fragments rendered once per content version (docs/newsroom.md,
+# "Fragments"): "auto" (on when the cache is shared by every process, i.e. Redis), "on", "off".
+NEWSROOM_FRAGMENT_CACHE = env_choice("NEWSROOM_FRAGMENT_CACHE", "auto", ("auto", "on", "off"))
+# The longest a fragment is reused (it also bounds how long its ad picks stay), and the
+# memory each process may keep fragments in.
+NEWSROOM_FRAGMENT_SECONDS = env_int("NEWSROOM_FRAGMENT_SECONDS", 300, minimum=1)
+NEWSROOM_FRAGMENT_MEMORY_MB = env_int("NEWSROOM_FRAGMENT_MEMORY_MB", 32, minimum=1)

@@ -10,6 +10,7 @@ import datetime as dt
 import random
 from collections.abc import Sequence
 
+from django.db.models import Q
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
@@ -65,6 +66,23 @@ class AdPicker:
             "label": slot_label(slot_id),
         }
         return mark_safe(get_template("ads/slot.html").render(context).strip())  # noqa: S308
+
+
+def next_change(section: str, now: dt.datetime) -> dt.datetime | None:
+    """Return the next moment after ``now`` when the ads running in ``section`` change.
+
+    That is the earliest start or end still ahead among the active ads that may run
+    there; None when none is scheduled. A page that keeps its ad picks (the newsroom's
+    fragment cache) must be rendered again by then.
+    """
+    ads = (
+        HouseAd.objects.filter(is_active=True, weight__gt=0)
+        .for_section(section)
+        .filter(Q(starts_at__gt=now) | Q(ends_at__gt=now))
+        .values_list("starts_at", "ends_at")
+    )
+    moments = [moment for pair in ads for moment in pair if moment is not None and moment > now]
+    return min(moments) if moments else None
 
 
 def slot_label(slot_id: str) -> str:

@@ -67,6 +67,17 @@ def reads_from_replica(labels: Iterable[str]) -> Iterator[None]:
         _scope.reset(token)
 
 
+@contextmanager
+def primary_only() -> Iterator[None]:
+    """Within the block every read goes to the primary, even inside a replica scope.
+
+    For the reads that decide what is gated (an article's level, liveness, paywall cut):
+    under replication lag they must never come from the replica.
+    """
+    with reads_from_replica(()):
+        yield
+
+
 def replica_view(labels: Iterable[str]) -> Callable[[View], View]:
     """Decorate a read-only view so that reads of ``labels`` come from the replica.
 

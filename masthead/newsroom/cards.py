@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import cast
+
+from django.db.models import Min
 
 from masthead.access import SUBSCRIBER, effective_level
 
-from .models import Article
+from .models import LIVE_STATUSES, Article
 from .replica_reads import confirm_live
 from .syndication import article_facts, current_policy
 
@@ -31,20 +34,39 @@ def mark_subscriber_only(articles: Iterable[Article]) -> None:
 
 
 def related_stories(article: Article, now: dt.datetime) -> list[Article]:
-    """Return the latest live stories of ``article``'s section, itself left out.
+    """Return the latest live stories of ``article``'s section, itself left out."""
+    return related_to(article.pk, article.section_id, now)
+
+
+def related_to(article_id: int, section_id: int | None, now: dt.datetime) -> list[Article]:
+    """Return the latest live stories of section ``section_id``, ``article_id`` left out.
 
     Only public fields are used (headline, summary, date): a related card never
     carries gated text. A story with no section has none.
     """
-    if article.section_id is None:
+    if section_id is None:
         return []
     related = list(
         Article.objects.live(now)
-        .filter(section_id=article.section_id)
-        .exclude(pk=article.pk)
+        .filter(section_id=section_id)
+        .exclude(pk=article_id)
         .select_related("section")
         .order_by("-published_at", "-pk")[:RELATED_COUNT]
     )
     confirm_live(related, now)
     mark_subscriber_only(related)
     return related
+
+
+def next_related_change(section_id: int | None, now: dt.datetime) -> dt.datetime | None:
+    """Return when the next scheduled story of the section goes live (None: none is due).
+
+    Related stories shown from a cache must be read again then: a story going live at
+    its time is no save, so no new content generation announces it.
+    """
+    if section_id is None:
+        return None
+    due = Article.objects.filter(
+        section_id=section_id, status__in=LIVE_STATUSES, published_at__gt=now
+    ).aggregate(first=Min("published_at"))
+    return cast("dt.datetime | None", due["first"])

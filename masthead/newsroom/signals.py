@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils import timezone
 
-from . import editors, paywall_cache, purging, searching
+from . import editors, fragments, paywall_cache, purging, searching
 from .models import Article, Author, Block, Publication, Section, Video
 
 
@@ -48,4 +48,6 @@ def connect() -> None:
             )
     # Saves that change what an anonymous reader may see purge the shared cache.
     purging.connect()
+    # Fragments of public pages (last: a save's own follow-up writes are done by then).
+    fragments.connect()
     post_migrate.connect(editors.ensure_editors_group, dispatch_uid="newsroom.editors_group")

@@ -17,10 +17,11 @@ from django.views.decorators.http import require_safe
 
 from masthead.core.replica import PRIMARY
 
-from .article_page import is_dated, render_article
+from . import fragments
+from .article_page import cached_page, is_dated, render_article
 from .caching import PUBLIC, mark_private, public_cache
 from .cards import mark_subscriber_only
-from .crawler_page import gated_for_crawler
+from .crawler_page import crawler_verdict, gated_for_crawler
 from .models import Article, Author, Page, Publication, Section
 from .replica_reads import confirm_live, from_replica, require_current
 from .syndication import syndicate_all
@@ -58,9 +59,21 @@ def article(request: HttpRequest, year: str, month: str, day: str, slug: str) ->
     it out of search engines, shared caches and Referer headers, as for any gift URL.
     """
     now = timezone.now()
+    # Everyone but a verified crawler gets the page every reader gets: from fragments
+    # (whose gating reads are on the primary: gating.primary_reads).
+    if fragments.is_enabled() and not crawler_verdict(request).is_verified:
+        page = cached_page(request, slug, (int(year), int(month), int(day)), now)
+        if page is not None:
+            return page
     # What decides what is gated (status, time, level, section) comes from the primary.
-    live = Article.objects.using(PRIMARY).live(now)
-    story = live.select_related("section", "lead_video").filter(slug=slug).first()
+    story = (
+        Article.objects.using(PRIMARY)
+        .live(now)
+        .select_related("section", "lead_video")
+        .prefetch_related("authors")  # the byline and the head's cards: one query
+        .filter(slug=slug)
+        .first()
+    )
     publication = Publication.current()
     if story is None or not is_dated(story, int(year), int(month), int(day), publication):
         raise Http404("No such article")

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.test import TestCase
 
 from masthead.ads.models import HouseAd, validate_ad_link
-from masthead.ads.slots import NO_ADS, AdPicker
+from masthead.ads.slots import NO_ADS, AdPicker, next_change
 from masthead.newsroom.models import Section
 
 NOW = dt.datetime(2025, 2, 18, 12, tzinfo=dt.UTC)
@@ -49,6 +49,24 @@ class RunningTests(TestCase):
         self.assertEqual(
             set(HouseAd.objects.for_section("").values_list("name", flat=True)), {"everywhere"}
         )
+
+
+class NextChangeTests(TestCase):
+    def test_it_is_the_first_start_or_end_still_ahead_in_the_section(self) -> None:
+        sports = Section.objects.create(name="Sports", slug="sports")
+        ad("always")
+        ad("ended", ends_at=NOW - DAY)
+        ad("paused", is_active=False, starts_at=NOW + dt.timedelta(hours=1))
+        ad("elsewhere", starts_at=NOW + dt.timedelta(hours=2)).sections.add(sports)
+        ad("window", starts_at=NOW - DAY, ends_at=NOW + dt.timedelta(hours=5))
+        ad("later", starts_at=NOW + dt.timedelta(hours=3))
+        self.assertEqual(next_change("metro", NOW), NOW + dt.timedelta(hours=3))
+        self.assertEqual(next_change("sports", NOW), NOW + dt.timedelta(hours=2))
+
+    def test_it_is_none_when_nothing_is_scheduled(self) -> None:
+        ad("always")
+        ad("ended", starts_at=NOW - DAY, ends_at=NOW)
+        self.assertIsNone(next_change("", NOW))
 
 
 class PickerTests(TestCase):
