@@ -92,14 +92,6 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
 
 
-def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
-    """Return ``name`` when it is one of ``choices`` (``default`` when unset); else raise."""
-    value = os.environ.get(name, default).strip()
-    if value not in choices:
-        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
-    return value
-
-
 def env_networks(name: str, default: str = "") -> list[str]:
     """Return ``name`` as a list of CIDR strings, each checked to parse."""
     networks = env_list(name, default)
