@@ -264,6 +264,9 @@ PAYWALL_WALLED_SECTIONS = env_str("PAYWALL_WALLED_SECTIONS")
 PAYWALL_FAIL_MODE = env_str("PAYWALL_FAIL_MODE")  # "open" or "closed"
 # Access checks per client address per minute before 429.
 PAYWALL_CHECK_RATE_LIMIT = env_int("PAYWALL_CHECK_RATE_LIMIT", 120, minimum=1)
+# The check's hot path (docs/design.md, "The access check"): anonymous checks in one Redis
+# round trip ahead of the middleware, when the meter and the cache share one Redis.
+PAYWALL_HOT_PATH = env_bool("PAYWALL_HOT_PATH", True)
 # "sql" or "redis"; redis needs REDIS_URL.
 PAYWALL_METER_STORE = env_str("PAYWALL_METER_STORE", "redis" if REDIS_URL else "sql")
 PAYWALL_REDIS_URL = env_str("PAYWALL_REDIS_URL")  # the meter's Redis; blank: REDIS_URL
@@ -283,6 +286,11 @@ ANALYTICS_BATCH_SIZE = env_int("ANALYTICS_BATCH_SIZE", 500, minimum=1)
 ANALYTICS_FLUSH_SECONDS = env_int("ANALYTICS_FLUSH_SECONDS", 2, minimum=1)
 ANALYTICS_BUFFER_SIZE = env_int("ANALYTICS_BUFFER_SIZE", 20000, minimum=1)
 ANALYTICS_RETENTION_DAYS = env_int("ANALYTICS_RETENTION_DAYS", 90, minimum=1)
+# With Redis, the flusher appends events to a Redis stream and `manage.py drain_events`
+# (a process of its own) writes them to the database; False, or no Redis: written here.
+ANALYTICS_STREAM = env_bool("ANALYTICS_STREAM", bool(REDIS_URL))
+# The stream's cap (approximate): past it the oldest events go, if the drain is not running.
+ANALYTICS_STREAM_MAX_LENGTH = env_int("ANALYTICS_STREAM_MAX_LENGTH", 1_000_000, minimum=1000)
 
 LOGGING = {
     "version": 1,

@@ -59,7 +59,7 @@ from masthead.access.snapshot import meter_snapshot
 from masthead.access.sources import article_is_live, crawler_verdict
 
 if _typing.TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
 
     from django.http import HttpRequest
 
@@ -125,6 +125,29 @@ def erase_reader(user_id: int) -> int:
     return erase_account(user_id)
 
 
+def content_changed() -> None:
+    """Say that newsroom content changed (any save): the access check reloads what it holds.
+
+    Starts a new content generation in the meter's Redis, which the check's hot path
+    compares with the one its in-process article facts and cached gated parts were made
+    under, and drops this process's rendered walls. Never raises for Redis being down.
+    """
+    from masthead.access.hotpath import content_changed as changed
+
+    changed()
+
+
+def lean_check_app(app: "Callable[..., Iterable[bytes]]") -> "Callable[..., Iterable[bytes]]":
+    """Return the WSGI application ``app`` with the access check's lean path in front.
+
+    Anonymous ``POST /api/access/`` requests are answered in one Redis round trip ahead
+    of the middleware they do not need; everything else reaches ``app`` unchanged.
+    """
+    from masthead.access.lean import LeanCheckApp
+
+    return LeanCheckApp(app)
+
+
 def reading_history(user_id: int) -> list[CountedRead]:
     """Return the articles on account ``user_id``'s meter and when each was counted."""
     from masthead.access.meters import account_history
@@ -169,6 +192,7 @@ __all__ = [
     "Reason",
     "Window",
     "article_is_live",
+    "content_changed",
     "crawler_verdict",
     "current_policy",
     "decide",
@@ -176,6 +200,7 @@ __all__ = [
     "erase_reader",
     "forget_policy",
     "is_ad_free",
+    "lean_check_app",
     "media_placeholder",
     "media_type",
     "meter_applies",

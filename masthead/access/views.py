@@ -39,17 +39,26 @@ class BadRequest(Exception):
     """The request body cannot be used; the message is safe to show."""
 
 
+def read_body(request: HttpRequest) -> dict[str, Any]:
+    """Return the check's JSON body as an object; raise ``BadJSON`` when it is not one."""
+    return _read_body(request)
+
+
 def _read_body(request: HttpRequest) -> dict[str, Any]:
     return read_json_object(
         request, max_bytes=MAX_BODY_BYTES, example='{"article": id, "gift": null}'
     )
 
 
-def _is_over_limit(request: HttpRequest) -> bool:
-    limit = ratelimit.Limit(
+def check_limit() -> ratelimit.Limit:
+    """Return the check's rate limit: ``PAYWALL_CHECK_RATE_LIMIT`` per address and minute."""
+    return ratelimit.Limit(
         CHECK_LIMIT_SCOPE, int(settings.PAYWALL_CHECK_RATE_LIMIT), CHECK_LIMIT_WINDOW_SECONDS
     )
-    return ratelimit.hit(limit, client_address(request))
+
+
+def _is_over_limit(request: HttpRequest) -> bool:
+    return ratelimit.hit(check_limit(), client_address(request))
 
 
 def parse_check(body: dict[str, Any]) -> tuple[int, str | None]:
@@ -77,11 +86,9 @@ def parse_check(body: dict[str, Any]) -> tuple[int, str | None]:
 def access_check(request: HttpRequest) -> HttpResponse:
     """Answer ``POST /api/access/`` as docs/design.md, "The access check", specifies."""
     if not is_same_origin(request):
-        return json_error(403, "The access check only answers this site's own pages.")
+        return wrong_origin()
     if _is_over_limit(request):
-        return json_error(
-            429, "Too many access checks; try again in a minute.", headers={"Retry-After": "60"}
-        )
+        return rate_limited()
     try:
         article_id, gift = parse_check(_read_body(request))
     except (BadJSON, BadRequest) as exc:
@@ -93,6 +100,29 @@ def access_check(request: HttpRequest) -> HttpResponse:
         outcome = check_access(request, article_id, gift, visitor, timezone.now())
     except ArticleNotFound:
         return json_error(404, "There is no such article.")
+    user_id = getattr(request.user, "pk", None) if outcome.reader.is_authenticated else None
+    return check_answer(outcome, visitor, is_new_visitor=is_new_visitor, user_id=user_id)
+
+
+def rate_limited() -> HttpResponse:
+    """Return the 429 answer of the access check (also the hot path's)."""
+    return json_error(
+        429, "Too many access checks; try again in a minute.", headers={"Retry-After": "60"}
+    )
+
+
+def wrong_origin() -> HttpResponse:
+    """Return the 403 answer to a check that does not come from this site's pages."""
+    return json_error(403, "The access check only answers this site's own pages.")
+
+
+def check_answer(
+    outcome: CheckOutcome, visitor: str, *, is_new_visitor: bool, user_id: int | None
+) -> HttpResponse:
+    """Return the check's JSON answer for ``outcome`` and record its events.
+
+    Shared by the view and the hot path (``hotpath``), so both answer byte for byte alike.
+    """
     response = JsonResponse(_payload(outcome))
     response["Cache-Control"] = PRIVATE
     patch_vary_headers(response, ("Cookie",))
@@ -100,7 +130,7 @@ def access_check(request: HttpRequest) -> HttpResponse:
     # address, are counted under the cookie: it must outlive this answer.
     if outcome.meters_as_visitor and is_new_visitor:
         set_visitor_cookie(response, visitor)
-    _record(request, outcome, visitor)
+    _record(outcome, visitor, user_id)
     return response
 
 
@@ -136,8 +166,7 @@ def _payload(outcome: CheckOutcome) -> dict[str, Any]:
     }
 
 
-def _record(request: HttpRequest, outcome: CheckOutcome, visitor: str) -> None:
-    user_id = getattr(request.user, "pk", None) if outcome.reader.is_authenticated else None
+def _record(outcome: CheckOutcome, visitor: str, user_id: int | None) -> None:
     common: dict[str, Any] = {
         "article_id": outcome.article.article_id,
         "user_id": user_id,

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from masthead.access.meter_redis import redis_client, redis_store_for, reads_key
+from masthead.access.meter_redis import reads_key, redis_client, redis_store_for
 from masthead.access.meter_sql import SqlMeterStore
 from masthead.access.meters import MeterRequest, MeterStore
 from masthead.accounts.models import User

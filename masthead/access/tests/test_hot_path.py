@@ -1,0 +1,445 @@
+"""The check's hot path: the one script, the lean dispatch, and parity with the full stack."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import redis as redis_lib
+from django.core import signals
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections, connection
+from django.test import RequestFactory, override_settings
+from django.test.utils import CaptureQueriesContext
+
+from masthead.access import hotpath
+from masthead.access.lean import LeanCheckApp
+from masthead.access.meter_redis import generation_key_for, reads_key
+from masthead.access.meters import MeterRequest
+from masthead.access.offers import forget_rendered_walls
+
+from .helpers import make_article
+
+pytestmark = [pytest.mark.redis, pytest.mark.django_db]
+
+NOW = dt.datetime(2025, 3, 10, 12, tzinfo=dt.UTC)
+SINCE = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def hot(redis_url: str) -> Iterator[hotpath.HotStore]:
+    """Settings with the meter and the cache on one Redis: the hot path runs."""
+    prefix = f"test:{uuid.uuid4().hex}:"
+    caches = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    with override_settings(
+        REDIS_URL=redis_url,
+        CACHES=caches,
+        PAYWALL_METER_STORE="redis",
+        PAYWALL_REDIS_URL="",
+        PAYWALL_REDIS_PREFIX=prefix,
+        PAYWALL_HOT_PATH=True,
+        PAYWALL_ANONYMOUS_ALLOWANCE=2,
+    ):
+        forget_rendered_walls()
+        store = hotpath.hot_store()
+        assert store is not None
+        yield store
+        client = redis_lib.Redis.from_url(redis_url)
+        for key in client.scan_iter(f"*{prefix}*"):
+            client.delete(key)
+
+
+# --- the script ------------------------------------------------------------------------
+
+
+def _call(
+    store: hotpath.HotStore,
+    *,
+    reader: str = "v:reader-one",
+    article: int = 1,
+    allowance: int = 2,
+    network: str | None = None,
+    network_allowance: int = 0,
+    limit: int = 100,
+    generation: str | None = None,
+    reader_generation: tuple[str, str] | None = None,
+    metered: bool = True,
+    subject: str = "addr",
+) -> hotpath.ScriptAnswer:
+    generation = store.current_generation() if generation is None else generation
+    meter = MeterRequest(reader, article, allowance, SINCE, NOW, network, network_allowance)
+    return store.run(
+        hotpath.ScriptCall(
+            generation=generation,
+            limit_key=f"{store.prefix}limit:{subject}",
+            limit=limit,
+            limit_expiry=120,
+            article_id=article,
+            gated_key=store.gated_key(generation, article, ad_free=False),
+            may_grant=True,
+            meter=meter if metered else None,
+            reader_generation=reader_generation,
+        )
+    )
+
+
+def test_it_counts_reads_and_answers_a_re_read_as_counted(hot: hotpath.HotStore) -> None:
+    first = _call(hot, article=1)
+    again = _call(hot, article=1)
+    second = _call(hot, article=2)
+    assert (first.status, first.used, first.is_counted) == ("ok", 1, True)
+    assert (again.used, again.is_counted) == (1, True)
+    assert (second.used, second.is_counted) == (2, True)
+    assert hot.client.zcard(reads_key(hot.prefix, "v:reader-one")) == 2
+
+
+def test_it_refuses_past_the_allowance(hot: hotpath.HotStore) -> None:
+    _call(hot, article=1)
+    _call(hot, article=2)
+    third = _call(hot, article=3)
+    assert (third.status, third.used, third.is_counted) == ("ok", 2, False)
+    assert third.html is None
+
+
+def test_it_refuses_past_the_network_allowance(hot: hotpath.HotStore) -> None:
+    one = _call(hot, reader="v:a", network="10.1.2.0/24", network_allowance=1)
+    other = _call(hot, reader="v:b", network="10.1.2.0/24", network_allowance=1)
+    assert one.is_counted and not one.is_network_exhausted
+    assert (other.is_counted, other.is_network_exhausted) == (False, True)
+
+
+def test_a_reader_generation_that_differs_changes_nothing(hot: hotpath.HotStore) -> None:
+    key = generation_key_for(hot.prefix, "u:7")
+    hot.client.set(key, "5")
+    stale = _call(hot, reader="u:7", reader_generation=(key, "4"))
+    assert stale.status == "reader_stale"
+    assert hot.client.zcard(reads_key(hot.prefix, "u:7")) == 0
+    assert hot.client.get(f"{hot.prefix}limit:addr") is None
+    fresh = _call(hot, reader="u:7", reader_generation=(key, "5"))
+    assert (fresh.status, fresh.is_counted) == ("ok", True)
+
+
+def test_it_answers_limited_past_the_rate_limit_without_counting(hot: hotpath.HotStore) -> None:
+    assert _call(hot, article=1, limit=1).status == "ok"
+    limited = _call(hot, article=2, limit=1)
+    assert limited.status == "limited"
+    assert hot.client.zcard(reads_key(hot.prefix, "v:reader-one")) == 1
+    assert 0 < int(hot.client.ttl(f"{hot.prefix}limit:addr")) <= 120
+
+
+def test_it_returns_the_gated_part_only_when_cached_and_counted(hot: hotpath.HotStore) -> None:
+    generation = hot.current_generation()
+    assert _call(hot, article=1).html is None  # a miss
+    hot.keep_gated(hot.gated_key(generation, 1, ad_free=False), "<p>gated</p>")
+    assert _call(hot, article=1).html == "<p>gated</p>"  # a hit
+    hot.keep_gated(hot.gated_key(generation, 9, ad_free=False), "<p>nine</p>")
+    _call(hot, article=2)
+    assert _call(hot, article=9).html is None  # refused: no gated part
+
+
+def test_a_stale_content_generation_changes_nothing(hot: hotpath.HotStore) -> None:
+    old = hot.current_generation()
+    hot.bump()
+    stale = _call(hot, generation=old)
+    assert stale.status == "stale" and stale.generation == hot.current_generation()
+    assert hot.client.zcard(reads_key(hot.prefix, "v:reader-one")) == 0
+    assert hot.client.get(f"{hot.prefix}limit:addr") is None
+
+
+def test_a_missing_generation_is_stale_and_then_started(hot: hotpath.HotStore) -> None:
+    hot.client.delete(hot.generation_key)
+    assert _call(hot, generation="anything").status == "stale"
+    assert hot.current_generation()
+
+
+# --- the lean dispatch against the full stack ------------------------------------------
+
+
+def _environ(
+    article: int | str, *, origin: str = "http://testserver", cookie: str = "", raw: str = ""
+) -> dict[str, Any]:
+    body = raw or json.dumps({"article": article, "gift": None})
+    extra: dict[str, Any] = {"HTTP_ORIGIN": origin, "HTTP_SEC_FETCH_SITE": "same-origin"}
+    if cookie:
+        extra["HTTP_COOKIE"] = cookie
+    request = RequestFactory().post("/api/access/", body, content_type="application/json", **extra)
+    environ = dict(request.environ)
+    environ["wsgi.input"] = io.BytesIO(body.encode())
+    return environ
+
+
+def _serve(app: Any, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
+    seen: dict[str, Any] = {}
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+        seen["status"], seen["headers"] = status, headers
+
+    result = app(environ, start_response)
+    try:
+        body = b"".join(result)
+    finally:
+        getattr(result, "close", lambda: None)()
+    return seen["status"], seen["headers"], body
+
+
+def _comparable(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Headers with the visitor cookie's random value blanked (its attributes kept)."""
+    out = []
+    for name, value in headers:
+        if name == "Set-Cookie" and value.strip().startswith("masthead_visitor="):
+            # The random id, and the expiry's second (the two answers may straddle one).
+            attributes = [part for part in value.split(";")[1:] if "expires=" not in part]
+            value = ";".join(["masthead_visitor=<id>", *attributes])
+        out.append((name, value))
+    return sorted(out)
+
+
+class Counting:
+    """Counts Redis round trips (commands and pipelines) made by any client."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.trips = 0
+        self.commands: list[str] = []
+        command = redis_lib.Redis.execute_command
+        pipeline = redis_lib.client.Pipeline.execute
+
+        def counted_command(client: Any, *args: Any, **kwargs: Any) -> Any:
+            self.trips += 1
+            self.commands.append(str(args[0]))
+            return command(client, *args, **kwargs)
+
+        def counted_pipeline(pipe: Any, *args: Any, **kwargs: Any) -> Any:
+            self.trips += 1
+            return pipeline(pipe, *args, **kwargs)
+
+        monkeypatch.setattr(redis_lib.Redis, "execute_command", counted_command)
+        monkeypatch.setattr(redis_lib.client.Pipeline, "execute", counted_pipeline)
+
+
+@pytest.fixture
+def apps() -> Iterator[tuple[LeanCheckApp, WSGIHandler]]:
+    """The lean dispatch and the full stack, sharing the test's database connection.
+
+    As Django's test client does, the handlers must not close the connection that holds
+    the test's transaction.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    full = WSGIHandler()
+    try:
+        yield LeanCheckApp(full), full
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+def _both(
+    apps: tuple[LeanCheckApp, WSGIHandler], make: Any
+) -> tuple[tuple[str, list[tuple[str, str]], bytes], tuple[str, list[tuple[str, str]], bytes]]:
+    lean, full = apps
+    return _serve(lean, make()), _serve(full, make())
+
+
+def test_anonymous_answers_are_identical_to_the_full_stacks(
+    hot: hotpath.HotStore, apps: tuple[LeanCheckApp, WSGIHandler]
+) -> None:
+    metered = make_article("metered")
+    free = make_article("free")
+    walled = make_article("subscriber")
+    registered_only = make_article("registered")
+    for article in (metered, free, walled, registered_only):
+        lean, full = _both(apps, lambda article=article: _environ(article.pk))
+        assert lean[0] == full[0] == "200 OK"
+        assert json.loads(lean[2]) == json.loads(full[2])
+        assert lean[2] == full[2]
+        assert _comparable(lean[1]) == _comparable(full[1])
+    granted = json.loads(_serve(apps[0], _environ(metered.pk))[2])
+    assert granted["granted"] is True and metered.gated_marker in granted["html"]
+
+
+def test_a_spent_meter_and_a_known_visitor_answer_alike(
+    hot: hotpath.HotStore, apps: tuple[LeanCheckApp, WSGIHandler]
+) -> None:
+    articles = [make_article("metered") for _ in range(3)]
+    cookies = []
+    for app in apps:
+        _status, headers, _ = _serve(app, _environ(articles[0].pk))
+        cookie = next(v for n, v in headers if n == "Set-Cookie").split(";")[0].strip()
+        cookies.append(cookie)
+        _serve(app, _environ(articles[1].pk, cookie=cookie))
+    lean = _serve(apps[0], _environ(articles[2].pk, cookie=cookies[0]))
+    full = _serve(apps[1], _environ(articles[2].pk, cookie=cookies[1]))
+    assert lean[2] == full[2]
+    assert json.loads(lean[2])["reason"] == "meter_exhausted"
+    assert articles[2].gated_marker not in lean[2].decode()
+    assert _comparable(lean[1]) == _comparable(full[1])
+    assert not any(n == "Set-Cookie" for n, _ in lean[1])
+
+
+@pytest.mark.parametrize(
+    "kind,status",
+    [("origin", "403"), ("body", "400"), ("missing", "404")],
+)
+def test_error_answers_are_identical(
+    hot: hotpath.HotStore, apps: tuple[LeanCheckApp, WSGIHandler], kind: str, status: str
+) -> None:
+    article = make_article("metered")
+
+    def make() -> dict[str, Any]:
+        if kind == "origin":
+            return _environ(article.pk, origin="https://elsewhere.example")
+        if kind == "body":
+            return _environ(article.pk, raw='{"article": "nope"}')
+        return _environ(article.pk + 1000)
+
+    lean, full = _both(apps, make)
+    assert lean[0].startswith(status) and full[0].startswith(status)
+    assert lean[2] == full[2]
+    assert _comparable(lean[1]) == _comparable(full[1])
+
+
+def test_the_429_is_identical(
+    hot: hotpath.HotStore, apps: tuple[LeanCheckApp, WSGIHandler]
+) -> None:
+    article = make_article("metered")
+    with override_settings(PAYWALL_CHECK_RATE_LIMIT=1):
+        hot.client.flushdb()
+        hot.bump()
+        _serve(apps[0], _environ(article.pk))
+        lean = _serve(apps[0], _environ(article.pk))
+        full = _serve(apps[1], _environ(article.pk))
+    assert lean[0].startswith("429") and full[0].startswith("429")
+    assert lean[2] == full[2]
+    assert _comparable(lean[1]) == _comparable(full[1])
+    assert ("Retry-After", "60") in lean[1]
+
+
+def test_logged_in_readers_take_the_ordinary_path(
+    hot: hotpath.HotStore, apps: tuple[LeanCheckApp, WSGIHandler], client: Any
+) -> None:
+    from masthead.accounts.models import User
+    from masthead.billing.models import AccessGrant
+
+    article = make_article("subscriber")
+    registered = User.objects.create_user("reg@example.com", "pw-long-enough")
+    subscriber = User.objects.create_user("sub@example.com", "pw-long-enough")
+    AccessGrant.objects.create(user=subscriber, ad_free=False)
+    for user, granted in ((registered, False), (subscriber, True)):
+        client.force_login(user)
+        cookie = f"sessionid={client.cookies['sessionid'].value}"
+        lean, full = _both(apps, lambda cookie=cookie: _environ(article.pk, cookie=cookie))
+        assert json.loads(lean[2])["granted"] is granted
+        assert lean[2] == full[2]
+        assert _comparable(lean[1]) == _comparable(full[1])
+
+
+def test_a_warm_anonymous_check_is_one_round_trip_and_no_sql(
+    hot: hotpath.HotStore, apps: tuple[LeanCheckApp, WSGIHandler], monkeypatch: Any
+) -> None:
+    articles = [make_article("metered"), make_article("free"), make_article("subscriber")]
+    for article in articles:  # warm: facts, gated parts, policy, walls
+        _serve(apps[0], _environ(article.pk))
+    counting = Counting(monkeypatch)
+    for article in articles:
+        counting.trips = 0
+        # Events are written off the request (the flusher, or the stream and its drain,
+        # tested in analytics); the tests' synchronous writing would count here.
+        with (
+            override_settings(ANALYTICS_ENABLED=False),
+            CaptureQueriesContext(connection) as queries,
+        ):
+            status, _, body = _serve(apps[0], _environ(article.pk))
+        assert status == "200 OK"
+        assert len(queries) == 0, [q["sql"] for q in queries.captured_queries]
+        assert counting.trips == 1, (counting.commands, body)
+
+
+def test_an_edit_reaches_the_very_next_check(
+    hot: hotpath.HotStore, apps: tuple[LeanCheckApp, WSGIHandler]
+) -> None:
+    article = make_article("free")
+    first = json.loads(_serve(apps[0], _environ(article.pk))[2])
+    assert first["granted"] is True
+    article.access_level = "subscriber"
+    article.save()
+    walled = json.loads(_serve(apps[0], _environ(article.pk))[2])
+    assert walled["granted"] is False and article.gated_marker not in json.dumps(walled)
+    article.status = "draft"
+    article.save()
+    status, _, body = _serve(apps[0], _environ(article.pk))
+    assert status.startswith("404") and article.gated_marker not in body.decode()
+
+
+def test_a_gated_part_cached_under_an_old_generation_is_never_served(
+    hot: hotpath.HotStore, apps: tuple[LeanCheckApp, WSGIHandler]
+) -> None:
+    article = make_article("free")
+    _serve(apps[0], _environ(article.pk))
+    old = hot.current_generation()
+    hot.keep_gated(hot.gated_key(old, article.pk, ad_free=False), "<p>OLDTEXT</p>")
+    article.title = "Edited"
+    article.save()
+    body = _serve(apps[0], _environ(article.pk))[2].decode()
+    assert "OLDTEXT" not in body and article.gated_marker in body
+
+
+def test_redis_gone_mid_check_holds_the_fail_mode(
+    hot: hotpath.HotStore, apps: tuple[LeanCheckApp, WSGIHandler], monkeypatch: Any
+) -> None:
+    article = make_article("metered")
+    _serve(apps[0], _environ(article.pk))
+
+    def gone(*args: Any, **kwargs: Any) -> Any:
+        raise redis_lib.exceptions.ConnectionError("gone")
+
+    monkeypatch.setattr(hotpath.HotStore, "run", gone)
+    monkeypatch.setattr(redis_lib.Redis, "execute_command", gone)
+    other = make_article("metered")
+    with override_settings(PAYWALL_FAIL_MODE="closed"):
+        status, _, body = _serve(apps[0], _environ(other.pk))
+    monkeypatch.undo()
+    data = json.loads(body)
+    assert status == "200 OK"
+    assert (data["granted"], data["reason"]) == (False, "meter_unavailable")
+    assert other.gated_marker not in body.decode()
+
+
+def test_events_are_recorded_as_on_the_ordinary_path(
+    hot: hotpath.HotStore, apps: tuple[LeanCheckApp, WSGIHandler]
+) -> None:
+    from masthead.analytics.models import Event
+
+    article = make_article("subscriber")
+    _both(apps, lambda: _environ(article.pk))
+    rows = list(
+        Event.objects.order_by("pk").values_list(
+            "kind", "article_id", "user_id", "granted", "reason", "offer", "reader_kind", "section"
+        )
+    )
+    assert len(rows) == 4
+    assert rows[:2] == rows[2:]
+    assert {row[0] for row in rows} == {"access_check", "wall_shown"}
+
+
+def test_it_is_off_without_a_shared_redis(redis_url: str) -> None:
+    with override_settings(PAYWALL_METER_STORE="sql"):
+        assert hotpath.mode() == "off" and hotpath.hot_store() is None
+    with override_settings(
+        PAYWALL_METER_STORE="redis",
+        PAYWALL_REDIS_URL=redis_url,
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+    ):
+        assert hotpath.mode() == "off"
+    with override_settings(MASTHEAD_REDIS_CLUSTER_NODES="127.0.0.1:7000"):
+        assert hotpath.mode() == "cluster" and hotpath.hot_store() is None
