@@ -290,6 +290,7 @@ ANALYTICS_RETENTION_DAYS = env_int("ANALYTICS_RETENTION_DAYS", 90, minimum=1)
 # (a process of its own) writes them to the database; False, or no Redis: written here.
 ANALYTICS_STREAM = env_bool("ANALYTICS_STREAM", bool(REDIS_URL))
 # The stream's cap (approximate): past it the oldest events go, if the drain is not running.
+ANALYTICS_STREAM_KEY = env_str("ANALYTICS_STREAM_KEY", "masthead:analytics:events")
 ANALYTICS_STREAM_MAX_LENGTH = env_int("ANALYTICS_STREAM_MAX_LENGTH", 1_000_000, minimum=1000)
 
 LOGGING = {
