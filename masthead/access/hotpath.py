@@ -389,11 +389,15 @@ class Prepared:
     meter: meters.MeterRequest | None
 
 
-def _arm(visitor: str, reader: ReaderFacts, policy: Policy, now: dt.datetime) -> ArmChoice | None:
-    """Return the visitor's experiment arm, or None (as ``checking._arm``, anonymous)."""
+def _arm(
+    user_id: int | None, visitor: str, reader: ReaderFacts, policy: Policy, now: dt.datetime
+) -> ArmChoice | None:
+    """Return the reader's experiment arm, or None (as ``checking._arm``)."""
     try:
         source = arm_source()
-        return None if source is None else source(None, visitor, reader, policy, now)
+        if source is None:
+            return None
+        return source(user_id if reader.is_authenticated else None, visitor, reader, policy, now)
     except Exception:
         logger.warning("experiment_arm_failed", exc_info=True)
         return None
@@ -403,17 +407,19 @@ def _meter_request(
     request: HttpRequest,
     facts: ArticleFacts,
     reader: ReaderFacts,
+    user_id: int | None,
     visitor: str,
     policy: Policy,
     now: dt.datetime,
 ) -> meters.MeterRequest:
-    """Return the meter request ``checking._count`` would make for an anonymous reader."""
+    """Return the meter request ``checking._count`` would make, step for step."""
+    as_account = policy.meters_as_registered(reader)
     network = None
     network_allowance = policy.network_allowance_for(reader)
     if network_allowance > 0:
-        network = meters.network_key(network_of(client_address(request)), registered=False)
+        network = meters.network_key(network_of(client_address(request)), registered=as_account)
     return meters.MeterRequest(
-        reader=meters.reader_key(None, visitor),
+        reader=meters.reader_key(user_id if as_account else None, visitor),
         article_id=facts.article_id,
         allowance=policy.allowance_for(reader),
         since=meters.meter_window_start(now, policy),
@@ -423,12 +429,22 @@ def _meter_request(
     )
 
 
-def anonymous_check(
-    request: HttpRequest, article_id: int, visitor: str, now: dt.datetime
+def hot_check(
+    request: HttpRequest,
+    article_id: int,
+    visitor: str,
+    now: dt.datetime,
+    *,
+    reader: ReaderFacts = ANONYMOUS,
+    user_id: int | None = None,
+    reader_generation: tuple[str, str] | None = None,
 ) -> CheckOutcome | str | None:
-    """Return the anonymous check's outcome, ``LIMITED``, or None (the ordinary path answers).
+    """Return the check's outcome, ``LIMITED``, or None (the ordinary path answers).
 
-    No gift and no crawler here: the caller hands those to the ordinary path.
+    Anonymous by default. A logged-in reader's facts come from a source the caller
+    trusts (a signed pass) together with ``reader_generation``, the (key, value) pair the
+    script must find in Redis, or the ordinary path answers. No gift and no crawler here:
+    the caller hands those to the ordinary path.
     """
     global _paused_until, _generation
     store = hot_store()
@@ -438,9 +454,8 @@ def anonymous_check(
     limit_key = ratelimit.redis_key(limit, client_address(request))
     if limit_key is None:
         return None
-    reader = ANONYMOUS
     policy = load_policy()
-    arm = _arm(visitor, reader, policy, now)
+    arm = _arm(user_id, visitor, reader, policy, now)
     if arm is not None:
         policy = arm.policy
     try:
@@ -450,7 +465,9 @@ def anonymous_check(
                 return None  # not live or missing: the ordinary path answers 404
             metered = meter_applies(facts, reader, None, NOT_A_CRAWLER, policy, now)
             meter_request = (
-                _meter_request(request, facts, reader, visitor, policy, now) if metered else None
+                _meter_request(request, facts, reader, user_id, visitor, policy, now)
+                if metered
+                else None
             )
             # Without the meter the decision is known now; with it, a counted read may grant.
             may_grant = (
@@ -467,6 +484,7 @@ def anonymous_check(
                     gated_key=store.gated_key(generation, article_id, ad_free=ad_free),
                     may_grant=may_grant,
                     meter=meter_request,
+                    reader_generation=reader_generation,
                 )
             )
             if answer.status == STALE:
@@ -479,7 +497,7 @@ def anonymous_check(
         if answer.status == LIMITED:
             return LIMITED
         if answer.status != OK:
-            return None
+            return None  # READER_STALE: the ordinary path answers (and renews the pass)
         meter: MeterState | None = None
         if meter_request is not None:
             meter = MeterState(
@@ -531,7 +549,7 @@ def answer(request: HttpRequest) -> HttpResponse | None:
     visitor = visitor_from(request)
     is_new_visitor = visitor is None
     visitor = visitor or new_visitor_id()
-    outcome = anonymous_check(request, article_id, visitor, timezone.now())
+    outcome = hot_check(request, article_id, visitor, timezone.now())
     if outcome is None:
         return None
     if not isinstance(outcome, CheckOutcome):
