@@ -1,19 +1,24 @@
-"""What one access check costs: SQL queries, Redis commands and CPU, by kind of reader.
+"""What one access check costs at steady state: Redis round trips, SQL and CPU, by reader.
 
-    .venv/bin/python -m bench.profile_check [--checks 60] [--store redis|sql] [--tree]
+    .venv/bin/python -m bench.profile_check [--checks 300] [--store redis|sql] [--tree]
 
 Runs after ``make bench`` (it reuses var/bench: the database and the populations), in this
-process through Django's test client — no server, no network noise — so the counts are
-exact. ``--tree`` adds a pyinstrument call tree. The baseline view is measured the same way.
+process through the site's own WSGI application (``masthead.wsgi``, the check's lean path
+included) — no server, no network noise — so the counts are exact. Every line is served
+once to warm the caches, then again to measure; the reader's kind comes from the check's
+own event. ``--tree`` adds a pyinstrument call tree. The baseline view is measured the
+same way.
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import io
 import json
 import os
 import sys
+import threading
 import time
 from typing import Any
 
@@ -41,58 +46,144 @@ def _environment(postgres: Postgres, redis_url: str, store: str) -> None:
     )
 
 
-def _post(client: Any, line: str) -> Any:
-    _method, path, cookie, address, body = line.split("\t")
-    name, _, value = cookie.partition("=")
-    client.cookies.clear()
-    client.cookies[name] = value
-    return client.post(
-        path,
-        body,
-        content_type="application/json",
-        HTTP_X_FORWARDED_FOR=address,
-        REMOTE_ADDR="127.0.0.1",
-    )
+def _environ(line: str) -> dict[str, Any]:
+    """Return the WSGI environ of one population line, as wrk sends it through nginx."""
+    method, path, cookie, address, body = line.split("\t")
+    raw = body.encode()
+    return {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "testserver",
+        "HTTP_ORIGIN": "http://testserver",
+        "HTTP_SEC_FETCH_SITE": "same-origin",
+        "HTTP_COOKIE": cookie,
+        "HTTP_X_FORWARDED_FOR": address,
+        "REMOTE_ADDR": "127.0.0.1",
+        "CONTENT_TYPE": "application/json",
+        "CONTENT_LENGTH": str(len(raw)),
+        "wsgi.input": io.BytesIO(raw),
+        "wsgi.url_scheme": "http",
+    }
 
 
-def _measure(client: Any, lines: list[str], redis_client: Any) -> dict[str, Any]:
+class _Trips:
+    """Counts this thread's Redis round trips (a command, or a pipeline's one send)."""
+
+    def __init__(self) -> None:
+        import redis
+
+        self.count = 0
+        self.commands: collections.Counter[str] = collections.Counter()
+        thread = threading.current_thread()
+        command: Any = redis.Redis.execute_command
+        pipeline: Any = redis.client.Pipeline.execute
+
+        def counted_command(client: Any, *args: Any, **kwargs: Any) -> Any:
+            if threading.current_thread() is thread:
+                self.count += 1
+                self.commands[str(args[0])] += 1
+            return command(client, *args, **kwargs)
+
+        def counted_pipeline(pipe: Any, *args: Any, **kwargs: Any) -> Any:
+            if threading.current_thread() is thread:
+                self.count += 1
+                self.commands["pipeline"] += 1
+            return pipeline(pipe, *args, **kwargs)
+
+        setattr(redis.Redis, "execute_command", counted_command)  # noqa: B010 - a counting wrapper
+        setattr(redis.client.Pipeline, "execute", counted_pipeline)  # noqa: B010
+
+
+def _serve(app: Any, line: str) -> tuple[str, bytes]:
+    seen: dict[str, str] = {}
+
+    def start_response(status: str, headers: Any, exc_info: Any = None) -> None:
+        seen["status"] = status
+
+    result = app(_environ(line), start_response)
+    try:
+        body = b"".join(result)
+    finally:
+        result.close()
+    return seen["status"], body
+
+
+def _measure(app: Any, lines: list[str], trips: _Trips) -> dict[str, dict[str, Any]]:
+    """Serve ``lines`` once more (caches warm) and return the costs by kind of reader.
+
+    The kind comes from each check's own ``access_check`` event; SQL and round trips are
+    this thread's, so the analytics flusher's batches are not counted.
+    """
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    def calls() -> dict[str, int]:
-        return {k: v["calls"] for k, v in redis_client.info("commandstats").items()}
+    from masthead.core import events
 
-    before = calls()
-    reasons: collections.Counter[str] = collections.Counter()
-    tables: collections.Counter[str] = collections.Counter()
-    started = time.process_time()
-    with CaptureQueriesContext(connection) as queries:
+    kinds: list[str] = []
+
+    def listen(event: events.Event) -> None:
+        if event.kind == events.EventKind.ACCESS_CHECK:
+            kinds.append(event.reader_kind)
+
+    events.subscribe(listen)
+    totals: dict[str, dict[str, Any]] = {}
+    try:
         for line in lines:
-            reasons[_post(client, line).json().get("reason", "?")] += 1
-    cpu_ms = (time.process_time() - started) / len(lines) * 1000
-    after = calls()
-    for query in queries.captured_queries:
-        sql = query["sql"]
-        table = sql.split(" FROM ")[1].split()[0].strip('"') if " FROM " in sql else sql[:30]
-        tables[f"{sql.split()[0]} {table}"] += 1
-    redis = {
-        name.removeprefix("cmdstat_"): round((after[name] - before.get(name, 0)) / len(lines), 2)
-        for name in after
-        if after[name] != before.get(name, 0) and name != "cmdstat_info"
-    }
-    return {
-        "cpu_ms": round(cpu_ms, 2),
-        "sql_per_check": round(len(queries.captured_queries) / len(lines), 2),
-        "sql": {name: round(n / len(lines), 2) for name, n in tables.most_common()},
-        "redis_per_check": redis,
-        "reasons": dict(reasons),
-    }
+            kinds.clear()
+            before_trips = trips.count
+            before_commands = collections.Counter(trips.commands)
+            started = time.process_time()
+            with CaptureQueriesContext(connection) as queries:
+                status, _body = _serve(app, line)
+            cpu = time.process_time() - started
+            kind = kinds[0] if kinds else ("baseline" if "/bench/" in line else status)
+            row = totals.setdefault(
+                kind,
+                {"checks": 0, "cpu": 0.0, "sql": 0, "trips": 0, "commands": collections.Counter()},
+            )
+            row["checks"] += 1
+            row["cpu"] += cpu
+            row["sql"] += len(queries.captured_queries)
+            row["trips"] += trips.count - before_trips
+            row["commands"].update(trips.commands - before_commands)
+    finally:
+        events.unsubscribe(listen)
+    report = {}
+    for kind, row in totals.items():
+        n = row["checks"]
+        report[kind] = {
+            "checks": n,
+            "cpu_ms": round(row["cpu"] / n * 1000, 2),
+            "sql_per_check": round(row["sql"] / n, 2),
+            "redis_round_trips_per_check": round(row["trips"] / n, 2),
+            "redis_commands": {k: round(v / n, 2) for k, v in row["commands"].most_common()},
+        }
+    return report
+
+
+def _table(report: dict[str, dict[str, Any]]) -> str:
+    kinds = [
+        kind for kind in ("anonymous", "registered", "subscriber", "baseline") if kind in report
+    ]
+    rows = [
+        ("Redis round trips", "redis_round_trips_per_check", "{:.2f}"),
+        ("SQL queries", "sql_per_check", "{:.2f}"),
+        ("CPU (ms)", "cpu_ms", "{:.2f}"),
+    ]
+    out = ["| | " + " | ".join(kinds) + " |", "|---|" + "---:|" * len(kinds)]
+    for label, key, form in rows:
+        out.append(f"| {label} | " + " | ".join(form.format(report[k][key]) for k in kinds) + " |")
+    return "\n".join(out)
 
 
 def main(argv: list[str]) -> int:
     """Print the cost of a check per reader kind, and of the baseline; 0 on success."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--checks", type=int, default=60)
+    parser.add_argument("--checks", type=int, default=300)
     parser.add_argument("--store", choices=["redis", "sql"], default="redis")
     parser.add_argument("--tree", action="store_true", help="print a pyinstrument call tree")
     args = parser.parse_args(argv)
@@ -101,35 +192,27 @@ def main(argv: list[str]) -> int:
     redis_server = launcher.start(Redis(name="redis-profile"))
     try:
         _environment(postgres, redis_server.url, args.store)
-        import django
+        from masthead.wsgi import application  # the site's entry: the lean path included
 
-        django.setup()
-        import redis
-        from django.test import Client
-
-        client = Client(HTTP_ORIGIN="http://testserver", HTTP_SEC_FETCH_SITE="same-origin")
-        redis_client = redis.Redis.from_url(redis_server.url)
         lines = (VAR / "population" / "requests-pg-2.txt").read_text().splitlines()
-        for line in lines[:30]:  # warm: imports, templates, connections
-            _post(client, line)
-        kinds = {
-            "anonymous": [line for line in lines[30:] if "masthead_visitor=" in line],
-            "logged-in": [line for line in lines[30:] if "sessionid=" in line],
-        }
-        report = {
-            kind: _measure(client, chosen[: args.checks], redis_client)
-            for kind, chosen in kinds.items()
-        }
+        chosen = lines[: args.checks]
         baseline = (VAR / "population" / "baseline.txt").read_text().splitlines()
-        report["baseline view"] = _measure(client, baseline[: args.checks], redis_client)
+        baseline = baseline[: max(args.checks // 3, 30)]
+        trips = _Trips()
+        # Steady state: every article's facts, gated part and walls, every reader's
+        # session and entitlements caches, warmed by serving the same lines once first.
+        for line in chosen + baseline:
+            _serve(application, line)
+        report = _measure(application, chosen + baseline, trips)
         print(json.dumps(report, indent=1))
+        print(_table(report))
         if args.tree:
             from pyinstrument import Profiler
 
             profiler = Profiler(interval=0.0005)
             with profiler:
-                for line in lines[2000 : 2000 + args.checks]:
-                    _post(client, line)
+                for line in chosen:
+                    _serve(application, line)
             print(profiler.output_text(color=False, unicode=False))
     finally:
         launcher.stop(redis_server.name, postgres.name)
