@@ -443,3 +443,51 @@ def test_it_is_off_without_a_shared_redis(redis_url: str) -> None:
         assert hotpath.mode() == "off"
     with override_settings(MASTHEAD_REDIS_CLUSTER_NODES="127.0.0.1:7000"):
         assert hotpath.mode() == "cluster" and hotpath.hot_store() is None
+
+
+@pytest.fixture
+def hung_redis_url() -> Iterator[str]:
+    """A loopback port that accepts connections and never answers: a hung Redis."""
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    try:
+        yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize("fail_mode,granted", [("open", True), ("closed", False)])
+def test_a_hung_redis_holds_the_fail_mode_through_the_lean_entry(
+    hung_redis_url: str,
+    apps: tuple[LeanCheckApp, WSGIHandler],
+    fail_mode: str,
+    granted: bool,
+) -> None:
+    article = make_article("metered")
+    walled = make_article("subscriber")
+    caches = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": hung_redis_url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    with override_settings(
+        REDIS_URL=hung_redis_url,
+        CACHES=caches,
+        PAYWALL_METER_STORE="redis",
+        PAYWALL_REDIS_URL="",
+        PAYWALL_REDIS_PREFIX=f"test:{uuid.uuid4().hex}:",
+        PAYWALL_FAIL_MODE=fail_mode,
+    ):
+        assert hotpath.hot_store() is not None  # the lean path is chosen, and must give way
+        status, _, body = _serve(apps[0], _environ(article.pk))
+        shut_status, _, shut = _serve(apps[0], _environ(walled.pk))
+    data = json.loads(body)
+    assert status == shut_status == "200 OK"
+    assert (data["granted"], data["reason"]) == (granted, "meter_unavailable")
+    assert (article.gated_marker in body.decode()) is granted
+    assert json.loads(shut)["granted"] is False and walled.gated_marker not in shut.decode()
