@@ -1,9 +1,12 @@
 """The meter in Redis: one Lua script per count, so a count is one atomic round trip.
 
-Keys (with the store's prefix): ``reads:<reader>`` is a sorted set of article ids scored
+Keys (with the store's prefix): ``reads:{<reader>}`` is a sorted set of article ids scored
 by when they were counted; ``net:<network>:<YYYYMMDD>`` counts a client network's
-metered reads on one UTC day. The script trims reads older than the window, answers a
-re-read as counted, refuses past the allowance or the network allowance, then adds.
+metered reads on one UTC day; ``gen:{<reader>}`` is an account's reader-pass generation
+(``reader_pass``). The braces are a Redis Cluster hash tag: every key of one reader lands
+in one slot, so a script may touch them together. The script trims reads older than the
+window, answers a re-read as counted, refuses past the allowance or the network
+allowance, then adds.
 Redis Cluster would need both keys in one slot; run the meter on a single primary.
 """
 
@@ -51,6 +54,21 @@ return {used + 1, 1, 0}
 """
 
 
+def reads_key(prefix: str, reader: str) -> str:
+    """Return the key of ``reader``'s sorted set of counted reads (hash-tagged by reader)."""
+    return f"{prefix}reads:{{{reader}}}"
+
+
+def generation_key_for(prefix: str, reader: str) -> str:
+    """Return the key of ``reader``'s reader-pass generation (same hash tag as its reads)."""
+    return f"{prefix}gen:{{{reader}}}"
+
+
+def _legacy_reads_key(prefix: str, reader: str) -> str:
+    # The key before hash tags; kept for erasure and export until its 32-day TTL ends.
+    return f"{prefix}reads:{reader}"
+
+
 def _millis(moment: dt.datetime) -> int:
     return int(moment.timestamp() * 1000)
 
@@ -65,7 +83,7 @@ class RedisMeterStore:
 
     def consume(self, request: MeterRequest) -> MeterState:
         """Count the article unless already counted in the window; return the state after."""
-        keys = [f"{self.prefix}reads:{request.reader}"]
+        keys = [reads_key(self.prefix, request.reader)]
         if request.network is not None:
             day = request.now.astimezone(dt.UTC).strftime("%Y%m%d")
             keys.append(f"{self.prefix}net:{request.network}:{day}")
@@ -88,27 +106,35 @@ class RedisMeterStore:
 
     def peek(self, reader: str, allowance: int, since: dt.datetime) -> MeterState:
         """Return the reader's state without counting anything."""
-        used = self.client.zcount(f"{self.prefix}reads:{reader}", _millis(since), "+inf")
+        used = self.client.zcount(reads_key(self.prefix, reader), _millis(since), "+inf")
         return MeterState(allowance=allowance, used=int(used), is_counted=False)
 
-
     def erase_reader(self, user_id: int) -> int:
-        """Delete the account's sorted set of reads; return how many reads it held."""
-        key = f"{self.prefix}reads:{account_key(user_id)}"
-        pipeline = self.client.pipeline()
-        pipeline.zcard(key)
-        pipeline.delete(key)
-        held, _ = pipeline.execute()
-        return int(held)
+        """Delete the account's sorted set of reads; return how many reads it held.
+
+        The key from before hash tags goes too (one command per key: on a cluster the two
+        live in different slots).
+        """
+        held = 0
+        reader = account_key(user_id)
+        for key in (reads_key(self.prefix, reader), _legacy_reads_key(self.prefix, reader)):
+            held += int(self.client.zcard(key))
+            self.client.delete(key)
+        return held
 
     def reading_history(self, user_id: int) -> list[CountedRead]:
-        """Return the account's counted reads, oldest first."""
-        key = f"{self.prefix}reads:{account_key(user_id)}"
-        # With scores, redis-py answers (member, score) pairs; its stub cannot say so.
-        members: list[Any] = list(self.client.zrange(key, 0, -1, withscores=True))
+        """Return the account's counted reads, oldest first (the pre-hash-tag key's too)."""
+        reader = account_key(user_id)
+        members: list[Any] = []
+        for key in (_legacy_reads_key(self.prefix, reader), reads_key(self.prefix, reader)):
+            # With scores, redis-py answers (member, score) pairs; its stub cannot say so.
+            members += list(self.client.zrange(key, 0, -1, withscores=True))
+        latest: dict[int, float] = {}
+        for member, score in members:
+            latest[int(member)] = max(float(score), latest.get(int(member), 0.0))
         return [
-            CountedRead(int(member), dt.datetime.fromtimestamp(float(score) / 1000, dt.UTC))
-            for member, score in members
+            CountedRead(article, dt.datetime.fromtimestamp(score / 1000, dt.UTC))
+            for article, score in sorted(latest.items(), key=lambda item: (item[1], item[0]))
         ]
 
 

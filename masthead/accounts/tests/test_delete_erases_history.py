@@ -174,8 +174,8 @@ def test_deleting_erases_the_redis_keys_and_keeps_everyone_elses(
         count(SqlMeterStore(), leaver, stories[0].pk, now)
         leaver_id = leaver.pk
         delete(client)
-        assert not connection.exists(f"{prefix}reads:u:{leaver_id}")
-        assert connection.zcard(f"{prefix}reads:u:{stayer.pk}") == 3
+        assert not connection.exists(f"{prefix}reads:{{u:{leaver_id}}}")
+        assert connection.zcard(f"{prefix}reads:{{u:{stayer.pk}}}") == 3
         assert store.reading_history(leaver_id) == []
         assert SqlMeterStore().reading_history(leaver_id) == []
     finally:
