@@ -7,6 +7,12 @@ from django.test import SimpleTestCase
 import masthead.access
 
 EXPECTED = {
+    # Issue 13: reader passes (entitlements with their ends, and the generation bump).
+    "NO_TERMS",
+    "EntitlementTerm",
+    "EntitlementTerms",
+    "EntitlementTermsLoader",
+    "bump_reader_generation",
     # Issue 15: the experiment port and shipping an arm.
     "ArmChoice",
     "ArmSource",
