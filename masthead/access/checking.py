@@ -26,7 +26,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest
-from django.utils.functional import empty
+from django.utils.functional import LazyObject, empty
 
 from masthead.access import generations, meters
 from masthead.access.media import sign_placeholders
@@ -171,8 +171,10 @@ def _generation_before_load(request: HttpRequest) -> str | None:
     if not request.COOKIES.get(settings.SESSION_COOKIE_NAME):
         return None
     lazy_user = getattr(request, "user", None)
-    if lazy_user is None or getattr(lazy_user, "_wrapped", empty) is not empty:
-        return None  # the user was loaded before the generation: no pass from this request
+    # Only a user that is still unloaded (AuthenticationMiddleware's lazy object) will be
+    # read after the generation; one loaded before it could be older than the generation.
+    if not isinstance(lazy_user, LazyObject) or vars(lazy_user).get("_wrapped") is not empty:
+        return None
     account = _session_user_id(request)
     return generations.generation_for_issue(account) if account is not None else None
 

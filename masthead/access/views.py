@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -110,7 +111,7 @@ def access_check(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _known_reader(request: HttpRequest, now: Any) -> KnownReader | None:
+def _known_reader(request: HttpRequest, now: dt.datetime) -> KnownReader | None:
     """Return the reader a valid, current pass names, or None (the ordinary path).
 
     Reads only cookies and one Redis key: ``request.user`` stays unevaluated.
