@@ -454,3 +454,25 @@ def test_a_bump_lost_to_a_redis_outage_never_leaves_a_stale_grant(
     data = answer(reader, article)
     assert granted(data, article) is False
     assert data["_issued_pass"] is False  # and no pass until the suspension is over
+
+
+def test_confirming_the_address_shows_on_the_next_check(passes: str, settings: Any) -> None:
+    from masthead.accounts.confirmation import mark_confirmed
+
+    settings.PAYWALL_REQUIRE_EMAIL_CONFIRMATION = True
+    settings.PAYWALL_ANONYMOUS_ALLOWANCE = 0
+    settings.PAYWALL_REGISTERED_ALLOWANCE = 5
+    metered = make_article("metered")
+    user = billing.reader()
+    User.objects.filter(pk=user.pk).update(email_confirmed_at=None)
+    user.refresh_from_db()
+    reader = logged_in(user)
+    first = answer(reader, metered)
+    assert first["_issued_pass"] is True
+    assert (first["granted"], first["reason"]) == (False, "confirmation_required")
+    second = answer(reader, metered)
+    assert second["_issued_pass"] is False  # decided from the pass, which says unconfirmed
+    assert second["reason"] == "confirmation_required"
+    mark_confirmed(user)
+    after = answer(reader, metered)
+    assert (after["granted"], after["reason"]) == (True, "metered")
