@@ -29,9 +29,8 @@ def end_reader_passes(sender: Any, instance: Any, **kwargs: Any) -> None:
     """
     from masthead.access import bump_reader_generation
 
-    if kwargs.get("update_fields") is not None and set(kwargs["update_fields"]) == {
-        "last_login"
-    }:
+    fields = kwargs.get("update_fields")
+    if fields is not None and set(fields) == {"last_login"}:
         return
     bump_reader_generation(instance.pk)
 
