@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 
 from masthead.core.csp import checked_report_uri, checked_sources, content_security_policy
 from masthead.core.deploy_checks import refuse_demo_only_settings
@@ -149,6 +150,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# With Redis, sessions are read from the cache and written to both (a cache miss or outage
+# reads the database): a logged-in page view reads no SQL for its session. Trade-off in
+# docs/design.md, "The reader pass".
+SESSION_ENGINE = "masthead.core.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
@@ -277,6 +282,12 @@ PAYWALL_REDIS_URL = env_str("PAYWALL_REDIS_URL")  # the meter's Redis; blank: RE
 PAYWALL_METER_LOCK_WAIT_SECONDS = env_float("PAYWALL_METER_LOCK_WAIT_SECONDS", 2.0)
 PAYWALL_METER_LOCK_BUDGET_SECONDS = env_float("PAYWALL_METER_LOCK_BUDGET_SECONDS", 10.0)
 PAYWALL_VISITOR_COOKIE = "masthead_visitor"
+# Reader passes (docs/design.md, "The reader pass"): how many minutes a logged-in reader's
+# signed pass lets the access check skip the database (1-60; 0: no passes). Only with the
+# Redis meter; it also bounds how long a change stays unseen when Redis is unreachable.
+PAYWALL_READER_PASS_MINUTES = env_int("PAYWALL_READER_PASS_MINUTES", 5)
+if PAYWALL_READER_PASS_MINUTES > 60:
+    raise ImproperlyConfigured("PAYWALL_READER_PASS_MINUTES must be at most 60")
 
 # --- Analytics: the paywall's event record (docs/analytics.md) ---
 ANALYTICS_ENABLED = env_bool("ANALYTICS_ENABLED", True)
@@ -301,6 +312,8 @@ LOGGING = {
 }
 # Loaders ``access`` calls through these dotted paths, so it imports no other app.
 PAYWALL_ENTITLEMENTS_LOADER = "masthead.billing.entitlements.entitlements_for"
+# The same with each piece's end, for reader passes; empty: no passes.
+PAYWALL_ENTITLEMENT_TERMS = "masthead.billing.entitlements.entitlement_terms"
 PAYWALL_GIFT_VERIFIER = "masthead.gifts.tokens.verify_gift"
 PAYWALL_CONTENT_SOURCE = "masthead.newsroom.paywall"
 PAYWALL_CRAWLER_VERIFIER = "masthead.access.crawlers.verdict_for"

@@ -52,11 +52,13 @@ from masthead.access.ports import (
     ContentSource,
     CrawlerVerifier,
     EntitlementsLoader,
+    EntitlementTermsLoader,
     GiftVerifier,
     MediaSource,
 )
 from masthead.access.snapshot import meter_snapshot
 from masthead.access.sources import article_is_live, crawler_verdict
+from masthead.access.terms import NO_TERMS, EntitlementTerm, EntitlementTerms
 
 if _typing.TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
@@ -146,6 +148,19 @@ def lean_check_app(app: "Callable[..., Iterable[bytes]]") -> "Callable[..., Iter
     from masthead.access.lean import LeanCheckApp
 
     return LeanCheckApp(app)
+def bump_reader_generation(user_id: int) -> bool:
+    """Make account ``user_id``'s reader passes stale: its next check reads the database.
+
+    Call it whenever something ends or changes the reader's access or identity (a refund,
+    a cancellation, a plan change, a grant, a confirmed address, a new password, logout,
+    deactivation, deletion). It acts at once and again when the surrounding transaction
+    commits. Returns False when Redis could not be reached: this process then ignores
+    passes for one pass lifetime (docs/design.md, "The reader pass"). Without a Redis
+    meter it does nothing.
+    """
+    from masthead.access.generations import bump
+
+    return bump(user_id)
 
 
 def reading_history(user_id: int) -> list[CountedRead]:
@@ -163,6 +178,7 @@ __all__ = [
     "METERED",
     "NOT_A_CRAWLER",
     "NO_ENTITLEMENTS",
+    "NO_TERMS",
     "REGISTERED",
     "SITE_ASSET",
     "SUBSCRIBER",
@@ -177,6 +193,9 @@ __all__ = [
     "CrawlerVerdict",
     "CrawlerVerifier",
     "Decision",
+    "EntitlementTerm",
+    "EntitlementTerms",
+    "EntitlementTermsLoader",
     "Entitlements",
     "EntitlementsLoader",
     "FailMode",
@@ -192,6 +211,7 @@ __all__ = [
     "Reason",
     "Window",
     "article_is_live",
+    "bump_reader_generation",
     "content_changed",
     "crawler_verdict",
     "current_policy",

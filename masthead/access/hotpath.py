@@ -517,7 +517,7 @@ def hot_check(
                 if html:
                     store.keep_gated(store.gated_key(generation, article_id, ad_free=ad_free), html)
             html = sign_placeholders(html, now)
-        return CheckOutcome(facts, reader, decision, policy, meter, html, arm)
+        return CheckOutcome(facts, reader, decision, policy, meter, html, arm, user_id)
     except (RedisError, OSError) as exc:
         logger.warning("hot_path_redis_failed error=%s", type(exc).__name__)
         _paused_until = time.monotonic() + PAUSE_AFTER_FAILURE_SECONDS
@@ -554,4 +554,4 @@ def answer(request: HttpRequest) -> HttpResponse | None:
         return None
     if not isinstance(outcome, CheckOutcome):
         return views.rate_limited()  # LIMITED
-    return views.check_answer(outcome, visitor, is_new_visitor=is_new_visitor, user_id=None)
+    return views.check_answer(outcome, visitor, is_new_visitor=is_new_visitor)

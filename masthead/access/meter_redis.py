@@ -2,12 +2,13 @@
 
 Keys (with the store's prefix): ``reads:{<reader>}`` is a sorted set of article ids scored
 by when they were counted; ``net:<network>:<YYYYMMDD>`` counts a client network's
-metered reads on one UTC day; ``gen:{<reader>}`` is the reader's generation (a logged-in
-reader's pass is valid while it matches). The reader key sits in braces, a Redis Cluster
-hash tag, so everything about one reader lives in one slot. The script trims reads older
-than the window, answers a re-read as counted, refuses past the allowance or the network
-allowance, then adds. The same steps run inside the access check's one-round-trip script
-(``hotpath``), which shares ``METER_STEPS`` with this store so the two never disagree.
+metered reads on one UTC day; ``gen:{<reader>}`` is an account's reader-pass generation
+(``reader_pass``, ``generations``: a pass is valid while it matches). The reader key sits
+in braces, a Redis Cluster hash tag, so everything about one reader lives in one slot. The
+script trims reads older than the window, answers a re-read as counted, refuses past the
+allowance or the network allowance, then adds. The same steps run inside the access
+check's one-round-trip script (``hotpath``), which shares ``METER_STEPS`` with this store
+so the two never disagree.
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ def reads_key(prefix: str, reader: str) -> str:
 def generation_key_for(prefix: str, reader: str) -> str:
     """Return the key of ``reader``'s generation (same slot as its reads)."""
     return f"{prefix}gen:{{{reader}}}"
+
+
+def _legacy_reads_key(prefix: str, reader: str) -> str:
+    # The key before hash tags; kept for erasure and export until its 32-day TTL ends.
+    return f"{prefix}reads:{reader}"
 
 
 def network_counter_key(prefix: str, network: str, now: dt.datetime) -> str:
@@ -122,22 +128,31 @@ class RedisMeterStore:
         return MeterState(allowance=allowance, used=int(used), is_counted=False)
 
     def erase_reader(self, user_id: int) -> int:
-        """Delete the account's sorted set of reads; return how many reads it held."""
-        key = reads_key(self.prefix, account_key(user_id))
-        pipeline = self.client.pipeline()
-        pipeline.zcard(key)
-        pipeline.delete(key)
-        held, _ = pipeline.execute()
-        return int(held)
+        """Delete the account's sorted set of reads; return how many reads it held.
+
+        The key from before hash tags goes too (one command per key: on a cluster the two
+        live in different slots).
+        """
+        held = 0
+        reader = account_key(user_id)
+        for key in (reads_key(self.prefix, reader), _legacy_reads_key(self.prefix, reader)):
+            held += int(self.client.zcard(key))
+            self.client.delete(key)
+        return held
 
     def reading_history(self, user_id: int) -> list[CountedRead]:
-        """Return the account's counted reads, oldest first."""
-        key = reads_key(self.prefix, account_key(user_id))
-        # With scores, redis-py answers (member, score) pairs; its stub cannot say so.
-        members: list[Any] = list(self.client.zrange(key, 0, -1, withscores=True))
+        """Return the account's counted reads, oldest first (the pre-hash-tag key's too)."""
+        reader = account_key(user_id)
+        members: list[Any] = []
+        for key in (_legacy_reads_key(self.prefix, reader), reads_key(self.prefix, reader)):
+            # With scores, redis-py answers (member, score) pairs; its stub cannot say so.
+            members += list(self.client.zrange(key, 0, -1, withscores=True))
+        latest: dict[int, float] = {}
+        for member, score in members:
+            latest[int(member)] = max(float(score), latest.get(int(member), 0.0))
         return [
-            CountedRead(int(member), dt.datetime.fromtimestamp(float(score) / 1000, dt.UTC))
-            for member, score in members
+            CountedRead(article, dt.datetime.fromtimestamp(score / 1000, dt.UTC))
+            for article, score in sorted(latest.items(), key=lambda item: (item[1], item[0]))
         ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -13,8 +14,10 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 
-from masthead.access.checking import ArticleNotFound, CheckOutcome, check_access
+from masthead.access import generations
+from masthead.access.checking import ArticleNotFound, CheckOutcome, KnownReader, check_access
 from masthead.access.offers import offer_html
+from masthead.access.reader_pass import issue_pass, read_pass
 from masthead.access.schema import api_schema
 from masthead.access.sources import entitlements_for
 from masthead.access.visitors import new_visitor_id, set_visitor_cookie, visitor_from
@@ -96,12 +99,17 @@ def access_check(request: HttpRequest) -> HttpResponse:
     visitor = visitor_from(request)
     is_new_visitor = visitor is None
     visitor = visitor or new_visitor_id()
+    now = timezone.now()
     try:
-        outcome = check_access(request, article_id, gift, visitor, timezone.now())
+        outcome = check_access(request, article_id, gift, visitor, now, _known_reader(request, now))
     except ArticleNotFound:
         return json_error(404, "There is no such article.")
-    user_id = getattr(request.user, "pk", None) if outcome.reader.is_authenticated else None
-    return check_answer(outcome, visitor, is_new_visitor=is_new_visitor, user_id=user_id)
+    return check_answer(
+        outcome,
+        visitor,
+        is_new_visitor=is_new_visitor,
+        session_cookie=request.COOKIES.get(settings.SESSION_COOKIE_NAME),
+    )
 
 
 def rate_limited() -> HttpResponse:
@@ -117,11 +125,16 @@ def wrong_origin() -> HttpResponse:
 
 
 def check_answer(
-    outcome: CheckOutcome, visitor: str, *, is_new_visitor: bool, user_id: int | None
+    outcome: CheckOutcome,
+    visitor: str,
+    *,
+    is_new_visitor: bool,
+    session_cookie: str | None = None,
 ) -> HttpResponse:
     """Return the check's JSON answer for ``outcome`` and record its events.
 
     Shared by the view and the hot path (``hotpath``), so both answer byte for byte alike.
+    A new reader pass (ordinary path only) is issued bound to ``session_cookie``.
     """
     response = JsonResponse(_payload(outcome))
     response["Cache-Control"] = PRIVATE
@@ -130,8 +143,23 @@ def check_answer(
     # address, are counted under the cookie: it must outlive this answer.
     if outcome.meters_as_visitor and is_new_visitor:
         set_visitor_cookie(response, visitor)
-    _record(outcome, visitor, user_id)
+    if outcome.new_pass is not None and session_cookie:
+        issue_pass(response, outcome.new_pass, session_cookie)
+    _record(outcome, visitor)
     return response
+
+
+def _known_reader(request: HttpRequest, now: dt.datetime) -> KnownReader | None:
+    """Return the reader a valid, current pass names, or None (the ordinary path).
+
+    Reads only cookies and one Redis key: ``request.user`` stays unevaluated.
+    """
+    if not generations.passes_enabled():
+        return None
+    found = read_pass(request.COOKIES, request.COOKIES.get(settings.SESSION_COOKIE_NAME), now)
+    if found is None or not generations.is_current(found.user_id, found.generation):
+        return None
+    return KnownReader(found.user_id, found.reader_facts(now))
 
 
 def _payload(outcome: CheckOutcome) -> dict[str, Any]:
@@ -166,7 +194,8 @@ def _payload(outcome: CheckOutcome) -> dict[str, Any]:
     }
 
 
-def _record(outcome: CheckOutcome, visitor: str, user_id: int | None) -> None:
+def _record(outcome: CheckOutcome, visitor: str) -> None:
+    user_id = outcome.user_id if outcome.reader.is_authenticated else None
     common: dict[str, Any] = {
         "article_id": outcome.article.article_id,
         "user_id": user_id,
