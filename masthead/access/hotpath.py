@@ -46,7 +46,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from redis.exceptions import RedisError
 
-from masthead.access import meters, views
+from masthead.access import generations, meters, views
 from masthead.access.checking import CheckOutcome
 from masthead.access.media import sign_placeholders
 from masthead.access.meter_redis import (
@@ -74,6 +74,7 @@ from masthead.access.policy import (
 )
 from masthead.access.policy_loader import load_policy
 from masthead.access.ports import ArmChoice, arm_source, content_source
+from masthead.access.reader_pass import generation_key, read_pass
 from masthead.access.sources import crawler_verdict
 from masthead.access.visitors import new_visitor_id, visitor_from
 from masthead.core import ratelimit
@@ -529,12 +530,42 @@ def is_claimed_crawler(request: HttpRequest) -> bool:
     return crawler_verdict(request) != NOT_A_CRAWLER
 
 
-def answer(request: HttpRequest) -> HttpResponse | None:
-    """Answer ``POST /api/access/`` for an anonymous reader, or None for the ordinary path.
+@dataclass(frozen=True)
+class PassReader:
+    """A logged-in reader as their pass describes them, and the generation to check."""
 
-    ``request`` is a plain ``WSGIRequest``: no session, user or CSRF middleware ran. The
-    403 and 429 are answered here, by the same functions as the view's; every other
-    error answer comes from the ordinary path.
+    facts: ReaderFacts
+    user_id: int
+    generation: tuple[str, str]  # (Redis key, the pass's token)
+
+
+def _pass_reader(request: HttpRequest, now: dt.datetime) -> tuple[bool, PassReader | None]:
+    """Return (True, None) for an anonymous request, (True, reader) for a valid pass.
+
+    (False, None): the ordinary path answers. A session cookie without a pass that reads
+    (missing, forged, bound to another session, expired, past its ``changes_at``) goes
+    there: it reads the database and issues a new pass. A pass that reads has its
+    generation compared inside the script.
+    """
+    session_cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not session_cookie:
+        return True, None
+    if not generations.passes_enabled() or generations.is_suspended():
+        return False, None
+    found = read_pass(request.COOKIES, session_cookie, now)
+    if found is None:
+        return False, None
+    pair = (generation_key(found.user_id), found.generation)
+    return True, PassReader(found.reader_facts(now), found.user_id, pair)
+
+
+def answer(request: HttpRequest) -> HttpResponse | None:
+    """Answer ``POST /api/access/``, or None for the ordinary path.
+
+    ``request`` is a plain ``WSGIRequest``: no session, user or CSRF middleware ran. An
+    anonymous reader, or a logged-in one with a valid reader pass (its generation checked
+    inside the script), is answered here. The 403 and 429 are answered here, by the same
+    functions as the view's; every other error answer comes from the ordinary path.
     """
     if hot_store() is None:
         return None
@@ -546,10 +577,25 @@ def answer(request: HttpRequest) -> HttpResponse | None:
         return None
     if gift is not None or is_claimed_crawler(request):
         return None
+    now = timezone.now()
+    is_hot, known = _pass_reader(request, now)
+    if not is_hot:
+        return None
     visitor = visitor_from(request)
     is_new_visitor = visitor is None
     visitor = visitor or new_visitor_id()
-    outcome = hot_check(request, article_id, visitor, timezone.now())
+    if known is None:
+        outcome = hot_check(request, article_id, visitor, now)
+    else:
+        outcome = hot_check(
+            request,
+            article_id,
+            visitor,
+            now,
+            reader=known.facts,
+            user_id=known.user_id,
+            reader_generation=known.generation,
+        )
     if outcome is None:
         return None
     if not isinstance(outcome, CheckOutcome):

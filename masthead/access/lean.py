@@ -1,9 +1,10 @@
 """The lean dispatch: ``POST /api/access/`` answered ahead of the middleware it does not need.
 
 ``LeanCheckApp`` wraps the site's WSGI application (``masthead/wsgi.py``). A request for
-the access check that carries no session cookie and no query string goes to
-``hotpath.answer`` with a plain ``WSGIRequest``: no session, authentication, CSRF,
-messages or publication middleware runs, because an anonymous check uses none of them.
+the access check with no query string, and either no session cookie or a reader pass
+beside it, goes to ``hotpath.answer`` with a plain ``WSGIRequest``: no session,
+authentication, CSRF, messages or publication middleware runs, because neither an
+anonymous check nor one decided from a pass uses them.
 The middlewares that only set headers (``HEADER_MIDDLEWARE``: security headers, the
 Content-Security-Policy, ``Content-Length``, ``X-Frame-Options``) run exactly as in the
 full stack, in the same order, so the answer's headers are the full stack's (a test
@@ -26,6 +27,7 @@ from django.urls import set_script_prefix
 from django.utils.module_loading import import_string
 
 from masthead.access import hotpath
+from masthead.access.reader_pass import PASS_COOKIE
 
 logger = logging.getLogger(__name__)
 
@@ -71,9 +73,10 @@ class LeanCheckApp:
             return False
         if environ.get("QUERY_STRING"):
             return False
-        # A session cookie may hold a logged-in reader: the ordinary path reads it. (A
-        # cookie merely containing the name also goes there: the safe direction.)
-        if f"{settings.SESSION_COOKIE_NAME}=" in environ.get("HTTP_COOKIE", ""):
+        # A session cookie without a reader pass: the ordinary path reads the session (and
+        # issues a pass). With a pass, the hot path checks it (``hotpath.answer``).
+        cookies = environ.get("HTTP_COOKIE", "")
+        if f"{settings.SESSION_COOKIE_NAME}=" in cookies and f"{PASS_COOKIE}=" not in cookies:
             return False
         return hotpath.hot_store() is not None
 

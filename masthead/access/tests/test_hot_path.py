@@ -194,13 +194,14 @@ def _serve(app: Any, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]
 
 
 def _comparable(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Headers with the visitor cookie's random value blanked (its attributes kept)."""
+    """Headers with the visitor cookie's and the pass's values blanked (attributes kept)."""
     out = []
     for name, value in headers:
-        if name == "Set-Cookie" and value.strip().startswith("masthead_visitor="):
-            # The random id, and the expiry's second (the two answers may straddle one).
+        cookie = value.strip().split("=", 1)[0]
+        if name == "Set-Cookie" and cookie in ("masthead_visitor", "masthead_pass"):
+            # The random value, and the expiry's second (the two answers may straddle one).
             attributes = [part for part in value.split(";")[1:] if "expires=" not in part]
-            value = ";".join(["masthead_visitor=<id>", *attributes])
+            value = ";".join([f"{cookie}=<value>", *attributes])
         out.append((name, value))
     return sorted(out)
 
@@ -325,23 +326,114 @@ def test_the_429_is_identical(
     assert ("Retry-After", "60") in lean[1]
 
 
-def test_logged_in_readers_take_the_ordinary_path(
-    hot: hotpath.HotStore, apps: tuple[LeanCheckApp, WSGIHandler], client: Any
-) -> None:
+def _login(client: Any, email: str, *, subscriber: bool) -> Any:
     from masthead.accounts.models import User
     from masthead.billing.models import AccessGrant
 
-    article = make_article("subscriber")
-    registered = User.objects.create_user("reg@example.com", "pw-long-enough")
-    subscriber = User.objects.create_user("sub@example.com", "pw-long-enough")
-    AccessGrant.objects.create(user=subscriber, ad_free=False)
-    for user, granted in ((registered, False), (subscriber, True)):
-        client.force_login(user)
-        cookie = f"sessionid={client.cookies['sessionid'].value}"
-        lean, full = _both(apps, lambda cookie=cookie: _environ(article.pk, cookie=cookie))
-        assert json.loads(lean[2])["granted"] is granted
-        assert lean[2] == full[2]
-        assert _comparable(lean[1]) == _comparable(full[1])
+    user = User.objects.create_user(email, "pw-long-enough")
+    if subscriber:
+        AccessGrant.objects.create(user=user, ad_free=False)
+    client.force_login(user)
+    return user
+
+
+def _cookie_pair(client: Any) -> str:
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+def _with_pass(apps: tuple[LeanCheckApp, WSGIHandler], session: str, article: int) -> str:
+    """Return the session and the pass cookies, the pass issued by an ordinary-path check."""
+    _, headers, _ = _serve(apps[1], _environ(article, cookie=session))
+    issued = [v for n, v in headers if n == "Set-Cookie" and "masthead_pass=" in v]
+    assert issued, headers
+    return f"{session}; {issued[0].split(';')[0].strip()}"
+
+
+@pytest.fixture
+def passes(hot: hotpath.HotStore) -> Iterator[None]:
+    from masthead.access import generations
+
+    generations.resume()
+    with override_settings(PAYWALL_READER_PASS_MINUTES=5):
+        yield
+    generations.resume()
+
+
+def test_logged_in_readers_with_a_pass_answer_alike_on_both_paths(
+    passes: None, apps: tuple[LeanCheckApp, WSGIHandler], client: Any
+) -> None:
+    walled = make_article("subscriber")
+    for_accounts = make_article("registered")
+    for email, subscriber, granted in (
+        ("reg@example.com", False, False),
+        ("sub@example.com", True, True),
+    ):
+        _login(client, email, subscriber=subscriber)
+        cookies = _with_pass(apps, _cookie_pair(client), walled.pk)
+        for article in (walled, for_accounts):
+            lean, full = _both(apps, lambda a=article, c=cookies: _environ(a.pk, cookie=c))
+            assert lean[2] == full[2]
+            assert _comparable(lean[1]) == _comparable(full[1])
+        assert json.loads(lean[2])["granted"] is True  # a registered article: both readers
+        assert (
+            json.loads(_serve(apps[0], _environ(walled.pk, cookie=cookies))[2])["granted"]
+            is granted
+        )
+
+
+def test_a_check_with_a_pass_is_one_round_trip_and_no_sql(
+    passes: None, apps: tuple[LeanCheckApp, WSGIHandler], client: Any, monkeypatch: Any
+) -> None:
+    walled = make_article("subscriber")
+    _login(client, "sub@example.com", subscriber=True)
+    cookies = _with_pass(apps, _cookie_pair(client), walled.pk)
+    _serve(apps[0], _environ(walled.pk, cookie=cookies))  # warm
+    counting = Counting(monkeypatch)
+    with override_settings(ANALYTICS_ENABLED=False), CaptureQueriesContext(connection) as queries:
+        status, _, body = _serve(apps[0], _environ(walled.pk, cookie=cookies))
+    assert status == "200 OK" and json.loads(body)["granted"] is True
+    assert walled.gated_marker in body.decode()
+    assert len(queries) == 0, [q["sql"] for q in queries.captured_queries]
+    assert counting.trips == 1, counting.commands
+
+
+def test_a_bumped_generation_ends_access_on_the_very_next_check(
+    passes: None, apps: tuple[LeanCheckApp, WSGIHandler], client: Any
+) -> None:
+    from masthead.access import bump_reader_generation
+    from masthead.billing.models import AccessGrant
+
+    walled = make_article("subscriber")
+    user = _login(client, "sub@example.com", subscriber=True)
+    cookies = _with_pass(apps, _cookie_pair(client), walled.pk)
+    assert json.loads(_serve(apps[0], _environ(walled.pk, cookie=cookies))[2])["granted"]
+    AccessGrant.objects.filter(user=user).delete()
+    bump_reader_generation(user.pk)
+    status, headers, body = _serve(apps[0], _environ(walled.pk, cookie=cookies))
+    assert status == "200 OK"
+    assert json.loads(body)["granted"] is False and walled.gated_marker not in body.decode()
+    # The ordinary path answered: it read the database and issued a new pass.
+    assert any(n == "Set-Cookie" and "masthead_pass=" in v for n, v in headers)
+
+
+@pytest.mark.parametrize("damage", ["forged", "other session", "missing"])
+def test_a_pass_that_does_not_read_takes_the_ordinary_path(
+    passes: None, apps: tuple[LeanCheckApp, WSGIHandler], client: Any, damage: str
+) -> None:
+    walled = make_article("subscriber")
+    _login(client, "reg@example.com", subscriber=False)
+    session = _cookie_pair(client)
+    cookies = _with_pass(apps, session, walled.pk)
+    if damage == "forged":
+        cookies = cookies[:-3] + "AAA"
+    elif damage == "other session":
+        cookies = cookies.replace(session, "sessionid=someoneelse0000000000000000000000")
+    else:
+        cookies = session
+    lean, full = _both(apps, lambda: _environ(walled.pk, cookie=cookies))
+    assert lean[2] == full[2]
+    assert json.loads(lean[2])["granted"] is False
+    assert walled.gated_marker not in lean[2].decode()
 
 
 def test_a_warm_anonymous_check_is_one_round_trip_and_no_sql(
