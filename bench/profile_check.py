@@ -98,17 +98,34 @@ class _Trips:
         setattr(redis.client.Pipeline, "execute", counted_pipeline)  # noqa: B010
 
 
+# The reader pass each session was last given (this run's Redis holds only its generations).
+_passes: dict[str, str] = {}
+
+
+def _with_current_pass(line: str) -> str:
+    fields = line.split("\t")
+    session = fields[2].split(";")[0].strip()
+    if session.startswith("sessionid=") and session in _passes:
+        fields[2] = f"{session}; {_passes[session]}"
+    return "\t".join(fields)
+
+
 def _serve(app: Any, line: str) -> tuple[str, bytes]:
-    seen: dict[str, str] = {}
+    seen: dict[str, Any] = {}
 
     def start_response(status: str, headers: Any, exc_info: Any = None) -> None:
-        seen["status"] = status
+        seen["status"], seen["headers"] = status, headers
 
+    line = _with_current_pass(line)
     result = app(_environ(line), start_response)
     try:
         body = b"".join(result)
     finally:
         result.close()
+    session = line.split("\t")[2].split(";")[0].strip()
+    for name, value in seen["headers"]:
+        if name == "Set-Cookie" and value.strip().startswith("masthead_pass="):
+            _passes[session] = value.strip().split(";")[0]
     return seen["status"], body
 
 
