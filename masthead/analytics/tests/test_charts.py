@@ -46,7 +46,8 @@ class ChartTextIsNeverMathTests(SimpleTestCase):
 
         start = dt.date(2026, 11, 1)
         rows: list[tuple[Cell, ...]] = [
-            ((start + dt.timedelta(days=n)).isoformat(), 1, 1, 1, 1, 1, 1, 0, 1) for n in range(3)
+            ((start + dt.timedelta(days=n)).isoformat(), 1, 1, 1, 1, 1, 1, 0, 1)
+            for n in range(3)
         ]
         daily = Table("daily", "Daily", COLUMNS, rows)
         funnel = Table("funnel", "Funnel", ("Step", "People", "Prev", "Start"),

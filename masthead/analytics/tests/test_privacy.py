@@ -18,8 +18,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     cache.clear()
-
-
 NOON = dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC)
 
 
