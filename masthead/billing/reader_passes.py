@@ -6,7 +6,8 @@ change to a reader's subscriptions or grants makes their passes stale at once th
 ``bump_reader_generation``. The hooks are model signals, so every path is covered the
 same way: webhooks (a refund or cancellation arrives as a subscription update), test
 payments, the reader's own cancel, plan changes, and the admin. A plan edited in the
-admin changes access for everyone on it, so all its subscribers are bumped.
+admin changes access for everyone on it, so all its subscribers are bumped; so does a
+section's new slug, for every plan and grant that names the section.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from masthead.access import bump_reader_generation
 
@@ -59,6 +60,23 @@ def _sections_changed(sender: Any, instance: Any, action: str, **kwargs: Any) ->
         _bump_plan_holders(pk_set)
 
 
+def _section_renamed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A section's slug is about to change: passes name sections by slug, so end them.
+
+    Otherwise a pass could open a section that took over the old slug. Everyone whose
+    plan or grant names the section is bumped (before the save; the bump repeats when
+    the transaction commits).
+    """
+    if instance.pk is None or kwargs.get("raw"):
+        return
+    old = sender.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
+    if old is None or old == instance.slug:
+        return
+    _bump_plan_holders(set(Plan.objects.filter(sections=instance).values_list("pk", flat=True)))
+    for user_id in AccessGrant.objects.filter(sections=instance).values_list("user_id", flat=True):
+        bump_reader_generation(user_id)
+
+
 def connect() -> None:
     """Connect the hooks (``BillingConfig.ready``)."""
     for model in (Subscription, AccessGrant):
@@ -67,6 +85,7 @@ def connect() -> None:
             _bump_owner, sender=model, dispatch_uid=f"billing.pass.{model.__name__}.delete"
         )
     post_save.connect(_plan_saved, sender=Plan, dispatch_uid="billing.pass.Plan")
+    pre_save.connect(_section_renamed, sender="newsroom.Section", dispatch_uid="billing.pass.slug")
     for through in (AccessGrant.sections.through, Plan.sections.through):
         m2m_changed.connect(
             _sections_changed, sender=through, dispatch_uid=f"billing.pass.{through.__name__}"

@@ -476,3 +476,18 @@ def test_confirming_the_address_shows_on_the_next_check(passes: str, settings: A
     mark_confirmed(user)
     after = answer(reader, metered)
     assert (after["granted"], after["reason"]) == (True, "metered")
+
+
+def test_a_section_renamed_under_a_plan_is_followed_on_the_next_check(
+    passes: str, article: Any
+) -> None:
+    from masthead.newsroom.tests import factories as newsroom
+
+    metro = newsroom.section("metro")
+    user = subscriber(plan=billing.plan("metro-plan", sections=[metro]))
+    reader = primed(user, article)
+    metro.slug = "city"  # passes name sections by slug: the old one must not linger
+    metro.save()
+    data = answer(reader, article)
+    assert data["_issued_pass"] is True
+    assert granted(data, article) is True
