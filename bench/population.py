@@ -87,8 +87,34 @@ def _sessions(users: list[Any]) -> list[str]:
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
-        cookies.append(f"sessionid={session.session_key}")
+        key = str(session.session_key)
+        cookies.append(f"sessionid={key}{_reader_pass(user, key)}")
     return cookies
+
+
+def _reader_pass(user: Any, session_key: str) -> str:
+    """Return "; masthead_pass=..." as the reader's first check would have issued it, or "".
+
+    A logged-in reader's browser holds a pass from its first check on (docs/design.md, "The
+    reader pass"); wrk replays fixed cookies, so the population carries the pass the app
+    would have set. Only when passes are on (the Redis meter); the generation is created in
+    the bench's Redis exactly as the check creates it.
+    """
+    from django.utils import timezone
+
+    from masthead.access import generations
+    from masthead.access.reader_pass import PASS_COOKIE, ReaderPass, encode_pass, lifetime
+    from masthead.access.sources import entitlement_terms_for, has_confirmed_email
+
+    if not generations.passes_enabled():
+        return ""
+    now = timezone.now()
+    generation = generations.generation_for_issue(user.pk)
+    terms = entitlement_terms_for(user, now)
+    if generation is None or terms is None or not terms.covers(now):
+        return ""
+    issued = ReaderPass(user.pk, generation, now + lifetime(), terms, has_confirmed_email(user))
+    return f"; {PASS_COOKIE}={encode_pass(issued, session_key)}"
 
 
 def _accounts(name: str, count: int, *, subscribers: bool) -> list[str]:
@@ -219,7 +245,9 @@ def main(argv: list[str]) -> int:
         readers = population(name, first_address=number * SPACING)
         lines = requests_lines(readers, articles, rng)
         (out / f"requests-{name}.txt").write_text("\n".join(lines) + "\n")
-    (out / "subscriber-cookie.txt").write_text(_accounts("browser", 1, subscribers=True)[0])
+    # The session alone: the browser gets its pass from its own first check.
+    browser = _accounts("browser", 1, subscribers=True)[0].split(";")[0]
+    (out / "subscriber-cookie.txt").write_text(browser)
     return 0
 
 

@@ -1,31 +1,30 @@
-"""What one access check costs at steady state: SQL, Redis round trips and CPU, by reader kind.
+"""What one access check costs at steady state: Redis round trips, SQL and CPU, by reader.
 
-    .venv/bin/python -m bench.profile_check [--checks 60] [--store redis|sql] [--tree]
+    .venv/bin/python -m bench.profile_check [--checks 300] [--store redis|sql] [--tree]
+        [--population NAME] [--json FILE] [--in-bench]
 
 Runs after ``make bench`` (it reuses var/bench: the database and the populations), in this
-process through Django's test client — no server, no network noise — so the counts are
-exact. ``make bench`` runs it too, against its own running PostgreSQL and Redis
-(``--in-bench``: the environment is the bench's), for the ``queries_per_check_*`` figures.
-
-Steady state: each reader kind's checks are sent once to warm every cache they touch
-(the policy, the article facts, the rendered gated parts, connections), then the very same
-checks again, measured. Counted per check: SQL statements Django runs (captured), the
-connection health checks (``CONN_HEALTH_CHECKS``' ``SELECT 1``, which no capture sees),
-Redis round trips (commands sent to the socket, a pipeline being one) and Redis commands
-by name, and the process's CPU time. The baseline view is measured the same way.
-``--tree`` adds a pyinstrument call tree.
+process through the site's own WSGI application (``masthead.wsgi``, the check's lean path
+included) — no server, no network noise — so the counts are exact. Every line is served
+once to warm the caches, then again to measure; the reader's kind comes from the check's
+own event. Counted per check: SQL statements (captured), the connection health checks
+(``CONN_HEALTH_CHECKS``' ``SELECT 1``, which no capture sees), Redis round trips (a command,
+or a pipeline's one send) and commands by name, and CPU time. ``--tree`` adds a pyinstrument
+call tree. The baseline view is measured the same way. ``make bench`` runs it against its own
+PostgreSQL and Redis (``--in-bench``: the environment as given) for the
+``queries_per_check_*`` figures.
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import io
 import json
 import os
 import sys
+import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +32,6 @@ from bench.stack import ROOT
 from devservices import Launcher, Postgres, Redis
 
 VAR = ROOT / "var" / "bench"
-KINDS = ("anonymous", "registered", "subscriber")
 
 
 def _environment(postgres: Postgres, redis_url: str, store: str) -> None:
@@ -50,146 +48,210 @@ def _environment(postgres: Postgres, redis_url: str, store: str) -> None:
         BILLING_PROVIDER="stripe",
         BILLING_STRIPE_WEBHOOK_SECRET="whsec_placeholder",  # noqa: S106 - never used
         PAYWALL_METER_STORE=store,
-        PAYWALL_EXPERIMENT_ARMS="",
         MASTHEAD_LOG_LEVEL="ERROR",
     )
 
 
-def _post(client: Any, line: str) -> Any:
-    from django.db import close_old_connections
-
-    # What a server does at each request's start, and the test client leaves out: with
-    # CONN_HEALTH_CHECKS, the request's first query is preceded by a health check.
-    close_old_connections()
+def _environ(line: str) -> dict[str, Any]:
+    """Return the WSGI environ of one population line, as wrk sends it through nginx."""
+    # A sixth field, when present, names the reader's kind (bench/population.py).
     method, path, cookie, address, body, *_kind = line.split("\t")
-    name, _, value = cookie.partition("=")
-    client.cookies.clear()
-    client.cookies[name] = value
-    return client.generic(
-        method,
-        path,
-        body,
-        content_type="application/json",
-        HTTP_X_FORWARDED_FOR=address,
-        REMOTE_ADDR="127.0.0.1",
-    )
+    raw = body.encode()
+    return {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "testserver",
+        "HTTP_ORIGIN": "http://testserver",
+        "HTTP_SEC_FETCH_SITE": "same-origin",
+        "HTTP_COOKIE": cookie,
+        "HTTP_X_FORWARDED_FOR": address,
+        "REMOTE_ADDR": "127.0.0.1",
+        "CONTENT_TYPE": "application/json",
+        "CONTENT_LENGTH": str(len(raw)),
+        "wsgi.input": io.BytesIO(raw),
+        "wsgi.url_scheme": "http",
+    }
 
 
-class Counters:
-    """Redis round trips and database health checks made in this process, counted."""
+class _Trips:
+    """Counts this thread's Redis round trips (a command, or a pipeline's one send)."""
 
     def __init__(self) -> None:
-        self.redis_round_trips = 0
-        self.health_checks = 0
+        import redis
 
-    @contextmanager
-    def installed(self) -> Iterator[Counters]:
-        """Count while the block runs (by wrapping redis-py's send and Django's check)."""
+        self.count = 0
+        self.commands: collections.Counter[str] = collections.Counter()
+        thread = threading.current_thread()
+        command: Any = redis.Redis.execute_command
+        pipeline: Any = redis.client.Pipeline.execute
+
+        def counted_command(client: Any, *args: Any, **kwargs: Any) -> Any:
+            if threading.current_thread() is thread:
+                self.count += 1
+                self.commands[str(args[0])] += 1
+            return command(client, *args, **kwargs)
+
+        def counted_pipeline(pipe: Any, *args: Any, **kwargs: Any) -> Any:
+            if threading.current_thread() is thread:
+                self.count += 1
+                self.commands["pipeline"] += 1
+            return pipeline(pipe, *args, **kwargs)
+
+        setattr(redis.Redis, "execute_command", counted_command)  # noqa: B010 - a counting wrapper
+        setattr(redis.client.Pipeline, "execute", counted_pipeline)  # noqa: B010
+        self.health_checks = 0
+        self._count_health_checks(thread)
+
+    def _count_health_checks(self, thread: threading.Thread) -> None:
         from django.db import connections
-        from redis.connection import AbstractConnection
 
         # The backend's own class: PostgreSQL's wrapper defines its own is_usable.
         wrapper_class: Any = type(connections["default"])
-
-        send: Any = AbstractConnection.send_packed_command
         usable: Any = wrapper_class.is_usable
 
-        def counted_send(connection: Any, *args: Any, **kwargs: Any) -> Any:
-            self.redis_round_trips += 1
-            return send(connection, *args, **kwargs)
-
         def counted_usable(wrapper: Any) -> Any:
-            self.health_checks += 1
+            if threading.current_thread() is thread:
+                self.health_checks += 1
             return usable(wrapper)
 
-        AbstractConnection.send_packed_command = counted_send  # type: ignore[method-assign,assignment]
-        wrapper_class.is_usable = counted_usable
-        try:
-            yield self
-        finally:
-            AbstractConnection.send_packed_command = send  # type: ignore[method-assign]
-            wrapper_class.is_usable = usable
+        setattr(wrapper_class, "is_usable", counted_usable)  # noqa: B010 - a counting wrapper
 
 
-def _measure(client: Any, lines: list[str], redis_client: Any) -> dict[str, Any]:
+# The reader pass each session was last given (this run's Redis holds only its generations).
+_passes: dict[str, str] = {}
+
+
+def _with_current_pass(line: str) -> str:
+    fields = line.split("\t")
+    session = fields[2].split(";")[0].strip()
+    if session.startswith("sessionid=") and session in _passes:
+        fields[2] = f"{session}; {_passes[session]}"
+    return "\t".join(fields)
+
+
+def _serve(app: Any, line: str) -> tuple[str, bytes]:
+    seen: dict[str, Any] = {}
+
+    def start_response(status: str, headers: Any, exc_info: Any = None) -> None:
+        seen["status"], seen["headers"] = status, headers
+
+    line = _with_current_pass(line)
+    result = app(_environ(line), start_response)
+    try:
+        body = b"".join(result)
+    finally:
+        result.close()
+    session = line.split("\t")[2].split(";")[0].strip()
+    for name, value in seen["headers"]:
+        if name == "Set-Cookie" and value.strip().startswith("masthead_pass="):
+            _passes[session] = value.strip().split(";")[0]
+    return seen["status"], body
+
+
+def _measure(app: Any, lines: list[str], trips: _Trips) -> dict[str, dict[str, Any]]:
+    """Serve ``lines`` once more (caches warm) and return the costs by kind of reader.
+
+    The kind comes from each check's own ``access_check`` event; SQL and round trips are
+    this thread's, so the analytics flusher's batches are not counted.
+    """
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    def calls() -> dict[str, int]:
-        return {k: v["calls"] for k, v in redis_client.info("commandstats").items()}
+    from masthead.core import events
 
-    for line in lines:  # the same checks once, unmeasured: every cache they touch is warm
-        _post(client, line)
-    before = calls()
-    reasons: collections.Counter[str] = collections.Counter()
-    tables: collections.Counter[str] = collections.Counter()
-    counters = Counters()
-    with counters.installed(), CaptureQueriesContext(connection) as queries:
-        started = time.process_time()
+    kinds: list[str] = []
+
+    def listen(event: events.Event) -> None:
+        if event.kind == events.EventKind.ACCESS_CHECK:
+            kinds.append(event.reader_kind)
+
+    events.subscribe(listen)
+    totals: dict[str, dict[str, Any]] = {}
+    try:
         for line in lines:
-            reasons[_post(client, line).json().get("reason", "?")] += 1
-        cpu_ms = (time.process_time() - started) / len(lines) * 1000
-    after = calls()
-    for query in queries.captured_queries:
-        sql = query["sql"]
-        table = sql.split(" FROM ")[1].split()[0].strip('"') if " FROM " in sql else sql[:30]
-        tables[f"{sql.split()[0]} {table}"] += 1
-    redis = {
-        name.removeprefix("cmdstat_"): round((after[name] - before.get(name, 0)) / len(lines), 2)
-        for name in after
-        if after[name] != before.get(name, 0) and name != "cmdstat_info"
-    }
-    return {
-        "checks": len(lines),
-        "cpu_ms": round(cpu_ms, 2),
-        "sql_per_check": round(len(queries.captured_queries) / len(lines), 2),
-        "health_checks_per_check": round(counters.health_checks / len(lines), 2),
-        "redis_round_trips_per_check": round(counters.redis_round_trips / len(lines), 2),
-        "sql": {name: round(n / len(lines), 2) for name, n in tables.most_common()},
-        "redis_commands_per_check": redis,
-        "reasons": dict(reasons),
-    }
+            kinds.clear()
+            before_trips = trips.count
+            before_health = trips.health_checks
+            before_commands = collections.Counter(trips.commands)
+            started = time.process_time()
+            with CaptureQueriesContext(connection) as queries:
+                status, _body = _serve(app, line)
+            cpu = time.process_time() - started
+            kind = kinds[0] if kinds else ("baseline" if "/bench/" in line else status)
+            row = totals.setdefault(
+                kind,
+                {
+                    "checks": 0,
+                    "cpu": 0.0,
+                    "sql": 0,
+                    "health": 0,
+                    "trips": 0,
+                    "commands": collections.Counter(),
+                },
+            )
+            row["checks"] += 1
+            row["cpu"] += cpu
+            row["sql"] += len(queries.captured_queries)
+            row["trips"] += trips.count - before_trips
+            row["health"] += trips.health_checks - before_health
+            row["commands"].update(trips.commands - before_commands)
+    finally:
+        events.unsubscribe(listen)
+    report = {}
+    for kind, row in totals.items():
+        n = row["checks"]
+        report[kind] = {
+            "checks": n,
+            "cpu_ms": round(row["cpu"] / n * 1000, 2),
+            "sql_per_check": round(row["sql"] / n, 2),
+            "health_checks_per_check": round(row["health"] / n, 2),
+            "redis_round_trips_per_check": round(row["trips"] / n, 2),
+            "redis_commands": {k: round(v / n, 2) for k, v in row["commands"].most_common()},
+        }
+    return report
 
 
-def _lines_by_kind(path: Path) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {kind: [] for kind in KINDS}
-    for line in path.read_text().splitlines():
-        fields = line.split("\t")
-        if len(fields) >= 6 and fields[5] in found:
-            found[fields[5]].append(line)
-        elif "masthead_visitor=" in line:  # a population written before kinds were named
-            found["anonymous"].append(line)
-    return found
+def _table(report: dict[str, dict[str, Any]]) -> str:
+    kinds = [
+        kind for kind in ("anonymous", "registered", "subscriber", "baseline") if kind in report
+    ]
+    rows = [
+        ("Redis round trips", "redis_round_trips_per_check", "{:.2f}"),
+        ("SQL queries", "sql_per_check", "{:.2f}"),
+        ("SELECT 1 health checks", "health_checks_per_check", "{:.2f}"),
+        ("CPU (ms)", "cpu_ms", "{:.2f}"),
+    ]
+    out = ["| | " + " | ".join(kinds) + " |", "|---|" + "---:|" * len(kinds)]
+    for label, key, form in rows:
+        out.append(f"| {label} | " + " | ".join(form.format(report[k][key]) for k in kinds) + " |")
+    return "\n".join(out)
 
 
-def profile(population: str, checks: int, tree: bool) -> dict[str, Any]:
-    """Measure each reader kind's checks and the baseline view (Django is set up here)."""
-    import django
+def profile(population: str, checks: int, tree: bool) -> dict[str, dict[str, Any]]:
+    """Serve ``population``'s first ``checks`` lines and the baseline warm; return the costs."""
+    from masthead.wsgi import application  # the site's entry: the lean path included
 
-    django.setup()
-    import redis
-    from django.conf import settings
-    from django.test import Client
-
-    client = Client(HTTP_ORIGIN="http://testserver", HTTP_SEC_FETCH_SITE="same-origin")
-    redis_client = redis.Redis.from_url(settings.REDIS_URL)
-    folder = VAR / "population"
-    by_kind = _lines_by_kind(folder / f"requests-{population}.txt")
-    report: dict[str, Any] = {
-        kind: _measure(client, lines[:checks], redis_client)
-        for kind, lines in by_kind.items()
-        if lines
-    }
-    baseline = (folder / "baseline.txt").read_text().splitlines()
-    report["baseline"] = _measure(client, baseline[:checks], redis_client)
+    lines = (VAR / "population" / f"requests-{population}.txt").read_text().splitlines()
+    chosen = lines[:checks]
+    baseline = (VAR / "population" / "baseline.txt").read_text().splitlines()
+    baseline = baseline[: max(checks // 3, 30)]
+    trips = _Trips()
+    # Steady state: every article's facts, gated part and walls, every reader's
+    # session and entitlements caches, warmed by serving the same lines once first.
+    for line in chosen + baseline:
+        _serve(application, line)
+    report = _measure(application, chosen + baseline, trips)
     if tree:
         from pyinstrument import Profiler
 
-        everyone = [line for lines in by_kind.values() for line in lines]
         profiler = Profiler(interval=0.0005)
         with profiler:
-            for line in everyone[checks : checks * 2]:
-                _post(client, line)
+            for line in chosen:
+                _serve(application, line)
         print(profiler.output_text(color=False, unicode=False))
     return report
 
@@ -197,7 +259,7 @@ def profile(population: str, checks: int, tree: bool) -> dict[str, Any]:
 def main(argv: list[str]) -> int:
     """Print (or write) the cost of a check per reader kind and of the baseline; 0 on success."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--checks", type=int, default=60, help="checks per reader kind")
+    parser.add_argument("--checks", type=int, default=300)
     parser.add_argument("--store", choices=["redis", "sql"], default="redis")
     parser.add_argument("--population", default="profile", help="requests-NAME.txt to replay")
     parser.add_argument("--tree", action="store_true", help="print a pyinstrument call tree")
@@ -221,6 +283,7 @@ def main(argv: list[str]) -> int:
             launcher.stop(redis_server.name, postgres.name)
     text = json.dumps(report, indent=1)
     print(text)
+    print(_table(report))
     if args.json:
         args.json.write_text(text + "\n")
     return 0

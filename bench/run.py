@@ -163,6 +163,9 @@ class Bench:
             BILLING_STRIPE_WEBHOOK_SECRET="whsec_placeholder",  # noqa: S106
             PAYWALL_METER_STORE="redis",
             PAYWALL_EXPERIMENT_ARMS="",
+            # The populations carry reader passes made at the start (bench.population):
+            # they must outlive the whole run (20 minutes at most).
+            PAYWALL_READER_PASS_MINUTES="60",  # noqa: S106 - minutes, not a password
             MASTHEAD_LOG_LEVEL="ERROR",
         )
         self.nginx = Nginx(

@@ -175,6 +175,10 @@ elif REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# With Redis, sessions are read from the cache and written to both (a cache miss or outage
+# reads the database): a logged-in page view reads no SQL for its session. Trade-off in
+# docs/design.md, "The reader pass".
+SESSION_ENGINE = "masthead.core.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
@@ -290,6 +294,10 @@ PAYWALL_WALLED_SECTIONS = env_str("PAYWALL_WALLED_SECTIONS")
 PAYWALL_FAIL_MODE = env_str("PAYWALL_FAIL_MODE")  # "open" or "closed"
 # Access checks per client address per minute before 429.
 PAYWALL_CHECK_RATE_LIMIT = env_int("PAYWALL_CHECK_RATE_LIMIT", 120, minimum=1)
+# The check's hot path (docs/design.md, "The access check"): anonymous checks and checks
+# with a reader pass in one Redis round trip ahead of the middleware, when the meter and the
+# cache share one Redis.
+PAYWALL_HOT_PATH = env_bool("PAYWALL_HOT_PATH", True)
 # "sql" or "redis"; redis needs REDIS_URL or the cluster's nodes (then it is the cluster).
 PAYWALL_METER_STORE = env_str(
     "PAYWALL_METER_STORE", "redis" if REDIS_URL or REDIS_CLUSTER_NODES else "sql"
@@ -308,6 +316,12 @@ if REDIS_CLUSTER_NODES and PAYWALL_REDIS_URL:
 PAYWALL_METER_LOCK_WAIT_SECONDS = env_float("PAYWALL_METER_LOCK_WAIT_SECONDS", 2.0)
 PAYWALL_METER_LOCK_BUDGET_SECONDS = env_float("PAYWALL_METER_LOCK_BUDGET_SECONDS", 10.0)
 PAYWALL_VISITOR_COOKIE = "masthead_visitor"
+# Reader passes (docs/design.md, "The reader pass"): how many minutes a logged-in reader's
+# signed pass lets the access check skip the database (1-60; 0: no passes). Only with the
+# Redis meter; it also bounds how long a change stays unseen when Redis is unreachable.
+PAYWALL_READER_PASS_MINUTES = env_int("PAYWALL_READER_PASS_MINUTES", 5)
+if PAYWALL_READER_PASS_MINUTES > 60:
+    raise ImproperlyConfigured("PAYWALL_READER_PASS_MINUTES must be at most 60")
 
 # --- Analytics: the paywall's event record (docs/analytics.md) ---
 ANALYTICS_ENABLED = env_bool("ANALYTICS_ENABLED", True)
@@ -317,6 +331,12 @@ ANALYTICS_BATCH_SIZE = env_int("ANALYTICS_BATCH_SIZE", 500, minimum=1)
 ANALYTICS_FLUSH_SECONDS = env_int("ANALYTICS_FLUSH_SECONDS", 2, minimum=1)
 ANALYTICS_BUFFER_SIZE = env_int("ANALYTICS_BUFFER_SIZE", 20000, minimum=1)
 ANALYTICS_RETENTION_DAYS = env_int("ANALYTICS_RETENTION_DAYS", 90, minimum=1)
+# With Redis, the flusher appends events to a Redis stream and `manage.py drain_events`
+# (a process of its own) writes them to the database; False, or no Redis: written here.
+ANALYTICS_STREAM = env_bool("ANALYTICS_STREAM", bool(REDIS_URL))
+# The stream's cap (approximate): past it the oldest events go, if the drain is not running.
+ANALYTICS_STREAM_KEY = env_str("ANALYTICS_STREAM_KEY", "masthead:analytics:events")
+ANALYTICS_STREAM_MAX_LENGTH = env_int("ANALYTICS_STREAM_MAX_LENGTH", 1_000_000, minimum=1000)
 
 LOGGING = {
     "version": 1,
@@ -362,6 +382,8 @@ GATEWAY_NATIVE_CONTENT_SOURCE = "masthead.newsroom.paywall"
 
 # Loaders ``access`` calls through these dotted paths, so it imports no other app.
 PAYWALL_ENTITLEMENTS_LOADER = "masthead.billing.entitlements.entitlements_for"
+# The same with each piece's end, for reader passes; empty: no passes.
+PAYWALL_ENTITLEMENT_TERMS = "masthead.billing.entitlements.entitlement_terms"
 PAYWALL_GIFT_VERIFIER = "masthead.gifts.tokens.verify_gift"
 # With an origin, the gateway's source: native and origin articles alike (docs/gateway.md).
 PAYWALL_CONTENT_SOURCE = (

@@ -21,9 +21,12 @@ mkdir -p "$DIR/media" "$DIR/nginx"
 # The launcher (python -m devservices) records what it starts in var/prod/services and
 # stops exactly that: on Ctrl-C, when a service dies, or when this script fails.
 launcher() { "$PY" -m devservices --run-dir "$DIR/services" "$@"; }
+DRAIN_PID=""
 stop_all() {
   trap - INT TERM EXIT
   echo; echo "==> stopping"
+  # The event drain is ours (started below), stopped by its own id; it finishes its batch.
+  if [ -n "$DRAIN_PID" ]; then kill "$DRAIN_PID" 2>/dev/null || true; wait "$DRAIN_PID" 2>/dev/null || true; fi
   launcher stop || true
 }
 trap stop_all INT TERM EXIT
@@ -72,6 +75,12 @@ echo "==> migrations, demo newsroom, static files"
 if [ -e /usr/lib/nginx/modules/ngx_http_cache_purge_module.so ]; then
   export MASTHEAD_CACHE_PURGE_URLS="http://127.0.0.1:$PORT/_purge"
 fi
+
+# The app's workers append analytics events to a Redis stream (ANALYTICS_STREAM, on with
+# Redis); this process writes them to PostgreSQL (docs/deploy.md, "The event drain").
+echo "==> drain_events: analytics events from Redis to PostgreSQL (log: var/prod/drain.log)"
+.venv/bin/python manage.py drain_events >"$DIR/drain.log" 2>&1 &
+DRAIN_PID=$!
 
 echo "==> granian: $WORKERS workers on 127.0.0.1:$APP_PORT (log: var/prod/app.log)"
 launcher start "granian:port=$APP_PORT,workers=$WORKERS,threads=1,log=$DIR/app.log"

@@ -52,14 +52,16 @@ from masthead.access.ports import (
     ContentSource,
     CrawlerVerifier,
     EntitlementsLoader,
+    EntitlementTermsLoader,
     GiftVerifier,
     MediaSource,
 )
 from masthead.access.snapshot import meter_snapshot
 from masthead.access.sources import article_is_live, crawler_verdict
+from masthead.access.terms import NO_TERMS, EntitlementTerm, EntitlementTerms
 
 if _typing.TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
 
     from django.http import HttpRequest
 
@@ -125,6 +127,42 @@ def erase_reader(user_id: int) -> int:
     return erase_account(user_id)
 
 
+def content_changed() -> None:
+    """Say that newsroom content changed (any save): the access check reloads what it holds.
+
+    Starts a new content generation in the meter's Redis, which the check's hot path
+    compares with the one its in-process article facts and cached gated parts were made
+    under, and drops this process's rendered walls. Never raises for Redis being down.
+    """
+    from masthead.access.hotpath import content_changed as changed
+
+    changed()
+
+
+def lean_check_app(app: "Callable[..., Iterable[bytes]]") -> "Callable[..., Iterable[bytes]]":
+    """Return the WSGI application ``app`` with the access check's lean path in front.
+
+    Anonymous ``POST /api/access/`` requests are answered in one Redis round trip ahead
+    of the middleware they do not need; everything else reaches ``app`` unchanged.
+    """
+    from masthead.access.lean import LeanCheckApp
+
+    return LeanCheckApp(app)
+def bump_reader_generation(user_id: int) -> bool:
+    """Make account ``user_id``'s reader passes stale: its next check reads the database.
+
+    Call it whenever something ends or changes the reader's access or identity (a refund,
+    a cancellation, a plan change, a grant, a confirmed address, a new password, logout,
+    deactivation, deletion). It acts at once and again when the surrounding transaction
+    commits. Returns False when Redis could not be reached: this process then ignores
+    passes for one pass lifetime (docs/design.md, "The reader pass"). Without a Redis
+    meter it does nothing.
+    """
+    from masthead.access.generations import bump
+
+    return bump(user_id)
+
+
 def reading_history(user_id: int) -> list[CountedRead]:
     """Return the articles on account ``user_id``'s meter and when each was counted."""
     from masthead.access.meters import account_history
@@ -140,6 +178,7 @@ __all__ = [
     "METERED",
     "NOT_A_CRAWLER",
     "NO_ENTITLEMENTS",
+    "NO_TERMS",
     "REGISTERED",
     "SITE_ASSET",
     "SUBSCRIBER",
@@ -154,6 +193,9 @@ __all__ = [
     "CrawlerVerdict",
     "CrawlerVerifier",
     "Decision",
+    "EntitlementTerm",
+    "EntitlementTerms",
+    "EntitlementTermsLoader",
     "Entitlements",
     "EntitlementsLoader",
     "FailMode",
@@ -169,6 +211,8 @@ __all__ = [
     "Reason",
     "Window",
     "article_is_live",
+    "bump_reader_generation",
+    "content_changed",
     "crawler_verdict",
     "current_policy",
     "decide",
@@ -176,6 +220,7 @@ __all__ = [
     "erase_reader",
     "forget_policy",
     "is_ad_free",
+    "lean_check_app",
     "media_placeholder",
     "media_type",
     "meter_applies",

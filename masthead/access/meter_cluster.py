@@ -2,7 +2,7 @@
 
 A reader's keys are hash-tagged by reader (``meter_redis.reads_key``), so everything about
 one reader is one slot on one primary, and its script is atomic there. The day's network
-counter (``meter_redis.network_day_key``) hashes elsewhere, and no Redis script may touch
+counter (``meter_redis.network_counter_key``) hashes elsewhere, and no Redis script may touch
 two slots, so a first read of an article is counted in two steps:
 
 1. **The reader's script** (reader's slot): trim the window; a re-read answers "counted"
@@ -42,9 +42,9 @@ from redis.commands.core import Script
 from redis.exceptions import RedisError
 
 from masthead.access.meter_redis import (
-    _NETWORK_TTL_SECONDS,
-    _READS_TTL_SECONDS,
-    network_day_key,
+    NETWORK_TTL_SECONDS,
+    READS_TTL_SECONDS,
+    network_counter_key,
     reads_key,
 )
 from masthead.access.meters import CountedRead, MeterRequest, account_key
@@ -127,18 +127,18 @@ class ClusterMeterStore:
                 _millis(request.since),
                 now,
                 request.allowance,
-                _READS_TTL_SECONDS,
+                READS_TTL_SECONDS,
             ],
         )
         state = MeterState(allowance=request.allowance, used=int(used), is_counted=bool(counted))
         if not reserved or request.network is None:
             return state
-        network = network_day_key(self.prefix, request.network, request.now)
+        network = network_counter_key(self.prefix, request.network, request.now)
         try:
             allowed = self._script(
                 self._network,
                 keys=[network],
-                args=[request.network_allowance, _NETWORK_TTL_SECONDS],
+                args=[request.network_allowance, NETWORK_TTL_SECONDS],
             )
         except RedisError:
             self._give_back(reads, request.article_id, now)

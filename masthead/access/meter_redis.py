@@ -1,15 +1,17 @@
 """The meter in Redis: one Lua script per count, so a count is one atomic round trip.
 
-Keys (with the store's prefix): ``reads:{<reader>}`` is a sorted set of article ids
-scored by when they were counted; ``net:<network>:<YYYYMMDD>`` counts a client network's
-metered reads on one UTC day. The script trims reads older than the window, answers a
-re-read as counted, refuses past the allowance or the network allowance, then adds.
+Keys (with the store's prefix): ``reads:{<reader>}`` is a sorted set of article ids scored
+by when they were counted; ``net:<network>:<YYYYMMDD>`` counts a client network's
+metered reads on one UTC day; ``gen:{<reader>}`` is an account's reader-pass generation
+(``reader_pass``, ``generations``: a pass is valid while it matches). The reader key sits
+in braces, a Redis Cluster hash tag, so everything about one reader lives in one slot. The
+script trims reads older than the window, answers a re-read as counted, refuses past the
+allowance or the network allowance, then adds. The same steps run inside the access
+check's one-round-trip script (``hotpath``), which shares ``METER_STEPS`` with this store
+so the two never disagree.
 
-The braces are a Redis Cluster hash tag: every key of one reader (its reads, its
-generation) hashes to the same slot, so one reader's script touches one node. On a
-cluster the network counter lives in another slot; ``meter_cluster`` counts there in two
-steps. The names are shared with the code that reads them (``reads_key``,
-``generation_key_for``).
+On a cluster the network counter lives in another slot; ``meter_cluster`` counts there
+in two steps.
 """
 
 from __future__ import annotations
@@ -26,51 +28,71 @@ from masthead.access.policy import MeterState
 from masthead.core import redis_clients
 
 # The longest window (a 31-day month) plus a day of slack; re-set on every count.
-_READS_TTL_SECONDS = 32 * 24 * 3600
-_NETWORK_TTL_SECONDS = 2 * 24 * 3600
+READS_TTL_SECONDS = 32 * 24 * 3600
+NETWORK_TTL_SECONDS = 2 * 24 * 3600
 # The access check answers within a second even when Redis hangs.
 SOCKET_TIMEOUT_SECONDS = redis_clients.SOCKET_TIMEOUT_SECONDS
 
 
+
 def reads_key(prefix: str, reader: str) -> str:
-    """Return the key of ``reader``'s counted reads (hash-tagged by reader)."""
+    """Return the key of ``reader``'s sorted set of counted reads (hash-tagged by reader)."""
     return f"{prefix}reads:{{{reader}}}"
 
 
 def generation_key_for(prefix: str, reader: str) -> str:
-    """Return the key of ``reader``'s generation (same hash tag, so same slot as its reads)."""
+    """Return the key of ``reader``'s generation (same slot as its reads)."""
     return f"{prefix}gen:{{{reader}}}"
 
 
-def network_day_key(prefix: str, network: str, now: dt.datetime) -> str:
-    """Return the key counting ``network``'s metered reads on the UTC day of ``now``."""
-    return f"{prefix}net:{network}:{now.astimezone(dt.UTC).strftime('%Y%m%d')}"
+def _legacy_reads_key(prefix: str, reader: str) -> str:
+    # The key before hash tags; kept for erasure and export until its 32-day TTL ends.
+    return f"{prefix}reads:{reader}"
 
-_CONSUME = """
-local reads = KEYS[1]
-redis.call('ZREMRANGEBYSCORE', reads, '-inf', '(' .. ARGV[2])
-local used = redis.call('ZCARD', reads)
-if redis.call('ZSCORE', reads, ARGV[1]) then
-  return {used, 1, 0}
-end
-if used >= tonumber(ARGV[4]) then
-  return {used, 0, 0}
-end
-if #KEYS > 1 then
-  local net = tonumber(redis.call('GET', KEYS[2]) or '0')
-  if net >= tonumber(ARGV[5]) then
-    return {used, 0, 1}
+
+def network_counter_key(prefix: str, network: str, now: dt.datetime) -> str:
+    """Return the key counting ``network``'s metered reads on ``now``'s UTC day."""
+    day = now.astimezone(dt.UTC).strftime("%Y%m%d")
+    return f"{prefix}net:{network}:{day}"
+
+
+# The meter's count as a Lua function, shared by this store's script and the access
+# check's one-round-trip script (``hotpath``): both count by exactly these steps.
+# ``net`` is nil when the network allowance does not apply.
+METER_STEPS = """
+local function consume(reads, net, article, since, now, allowance, net_allowance,
+                       reads_ttl, net_ttl)
+  redis.call('ZREMRANGEBYSCORE', reads, '-inf', '(' .. since)
+  local used = redis.call('ZCARD', reads)
+  if redis.call('ZSCORE', reads, article) then
+    return {used, 1, 0}
   end
-  redis.call('INCR', KEYS[2])
-  redis.call('EXPIRE', KEYS[2], ARGV[7])
+  if used >= tonumber(allowance) then
+    return {used, 0, 0}
+  end
+  if net then
+    local count = tonumber(redis.call('GET', net) or '0')
+    if count >= tonumber(net_allowance) then
+      return {used, 0, 1}
+    end
+    redis.call('INCR', net)
+    redis.call('EXPIRE', net, net_ttl)
+  end
+  redis.call('ZADD', reads, now, article)
+  redis.call('EXPIRE', reads, reads_ttl)
+  return {used + 1, 1, 0}
 end
-redis.call('ZADD', reads, ARGV[3], ARGV[1])
-redis.call('EXPIRE', reads, ARGV[6])
-return {used + 1, 1, 0}
 """
 
+_CONSUME = (
+    METER_STEPS
+    + """
+return consume(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7])
+"""
+)
 
-def _millis(moment: dt.datetime) -> int:
+
+def millis(moment: dt.datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
@@ -86,15 +108,15 @@ class RedisMeterStore:
         """Count the article unless already counted in the window; return the state after."""
         keys = [reads_key(self.prefix, request.reader)]
         if request.network is not None:
-            keys.append(network_day_key(self.prefix, request.network, request.now))
+            keys.append(network_counter_key(self.prefix, request.network, request.now))
         args: list[Any] = [
             request.article_id,
-            _millis(request.since),
-            _millis(request.now),
+            millis(request.since),
+            millis(request.now),
             request.allowance,
             request.network_allowance,
-            _READS_TTL_SECONDS,
-            _NETWORK_TTL_SECONDS,
+            READS_TTL_SECONDS,
+            NETWORK_TTL_SECONDS,
         ]
         used, counted, network_exhausted = self._script(keys=keys, args=args)
         return MeterState(
@@ -106,26 +128,35 @@ class RedisMeterStore:
 
     def peek(self, reader: str, allowance: int, since: dt.datetime) -> MeterState:
         """Return the reader's state without counting anything."""
-        used = self.client.zcount(reads_key(self.prefix, reader), _millis(since), "+inf")
+        used = self.client.zcount(reads_key(self.prefix, reader), millis(since), "+inf")
         return MeterState(allowance=allowance, used=int(used), is_counted=False)
 
     def erase_reader(self, user_id: int) -> int:
-        """Delete the account's sorted set of reads; return how many reads it held."""
-        key = reads_key(self.prefix, account_key(user_id))
-        pipeline = self.client.pipeline()
-        pipeline.zcard(key)
-        pipeline.delete(key)
-        held, _ = pipeline.execute()
-        return int(held)
+        """Delete the account's sorted set of reads; return how many reads it held.
+
+        The key from before hash tags goes too (one command per key: on a cluster the two
+        live in different slots).
+        """
+        held = 0
+        reader = account_key(user_id)
+        for key in (reads_key(self.prefix, reader), _legacy_reads_key(self.prefix, reader)):
+            held += int(self.client.zcard(key))
+            self.client.delete(key)
+        return held
 
     def reading_history(self, user_id: int) -> list[CountedRead]:
-        """Return the account's counted reads, oldest first."""
-        key = reads_key(self.prefix, account_key(user_id))
-        # With scores, redis-py answers (member, score) pairs; its stub cannot say so.
-        members: list[Any] = list(self.client.zrange(key, 0, -1, withscores=True))
+        """Return the account's counted reads, oldest first (the pre-hash-tag key's too)."""
+        reader = account_key(user_id)
+        members: list[Any] = []
+        for key in (_legacy_reads_key(self.prefix, reader), reads_key(self.prefix, reader)):
+            # With scores, redis-py answers (member, score) pairs; its stub cannot say so.
+            members += list(self.client.zrange(key, 0, -1, withscores=True))
+        latest: dict[int, float] = {}
+        for member, score in members:
+            latest[int(member)] = max(float(score), latest.get(int(member), 0.0))
         return [
-            CountedRead(int(member), dt.datetime.fromtimestamp(float(score) / 1000, dt.UTC))
-            for member, score in members
+            CountedRead(article, dt.datetime.fromtimestamp(score / 1000, dt.UTC))
+            for article, score in sorted(latest.items(), key=lambda item: (item[1], item[0]))
         ]
 
 
@@ -139,7 +170,11 @@ def _store_for(url: str, prefix: str) -> RedisMeterStore:
     return RedisMeterStore(redis_client(url), prefix)
 
 
+def meter_prefix() -> str:
+    """Return the prefix of every meter key (``PAYWALL_REDIS_PREFIX``)."""
+    return str(getattr(settings, "PAYWALL_REDIS_PREFIX", "masthead:meter:"))
+
+
 def redis_store_for(url: str) -> RedisMeterStore:
     """Return the process's shared store (one connection pool) for ``url``."""
-    prefix = str(getattr(settings, "PAYWALL_REDIS_PREFIX", "masthead:meter:"))
-    return _store_for(url, prefix)
+    return _store_for(url, meter_prefix())

@@ -197,7 +197,7 @@ def erase_account(user_id: int) -> int:
 
     The SQL store always (its rows outlive a switch to Redis), and Redis when it is the
     configured store. Redis being unreachable does not stop an account's deletion: the
-    failure is logged, and its keys expire on their own within ``_READS_TTL_SECONDS``
+    failure is logged, and its keys expire on their own within ``READS_TTL_SECONDS``
     (32 days) of the last count. Returns the reads erased.
     """
     from masthead.access.meter_sql import SqlMeterStore

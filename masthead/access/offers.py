@@ -7,6 +7,10 @@ section out is told so instead of being asked to subscribe as if they had nothin
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable, Hashable
+
 from django.template.loader import render_to_string
 
 from masthead.access.policy import (
@@ -24,6 +28,49 @@ from masthead.access.sources import section_name
 REGISTER_URL = "/accounts/register/"
 LOGIN_URL = "/accounts/login/"
 SUBSCRIBE_URL = "/subscribe/"
+# How long a rendered wall is reused. It depends only on what its key holds, except the
+# section's display name (newsroom data): an edited name shows within this time.
+MEMO_SECONDS = 60.0
+MEMO_LIMIT = 4096
+
+
+class _Memo:
+    """Rendered walls by everything they depend on, dropped as a whole every minute.
+
+    Lock-free reads: the dict is replaced, never cleared in place, so a reader holding the
+    old one finishes with it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[Hashable, str] = {}
+        self._until = 0.0
+
+    def get(self, key: Hashable, render: Callable[[], str]) -> str:
+        entries = self._entries
+        if time.monotonic() < self._until:
+            found = entries.get(key)
+            if found is not None:
+                return found
+        html = render()
+        with self._lock:
+            clock = time.monotonic()
+            if clock >= self._until or len(self._entries) >= MEMO_LIMIT:
+                self._entries, self._until = {}, clock + MEMO_SECONDS
+            self._entries[key] = html
+        return html
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries, self._until = {}, 0.0
+
+
+_memo = _Memo()
+
+
+def forget_rendered_walls() -> None:
+    """Drop every memoised wall (tests, and a process that saw content change)."""
+    _memo.clear()
 
 
 def reason_text(reason: str, policy: Policy, allowance: int | None = None) -> str:
@@ -81,6 +128,28 @@ def offer_html(
     (whatever the reason: a spent meter on a metered article too). Without ``article``
     the wall does not mention a plan.
     """
+    has_plan = article is not None and plan_excludes_section(article, reader, policy)
+    section = article.section if article is not None and has_plan else None
+    # Everything the wall depends on; the policy is a frozen (hashable) dataclass, so an
+    # arm's policy or a changed row is a different key.
+    key = (offer, reason, policy, allowance, reader.is_authenticated, has_plan, section)
+    return _memo.get(
+        key,
+        lambda: _render(
+            offer, reason, policy, allowance, reader.is_authenticated, article if has_plan else None
+        ),
+    )
+
+
+def _render(
+    offer: str,
+    reason: str,
+    policy: Policy,
+    allowance: int | None,
+    is_logged_in: bool,
+    article: ArticleFacts | None,
+) -> str:
+    """Render the wall; ``article`` is given only when the reader's plan leaves its section out."""
     template = (
         "access/wall_registration.html"
         if offer == Offer.REGISTRATION
@@ -88,8 +157,8 @@ def offer_html(
     )
     words = reason_text(reason, policy, allowance)
     plan_note = ""
-    has_plan = article is not None and plan_excludes_section(article, reader, policy)
-    if article is not None and has_plan:
+    has_plan = article is not None
+    if article is not None:
         if reason == Reason.PLAN_EXCLUDES_SECTION:
             words = plan_text(article)
         else:
@@ -99,7 +168,7 @@ def offer_html(
         "reason_text": words,
         "plan_note": plan_note,
         "has_plan": has_plan,
-        "is_logged_in": reader.is_authenticated,
+        "is_logged_in": is_logged_in,
         "register_url": REGISTER_URL,
         "login_url": LOGIN_URL,
         "subscribe_url": SUBSCRIBE_URL,

@@ -7,6 +7,9 @@ paths in settings and loaded here, and nowhere else:
   its gated part. Optional hooks: ``publication_time_zone()`` and ``section_name(slug)``.
 - ``PAYWALL_ENTITLEMENTS_LOADER`` (:class:`EntitlementsLoader`): what a reader's
   subscriptions open.
+- ``PAYWALL_ENTITLEMENT_TERMS`` (:class:`EntitlementTermsLoader`), optional: the same
+  entitlements with each piece's end, for reader passes (``reader_pass``). Unset: no
+  passes; every logged-in check reads the database.
 - ``PAYWALL_GIFT_VERIFIER`` (:class:`GiftVerifier`): whether a gift token opens an article.
 - ``PAYWALL_CRAWLER_VERIFIER`` (:class:`CrawlerVerifier`): whether the request comes from a
   verified search crawler.
@@ -46,6 +49,7 @@ from masthead.access.policy import (
     Policy,
     ReaderFacts,
 )
+from masthead.access.terms import EntitlementTerms
 from masthead.core.dotted_paths import DottedSetting
 
 if TYPE_CHECKING:
@@ -53,6 +57,7 @@ if TYPE_CHECKING:
 
 CONTENT_SOURCE = "PAYWALL_CONTENT_SOURCE"
 ENTITLEMENTS_LOADER = "PAYWALL_ENTITLEMENTS_LOADER"
+ENTITLEMENT_TERMS = "PAYWALL_ENTITLEMENT_TERMS"
 GIFT_VERIFIER = "PAYWALL_GIFT_VERIFIER"
 CRAWLER_VERIFIER = "PAYWALL_CRAWLER_VERIFIER"
 MEDIA_SOURCES = "PAYWALL_MEDIA_SOURCES"
@@ -90,6 +95,19 @@ class EntitlementsLoader(Protocol):
 
     def __call__(self, user: Any, now: dt.datetime, /) -> Entitlements:
         """Return what ``user``'s subscriptions and grants open; errors propagate."""
+        ...
+
+
+class EntitlementTermsLoader(Protocol):
+    """``PAYWALL_ENTITLEMENT_TERMS``: a logged-in reader's entitlements with their ends.
+
+    ``terms.at(now)`` must equal what ``PAYWALL_ENTITLEMENTS_LOADER`` answers at ``now``,
+    and ``terms.at(t)`` what it would answer at any later ``t`` before ``changes_at`` if
+    nothing were changed meanwhile (changes bump the reader's generation).
+    """
+
+    def __call__(self, user: Any, now: dt.datetime, /) -> EntitlementTerms:
+        """Return ``user``'s entitlement terms from ``now``; errors propagate."""
         ...
 
 
@@ -150,6 +168,9 @@ def port_settings() -> list[DottedSetting]:
         DottedSetting(GIFT_VERIFIER, getattr(settings, GIFT_VERIFIER, None)),
         DottedSetting(CRAWLER_VERIFIER, getattr(settings, CRAWLER_VERIFIER, None)),
     ]
+    terms = getattr(settings, ENTITLEMENT_TERMS, None)
+    if terms:  # optional: None or "" means no reader passes
+        found.append(DottedSetting(ENTITLEMENT_TERMS, terms))
     arms = getattr(settings, EXPERIMENT_ARMS, None)
     if arms:  # optional: None or "" means no experiments
         found.append(DottedSetting(EXPERIMENT_ARMS, arms))
@@ -171,6 +192,12 @@ def content_source() -> ContentSource:
 def entitlements_loader() -> EntitlementsLoader:
     """Return the function ``PAYWALL_ENTITLEMENTS_LOADER`` names; import errors propagate."""
     return cast(EntitlementsLoader, import_string(getattr(settings, ENTITLEMENTS_LOADER)))
+
+
+def entitlement_terms_loader() -> EntitlementTermsLoader | None:
+    """Return the function ``PAYWALL_ENTITLEMENT_TERMS`` names, or None when it is unset."""
+    path = getattr(settings, ENTITLEMENT_TERMS, None)
+    return cast(EntitlementTermsLoader, import_string(path)) if path else None
 
 
 def gift_verifier() -> GiftVerifier:

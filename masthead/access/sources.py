@@ -23,9 +23,11 @@ from masthead.access.policy import (
 from masthead.access.ports import (
     content_source,
     crawler_verifier,
+    entitlement_terms_loader,
     entitlements_loader,
     gift_verifier,
 )
+from masthead.access.terms import NO_TERMS, EntitlementTerms
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +59,22 @@ def entitlements_for(user: Any, now: dt.datetime) -> Entitlements:
     result = entitlements_loader()(user, now)
     if not isinstance(result, Entitlements):
         raise TypeError("the entitlements loader must return access.Entitlements")
+    return result
+
+
+def entitlement_terms_for(user: Any, now: dt.datetime) -> EntitlementTerms | None:
+    """Return the reader's terms through ``PAYWALL_ENTITLEMENT_TERMS``; None when it is unset.
+
+    Anonymous readers have none. Errors propagate: the caller fails closed.
+    """
+    loader = entitlement_terms_loader()
+    if loader is None:
+        return None
+    if not getattr(user, "is_authenticated", False):
+        return NO_TERMS
+    result = loader(user, now)
+    if not isinstance(result, EntitlementTerms):
+        raise TypeError("the entitlement terms loader must return access.EntitlementTerms")
     return result
 
 

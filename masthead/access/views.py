@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -13,8 +14,10 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 
-from masthead.access.checking import ArticleNotFound, CheckOutcome, check_access
+from masthead.access import generations
+from masthead.access.checking import ArticleNotFound, CheckOutcome, KnownReader, check_access
 from masthead.access.offers import offer_html
+from masthead.access.reader_pass import issue_pass, read_pass
 from masthead.access.schema import api_schema
 from masthead.access.sources import entitlements_for
 from masthead.access.visitors import new_visitor_id, set_visitor_cookie, visitor_from
@@ -39,17 +42,26 @@ class BadRequest(Exception):
     """The request body cannot be used; the message is safe to show."""
 
 
+def read_body(request: HttpRequest) -> dict[str, Any]:
+    """Return the check's JSON body as an object; raise ``BadJSON`` when it is not one."""
+    return _read_body(request)
+
+
 def _read_body(request: HttpRequest) -> dict[str, Any]:
     return read_json_object(
         request, max_bytes=MAX_BODY_BYTES, example='{"article": id, "gift": null}'
     )
 
 
-def _is_over_limit(request: HttpRequest) -> bool:
-    limit = ratelimit.Limit(
+def check_limit() -> ratelimit.Limit:
+    """Return the check's rate limit: ``PAYWALL_CHECK_RATE_LIMIT`` per address and minute."""
+    return ratelimit.Limit(
         CHECK_LIMIT_SCOPE, int(settings.PAYWALL_CHECK_RATE_LIMIT), CHECK_LIMIT_WINDOW_SECONDS
     )
-    return ratelimit.hit(limit, client_address(request))
+
+
+def _is_over_limit(request: HttpRequest) -> bool:
+    return ratelimit.hit(check_limit(), client_address(request))
 
 
 def parse_check(body: dict[str, Any]) -> tuple[int, str | None]:
@@ -77,11 +89,9 @@ def parse_check(body: dict[str, Any]) -> tuple[int, str | None]:
 def access_check(request: HttpRequest) -> HttpResponse:
     """Answer ``POST /api/access/`` as docs/design.md, "The access check", specifies."""
     if not is_same_origin(request):
-        return json_error(403, "The access check only answers this site's own pages.")
+        return wrong_origin()
     if _is_over_limit(request):
-        return json_error(
-            429, "Too many access checks; try again in a minute.", headers={"Retry-After": "60"}
-        )
+        return rate_limited()
     try:
         article_id, gift = parse_check(_read_body(request))
     except (BadJSON, BadRequest) as exc:
@@ -89,10 +99,43 @@ def access_check(request: HttpRequest) -> HttpResponse:
     visitor = visitor_from(request)
     is_new_visitor = visitor is None
     visitor = visitor or new_visitor_id()
+    now = timezone.now()
     try:
-        outcome = check_access(request, article_id, gift, visitor, timezone.now())
+        outcome = check_access(request, article_id, gift, visitor, now, _known_reader(request, now))
     except ArticleNotFound:
         return json_error(404, "There is no such article.")
+    return check_answer(
+        outcome,
+        visitor,
+        is_new_visitor=is_new_visitor,
+        session_cookie=request.COOKIES.get(settings.SESSION_COOKIE_NAME),
+    )
+
+
+def rate_limited() -> HttpResponse:
+    """Return the 429 answer of the access check (also the hot path's)."""
+    return json_error(
+        429, "Too many access checks; try again in a minute.", headers={"Retry-After": "60"}
+    )
+
+
+def wrong_origin() -> HttpResponse:
+    """Return the 403 answer to a check that does not come from this site's pages."""
+    return json_error(403, "The access check only answers this site's own pages.")
+
+
+def check_answer(
+    outcome: CheckOutcome,
+    visitor: str,
+    *,
+    is_new_visitor: bool,
+    session_cookie: str | None = None,
+) -> HttpResponse:
+    """Return the check's JSON answer for ``outcome`` and record its events.
+
+    Shared by the view and the hot path (``hotpath``), so both answer byte for byte alike.
+    A new reader pass (ordinary path only) is issued bound to ``session_cookie``.
+    """
     response = JsonResponse(_payload(outcome))
     response["Cache-Control"] = PRIVATE
     patch_vary_headers(response, ("Cookie",))
@@ -100,8 +143,23 @@ def access_check(request: HttpRequest) -> HttpResponse:
     # address, are counted under the cookie: it must outlive this answer.
     if outcome.meters_as_visitor and is_new_visitor:
         set_visitor_cookie(response, visitor)
-    _record(request, outcome, visitor)
+    if outcome.new_pass is not None and session_cookie:
+        issue_pass(response, outcome.new_pass, session_cookie)
+    _record(outcome, visitor)
     return response
+
+
+def _known_reader(request: HttpRequest, now: dt.datetime) -> KnownReader | None:
+    """Return the reader a valid, current pass names, or None (the ordinary path).
+
+    Reads only cookies and one Redis key: ``request.user`` stays unevaluated.
+    """
+    if not generations.passes_enabled():
+        return None
+    found = read_pass(request.COOKIES, request.COOKIES.get(settings.SESSION_COOKIE_NAME), now)
+    if found is None or not generations.is_current(found.user_id, found.generation):
+        return None
+    return KnownReader(found.user_id, found.reader_facts(now))
 
 
 def _payload(outcome: CheckOutcome) -> dict[str, Any]:
@@ -136,8 +194,8 @@ def _payload(outcome: CheckOutcome) -> dict[str, Any]:
     }
 
 
-def _record(request: HttpRequest, outcome: CheckOutcome, visitor: str) -> None:
-    user_id = getattr(request.user, "pk", None) if outcome.reader.is_authenticated else None
+def _record(outcome: CheckOutcome, visitor: str) -> None:
+    user_id = outcome.user_id if outcome.reader.is_authenticated else None
     common: dict[str, Any] = {
         "article_id": outcome.article.article_id,
         "user_id": user_id,

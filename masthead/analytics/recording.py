@@ -8,11 +8,13 @@ stored.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from masthead.analytics import stream
 from masthead.analytics.articles import article_id_for
 from masthead.analytics.buffer import EventBuffer, Row, make_buffer
 from masthead.analytics.store import write_events
@@ -85,4 +87,18 @@ def _flush_interval() -> float:
     return float(settings.ANALYTICS_FLUSH_SECONDS)
 
 
-BUFFER: EventBuffer = make_buffer(write_events, _flush_interval)
+def write_batch(rows: Sequence[Row]) -> None:
+    """The flusher's writer: the Redis stream when enabled (``stream``), else the database.
+
+    A batch Redis cannot take is written to the database here, as without a stream.
+    """
+    if stream.is_enabled():
+        try:
+            stream.append(rows)
+            return
+        except Exception as exc:  # noqa: BLE001 - the database is the fallback
+            logger.warning("analytics: stream unavailable (%s), writing here", type(exc).__name__)
+    write_events(rows)
+
+
+BUFFER: EventBuffer = make_buffer(write_batch, _flush_interval)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Iterable
 
@@ -44,8 +45,14 @@ def _parse(value: str) -> IPAddress | None:
         return None
 
 
+@functools.lru_cache(maxsize=256)
+def _network(cidr: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    # Parsed once: every request walks the trusted proxies (the access check more than once).
+    return ipaddress.ip_network(cidr, strict=False)
+
+
 def _is_trusted(address: IPAddress, proxies: Iterable[str]) -> bool:
-    return any(address in ipaddress.ip_network(cidr, strict=False) for cidr in proxies)
+    return any(address in _network(cidr) for cidr in proxies)
 
 
 def client_address(request: HttpRequest, trusted_proxies: Iterable[str] | None = None) -> str:

@@ -22,6 +22,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from masthead.access import content_changed
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -86,3 +88,6 @@ def _start_generation() -> None:
         cache.set(_GENERATION_KEY, str(time.time_ns()), None)
     except Exception:  # noqa: BLE001 - entries still expire after the TTL
         logger.warning("paywall_cache_unavailable")
+    # The access check's hot path holds facts and gated parts of its own, checked against
+    # access's content generation; it never raises for Redis being down.
+    content_changed()

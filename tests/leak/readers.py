@@ -75,6 +75,26 @@ def _wrong_key_visitor() -> str:
     )
 
 
+def _forged_reader_pass(sessions: Sessions) -> dict[str, str]:
+    """A reader pass claiming every level, signed with a key that is not the site's.
+
+    Sent with the registered reader's real session; with passes off (the suite's SQL
+    meter) the cookie is ignored, and ``test_reader_pass.py`` tries it with passes on.
+    """
+    claim = {
+        "v": 1,
+        "u": 1,
+        "g": "forged",
+        "x": 4102444800000,  # 2100
+        "n": None,
+        "c": 1,
+        "s": "0" * 32,
+        "t": [[1, None, [["subscriber", "*"], ["registered", "*"], ["metered", "*"]]]],
+    }
+    signer = signing.TimestampSigner(key="not-the-site-key", salt="masthead.access.reader_pass")
+    return {"masthead_pass": signer.sign_object(claim, compress=True)}
+
+
 BROWSER_HEADERS = {"User-Agent": BROWSER_UA, "Accept": "text/html,application/xhtml+xml"}
 
 READERS: tuple[ReaderKind, ...] = (
@@ -96,6 +116,7 @@ READERS: tuple[ReaderKind, ...] = (
     ReaderKind("unsigned_visitor_cookie", cookies=_visitor("visitor-1")),
     ReaderKind("wrong_key_visitor_cookie", cookies=_visitor(_wrong_key_visitor())),
     ReaderKind("tampered_session_cookie", cookies=_tampered_session),
+    ReaderKind("forged_reader_pass", account="registered", cookies=_forged_reader_pass),
     ReaderKind("registered", account="registered"),
     ReaderKind("lapsed_subscriber", account="lapsed"),
     ReaderKind("wrong_section_subscriber", account="wrong_section"),

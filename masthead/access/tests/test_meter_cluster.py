@@ -23,7 +23,7 @@ from redis.cluster import RedisCluster
 from devservices import Launcher
 from devservices import RedisCluster as RedisClusterService
 from masthead.access.meter_cluster import ClusterMeterStore
-from masthead.access.meter_redis import network_day_key, reads_key
+from masthead.access.meter_redis import network_counter_key, reads_key
 from masthead.access.meters import MeterStore
 from masthead.access.policy import MeterState
 from masthead.access.visitors import SALT
@@ -124,7 +124,7 @@ def test_a_network_is_granted_at_most_its_allowance_plus_the_checks_in_flight(
     # Tighter, for different readers: the network's check-and-increment is one script, so
     # only a re-read of a read being taken back could pass it, and no reader re-reads here.
     assert granted == NETWORK_ALLOWANCE, reasons
-    counter = network_day_key(prefix, "198.51.100.0/24", dt.datetime.now(dt.UTC))
+    counter = network_counter_key(prefix, "198.51.100.0/24", dt.datetime.now(dt.UTC))
     assert int(store.client.get(counter) or 0) == NETWORK_ALLOWANCE
     # Every refused visitor's reservation was taken back: their meters are untouched.
     since = dt.datetime.now(dt.UTC) - dt.timedelta(days=40)
@@ -139,7 +139,7 @@ def test_reservations_racing_a_spent_network_are_all_taken_back(
     """One reader, one article, 30 checks at once, the network already spent."""
     store, prefix = meter_on_cluster
     network = "192.0.2.0/24"
-    store.client.set(network_day_key(prefix, network, NOW), 2)
+    store.client.set(network_counter_key(prefix, network, NOW), 2)
 
     def one(index: int) -> object:
         request = ask("v:racing-reader-abcd", 7, network=network, network_allowance=2)
@@ -153,7 +153,7 @@ def test_reservations_racing_a_spent_network_are_all_taken_back(
     refused = [state for state in states if not state.is_counted]
     assert all(state.is_network_exhausted for state in refused)
     assert len(states) - len(refused) <= 30
-    assert store.client.get(network_day_key(prefix, network, NOW)) == b"2"
+    assert store.client.get(network_counter_key(prefix, network, NOW)) == b"2"
     assert store.peek("v:racing-reader-abcd", 3, MONTH_START).used == 0
 
 

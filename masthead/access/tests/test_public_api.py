@@ -7,6 +7,15 @@ from django.test import SimpleTestCase
 import masthead.access
 
 EXPECTED = {
+    # Issue 13: the check's lean path, and the content generation it holds facts under.
+    "content_changed",
+    "lean_check_app",
+    # Issue 13: reader passes (entitlements with their ends, and the generation bump).
+    "NO_TERMS",
+    "EntitlementTerm",
+    "EntitlementTerms",
+    "EntitlementTermsLoader",
+    "bump_reader_generation",
     # Issue 15: the experiment port and shipping an arm.
     "ArmChoice",
     "ArmSource",

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from masthead.access.meter_redis import reads_key, redis_client, redis_store_for
+from masthead.access.meter_redis import redis_client, redis_store_for
 from masthead.access.meter_sql import SqlMeterStore
 from masthead.access.meters import MeterRequest, MeterStore
 from masthead.accounts.models import User
@@ -174,8 +174,8 @@ def test_deleting_erases_the_redis_keys_and_keeps_everyone_elses(
         count(SqlMeterStore(), leaver, stories[0].pk, now)
         leaver_id = leaver.pk
         delete(client)
-        assert not connection.exists(reads_key(prefix, f"u:{leaver_id}"))
-        assert connection.zcard(reads_key(prefix, f"u:{stayer.pk}")) == 3
+        assert not connection.exists(f"{prefix}reads:{{u:{leaver_id}}}")
+        assert connection.zcard(f"{prefix}reads:{{u:{stayer.pk}}}") == 3
         assert store.reading_history(leaver_id) == []
         assert SqlMeterStore().reading_history(leaver_id) == []
     finally:
