@@ -1,4 +1,4 @@
-"""One real WordPress per test session (site.py), and the gateway in front of it (live_gateway.py)."""
+"""One real WordPress per session (site.py) and the gateway in front of it (live_gateway.py)."""
 
 from __future__ import annotations
 

@@ -271,9 +271,7 @@ def named_posts(site: WordPressSite, answer: httpx.Response) -> set[str]:
 
 def cases() -> list[tuple[Door, int]]:
     """Each door once, or once per walled post (by index into the seed's walled posts)."""
-    return [
-        (door, index) for door in DOORS for index in (range(3) if door.per_post else (-1,))
-    ]
+    return [(door, index) for door in DOORS for index in (range(3) if door.per_post else (-1,))]
 
 
 @pytest.mark.parametrize(
