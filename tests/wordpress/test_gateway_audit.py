@@ -48,7 +48,8 @@ def test_the_audit_finds_no_leak_through_the_gateway(
     assert leaks == []
     assert report["walled"] >= len(wordpress.walled), report["not_audited"]
     assert status == EXIT_CLEAN, (report["notes"], report["incomplete"])
-    assert text.splitlines()[-1] == f"leaks=0 walled={report['walled']} requests={report['requests']}"
+    last = f"leaks=0 walled={report['walled']} requests={report['requests']}"
+    assert text.splitlines()[-1] == last
     # The doors WordPress leaks through were tried against the gateway.
     tried = set(report["doors_tried"])
     assert {"page", "url-variant", "feed", "cms-endpoint", "search-oracle", "media"} <= tried
