@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from masthead.core.purge import purge_paths
+from masthead.core.purge import purge_paths, repeat_seconds
 from masthead.gateway import filtering
 from masthead.gateway.adapters import OriginAdapter, OriginPost, WordPressAdapter
 from masthead.gateway.excerpts import excerpt_cut
@@ -179,8 +179,18 @@ def record_post(
     if changed and before is not None:
         # A cached copy of the page (the shared cache's) was made under the old level; so
         # were the listings that show the post's excerpt or, in full feeds, its whole text.
-        purge_paths([article.path, *listing_paths(article)])
+        # Once more when every worker has caught up (the firewall's index, the excerpt
+        # cuts): a listing asked for in between was made with the post still free.
+        purge_paths(
+            [article.path, *listing_paths(article)],
+            again_after=max(repeat_seconds(), WORKERS_CATCH_UP_SECONDS),
+        )
     return article
+
+
+# Workers see an index change within the firewall's CHECK_EVERY (1 s) and the proxy's
+# CUTS_SECONDS (2 s); the second purge comes after both.
+WORKERS_CATCH_UP_SECONDS = 4.0
 
 
 # Site-wide listings every post appears in while it is recent: the front page and feeds.

@@ -7,11 +7,14 @@ page, or the cache hands out the now-gated text until the copies expire.
 
 The test walls a free post by giving it the ``subscriber`` tag through WordPress's REST
 API, syncs the gateway (``manage.py gateway_sync``, as the schedule does) and reads the
-listings through nginx again; it gives the post its tags back afterwards.
+listings through nginx again (readers asking for them all along: a copy made before the
+workers know the post is walled is purged by the second round); it gives the post its
+tags back afterwards.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import httpx
@@ -76,7 +79,22 @@ def test_walling_a_post_purges_the_cached_listings(
         f"{api}/posts/{walled_later}", json={"tags": [*tags, wall]}, auth=auth, timeout=30
     )
     assert changed.status_code == 200, changed.text[:300]
-    assert "changed=1" in live_gateway.manage("gateway_sync")
+    # Readers keep asking for the listings while the sync runs: a copy made after the
+    # first purge but before the workers learn the post is walled must go too.
+    syncing = threading.Event()
+
+    def read_listings() -> None:
+        while not syncing.wait(0.2):
+            for path in cached:
+                httpx.get(live_gateway.url + path, timeout=30)
+
+    reader = threading.Thread(target=read_listings)
+    reader.start()
+    try:
+        assert "changed=1" in live_gateway.manage("gateway_sync")
+    finally:
+        syncing.set()
+        reader.join()
 
     stale = [
         path
