@@ -298,6 +298,24 @@ class Dispatcher:
         with self._wake:
             return [(job.due - now, list(job.urls)) for job in sorted(self._jobs)]
 
+    def drain(self, timeout: float) -> bool:
+        """Run kept jobs as they fall due until none is left or ``timeout`` seconds pass.
+
+        For short-lived processes (a one-shot management command): the background thread
+        is a daemon and dies with the process, taking the repeats and retries with it.
+        Returns True when nothing is left.
+        """
+        deadline = self._clock() + timeout
+        while True:
+            self.run_due()
+            with self._wake:
+                if not self._jobs:
+                    return True
+                wait = min(self._jobs[0].due, deadline) - self._clock()
+            if self._clock() >= deadline:
+                return False
+            time.sleep(max(0.01, min(wait, 0.5)))
+
     def clear(self) -> None:
         """Forget every kept job (tests)."""
         with self._wake:

@@ -113,6 +113,9 @@ _SITEMAP_PATH = re.compile(r"^/(?:wp-)?sitemap[\w-]*\.xml$|\.xsl$")
 _ARCHIVE_PATH = re.compile(
     r"^/(?:page/\d+/?)?$|^/(?:category|tag|author)/|^/\d{4}/(?:\d{2}/(?:\d{2}/)?)?(?:page/\d+/?)?$"
 )
+# WordPress's pretty search URLs: /search/WORD/, /search/WORD/page/2/, /search/WORD/feed/rss2/
+# (the same query as ?s=WORD, so the same oracle).
+_SEARCH_PATH = re.compile(r"^/search/([^/]+)(?:/|$)")
 _ARCHIVE_QUERY = ("cat", "tag", "author", "m", "year", "monthnum", "paged", "author_name")
 # WordPress's public query variables a theme page answers; any other parameter may be a
 # plugin's (a print view, an export), so a page that has one is an unknown door.
@@ -174,7 +177,7 @@ def classify(path: str, query: str | Mapping[str, list[str]]) -> Door:
         return Door.ADMIN_AJAX
     if not _theme_query(asked):
         return Door.UNKNOWN
-    if "s" in asked:
+    if "s" in asked or _SEARCH_PATH.search(path):
         return Door.SEARCH
     if _ARCHIVE_PATH.search(path) or any(name in asked for name in _ARCHIVE_QUERY):
         return Door.ARCHIVE
@@ -231,6 +234,9 @@ def search_of(door: Door, path: str, query: Mapping[str, list[str]]) -> Search |
     """The search a request makes (REST ``search``, ``/wp/v2/search``, ``?s=``), if any."""
     asked = query.get("s") or query.get("search")
     route = rest_route(unquote(path), query)
+    pretty = _SEARCH_PATH.search(unquote(path)) if route is None else None
+    if not asked and pretty is not None:
+        asked = [pretty.group(1).replace("+", " ")]
     if route is not None and route.rstrip("/") == "/wp/v2/search" and not asked:
         asked = [""]
     if not asked or door is Door.UNKNOWN:

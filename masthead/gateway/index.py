@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from masthead.core.purge import purge_paths
+from masthead.core.purge import purge_paths, repeat_seconds
 from masthead.gateway import filtering
 from masthead.gateway.adapters import OriginAdapter, OriginPost, WordPressAdapter
 from masthead.gateway.excerpts import excerpt_cut
@@ -177,9 +177,58 @@ def record_post(
         article.preview_text,
     )
     if changed and before is not None:
-        # A cached copy of the page (the shared cache's) was made under the old level.
-        purge_paths([article.path])
+        # A cached copy of the page (the shared cache's) was made under the old level; so
+        # were the listings that show the post's excerpt or, in full feeds, its whole text.
+        # Once more when every worker has caught up (the firewall's index, the excerpt
+        # cuts): a listing asked for in between was made with the post still free.
+        purge_paths(
+            [article.path, *listing_paths(article)],
+            again_after=max(repeat_seconds(), WORKERS_CATCH_UP_SECONDS),
+        )
     return article
+
+
+# Workers see an index change within the firewall's CHECK_EVERY (1 s) and the proxy's
+# CUTS_SECONDS (2 s); the second purge comes after both.
+WORKERS_CATCH_UP_SECONDS = 4.0
+
+
+# Site-wide listings every post appears in while it is recent: the front page and feeds.
+SITE_LISTINGS = (
+    "/",
+    "/feed/",
+    "/feed/atom/",
+    "/feed/rdf/",
+    "/feed/rss/",
+    "/?feed=rss2",
+    "/?feed=atom",
+    "/wp-json/wp/v2/posts",
+    "/?rest_route=/wp/v2/posts",
+)
+_FEEDS = ("", "feed/", "feed/atom/")
+
+
+def listing_paths(article: OriginArticle) -> list[str]:
+    """The cached listings ``article`` shows up in, as WordPress's default permalinks name them.
+
+    The front page and site feeds, its categories' and tags' archives and feeds, its date
+    archives (by its UTC date: a site in another time zone files a post near midnight
+    under the neighbouring day), its own comments feed and embed, and its REST record.
+    Author archives, later archive pages and other query spellings are not known here:
+    they wait for their max-age (docs/gateway.md).
+    """
+    paths = list(SITE_LISTINGS)
+    for kind, slugs in (("category", article.categories), ("tag", article.tags)):
+        for slug in slugs:
+            paths += [f"/{kind}/{slug}/{feed}" for feed in _FEEDS]
+    if article.published_at is not None:
+        day = article.published_at.astimezone(dt.UTC)
+        for archive in (f"/{day:%Y}/", f"/{day:%Y/%m}/", f"/{day:%Y/%m/%d}/"):
+            paths += [archive + feed for feed in _FEEDS]
+    if article.path:
+        paths += [article.path.rstrip("/") + "/feed/", article.path.rstrip("/") + "/embed/"]
+    paths.append(f"/wp-json/wp/v2/posts/{article.origin_id}")
+    return paths
 
 
 @dataclass(frozen=True)

@@ -470,10 +470,14 @@ class Gateway:
         if article is None:
             problem = problem or "the post is not in the index and its level is unknown"
             await sync_to_async(index.report_unsplittable)(None, post_id, problem)
-        else:
+        elif _is_canonical(article, incoming):
             await sync_to_async(_store_preview)(article, preview, gated, problem)
             if problem:
                 await sync_to_async(index.report_unsplittable)(article, post_id, problem)
+        # Any other URL WordPress answers with the post (its /embed/ view, a query a
+        # plugin renders differently) gets its own cut, fail closed, and is never stored:
+        # a stranger's request must not replace the preview page or the gated part the
+        # access check releases (found by the audit: /embed/ emptied both).
         return self._preview_response(preview, incoming, cuts)
 
     def _preview_response(
@@ -534,6 +538,11 @@ class Gateway:
             content = text.encode("utf-8", errors="surrogateescape")
         response = ProxiedResponse(origin.status_code, tuple(headers), content)
         return response
+
+
+def _is_canonical(article: OriginArticle, incoming: Incoming) -> bool:
+    """Whether the request is for the post's own page (either slash form, no query)."""
+    return not incoming.query and incoming.path.rstrip("/") == article.path.rstrip("/")
 
 
 def _is_fresh(article: OriginArticle) -> bool:

@@ -1,4 +1,4 @@
-"""The ``wordpress`` fixture: one real WordPress per test session (tests/wordpress/site.py)."""
+"""One real WordPress per session (site.py) and the gateway in front of it (live_gateway.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.wordpress.live_gateway import LiveGateway, gateway_folder
+from tests.wordpress.live_gateway import live_gateway as live_gateway_started
 from tests.wordpress.site import WordPressSite, missing_programs, wordpress_site
 
 
@@ -20,3 +22,10 @@ def wordpress() -> Iterator[WordPressSite]:
         )
     with wordpress_site() as site:
         yield site
+
+
+@pytest.fixture(scope="session")
+def live_gateway(wordpress: WordPressSite) -> Iterator[LiveGateway]:
+    """The gateway (granian + the nginx cache) in front of the test WordPress, over HTTP."""
+    with live_gateway_started(wordpress, gateway_folder()) as gateway:
+        yield gateway

@@ -61,6 +61,11 @@ def _site(variables: dict[str, str]) -> WordPressSite:
     )
 
 
+# The site this process started, while some block still uses it.
+_running: WordPressSite | None = None
+_users = 0
+
+
 @contextmanager
 def wordpress_site() -> Iterator[WordPressSite]:
     """Yield the test WordPress (see the module's docstring)."""
@@ -71,9 +76,23 @@ def wordpress_site() -> Iterator[WordPressSite]:
         }
         yield _site(given)
         return
+    global _running, _users
+    if _running is not None:
+        # Nested uses (a module's fixture inside the session's) share the one site: only
+        # the outermost stops it, or the inner block's end would stop the outer's servers.
+        _users += 1
+        try:
+            yield _running
+        finally:
+            _users -= 1
+        return
     services = default_run_dir()
     run_dir = services.with_name(services.name + "-wordpress")
     with Launcher(run_dir) as launcher:
         launcher.start(MariaDB())
         site = launcher.start(WordPress())
-        yield _site(site.env())
+        _running, _users = _site(site.env()), 1
+        try:
+            yield _running
+        finally:
+            _running, _users = None, 0

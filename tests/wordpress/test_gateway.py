@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from masthead.billing.models import AccessGrant
 from masthead.gateway import filtering, index
-from masthead.gateway.models import ORIGIN_ID_BASE, LevelRule
+from masthead.gateway.models import ORIGIN_ID_BASE, LevelRule, OriginArticle
 from masthead.gateway.proxy import Gateway
 from masthead.gateway.tests.asgi_client import call, shared_connection
 from tests.wordpress.site import WordPressSite
@@ -174,3 +174,23 @@ def test_the_feed_and_the_rest_api_carry_no_gated_sentence(wordpress, gateway):
         text = plain(answer.text)
         leaked = [s for post in wordpress.walled for s in gated_sentences(post) if s in text]
         assert not leaked, (target, answer.status, leaked)
+
+
+def test_a_strangers_embed_or_variant_request_does_not_replace_the_stored_gated_part(
+    wordpress, gateway
+):
+    # WordPress answers /embed/ (and query variants) with the post's Link header: once,
+    # a stranger's /embed/ replaced the stored preview page and emptied the gated part.
+    post = wordpress.walled[0]
+    path = post.url.removeprefix(wordpress.url)
+    follow(gateway, path)
+    article = OriginArticle.objects.get(origin_id=post.id)
+    before = (article.preview_page, article.gated_html)
+    assert before[0] and before[1], "positive control: the post page stored its cut"
+    for variant in (path + "embed/", path + "?print=1", path + "?amp"):
+        answer = call(gateway, "GET", variant)
+        assert answer.status == 200, variant
+        assert not [s for s in gated_sentences(post) if s in plain(answer.text)], variant
+    article.refresh_from_db()
+    assert (article.preview_page, article.gated_html) == before
+    assert not article.split_problem

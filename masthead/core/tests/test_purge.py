@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import ClassVar
+from unittest.mock import patch
 
 from django.core.exceptions import ImproperlyConfigured
 from django.test import SimpleTestCase, override_settings
@@ -245,3 +246,43 @@ class RecordingPurger:
     def purge(self, urls: Sequence[str]) -> list[str]:
         type(self).calls.append(list(urls))
         return []
+
+
+class DrainTests(SimpleTestCase):
+    """A one-shot process waits for the repeats its daemon thread would drop at exit."""
+
+    def test_drain_runs_the_repeat_when_it_falls_due_and_stops(self) -> None:
+        seen: list[list[str]] = []
+
+        class Recording:
+            def purge(self, urls: Sequence[str]) -> list[str]:
+                seen.append(list(urls))
+                return []
+
+        now = [0.0]
+        dispatcher = purge.Dispatcher(Recording, clock=lambda: now[0], background=False)
+        dispatcher.purge(["http://x/a"], again_after=3.0)
+        self.assertEqual(len(seen), 1)
+
+        def advance(seconds: float) -> None:
+            now[0] += seconds
+
+        with patch("masthead.core.purge.time.sleep", side_effect=advance):
+            self.assertTrue(dispatcher.drain(timeout=10.0))
+        self.assertEqual(seen, [["http://x/a"], ["http://x/a"]])
+        self.assertEqual(dispatcher.pending(), [])
+
+    def test_drain_gives_up_at_its_timeout(self) -> None:
+        class Down:
+            def purge(self, urls: Sequence[str]) -> list[str]:
+                return list(urls)
+
+        now = [0.0]
+        dispatcher = purge.Dispatcher(Down, clock=lambda: now[0], background=False)
+        dispatcher.purge(["http://x/a"], again_after=30.0)
+
+        def advance(seconds: float) -> None:
+            now[0] += seconds
+
+        with patch("masthead.core.purge.time.sleep", side_effect=advance):
+            self.assertFalse(dispatcher.drain(timeout=5.0))

@@ -406,3 +406,17 @@ def test_the_log_line_names_articles_and_door_but_no_text(
 def test_plain_text_decodes_what_feeds_escape() -> None:
     assert re.sub(r"\s+", " ", plain_text("&lt;p&gt;a &amp;amp; b&lt;/p&gt;")).strip() == "a & b"
     assert html.unescape("&#8217;") == "\u2019"
+
+
+def test_pretty_search_urls_are_searches_too(firewall: Firewall) -> None:
+    # /search/WORD/ and /search/WORD/feed/rss2/ are WordPress's rewrites of ?s=WORD: found
+    # open by the gateway door tests (tests/wordpress/test_gateway_doors.py).
+    words = {post["slug"]: post["oracle_word"] for post in walled()}
+    feed_path = f"/search/{words['tidal-turbine-trial']}/feed/rss2/"
+    assert classify(feed_path, "") is Door.FEED
+    feed = run(firewall, "feed-search", path=feed_path, query="").body.decode()
+    assert "tidal-turbine-trial" not in feed and "<channel>" in feed
+    page_path = f"/search/{words['night-market-returns']}/"
+    assert classify(page_path, "") is Door.SEARCH
+    page = run(firewall, "search-page", path=page_path, query="").body.decode()
+    assert "post-9" not in page and "night-market-returns" not in page

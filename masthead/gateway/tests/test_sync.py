@@ -112,3 +112,27 @@ def test_the_command_says_when_the_origin_cannot_be_synced(origin, rules):
     origin.failing = True
     with pytest.raises(CommandError, match="the sync failed"):
         call_command("gateway_sync")
+
+
+def test_a_post_lists_the_cached_listings_it_appears_in():
+    article = OriginArticle(
+        origin_id=7,
+        path="/2026/11/09/library-opening-hours/",
+        categories=["culture"],
+        tags=["community", "subscriber"],
+        published_at=dt.datetime(2026, 11, 9, 10, tzinfo=dt.UTC),
+    )
+    paths = index.listing_paths(article)
+    for expected in (
+        "/",
+        "/feed/",
+        "/category/culture/",
+        "/category/culture/feed/",
+        "/tag/subscriber/feed/atom/",
+        "/2026/",
+        "/2026/11/feed/",
+        "/2026/11/09/",
+        "/2026/11/09/library-opening-hours/feed/",
+        "/wp-json/wp/v2/posts/7",
+    ):
+        assert expected in paths, expected

@@ -12,9 +12,13 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from masthead.core import purge
 from masthead.gateway import index
 
 logger = logging.getLogger(__name__)
+# At most this long after a one-shot sync for the cache purges still due (the second
+# round comes index.WORKERS_CATCH_UP_SECONDS after the first; retries up to ~10 s).
+PURGE_WAIT_SECONDS = 15.0
 
 
 class Command(BaseCommand):
@@ -43,6 +47,9 @@ class Command(BaseCommand):
                 # the index keeps what the last good sync found.
                 logger.exception("gateway_sync_failed")
             if options["every"] <= 0:
+                # The purges' second round and retries run on a daemon thread that
+                # would die with this process: wait for them (bounded).
+                purge.dispatcher.drain(timeout=PURGE_WAIT_SECONDS)
                 return
             time.sleep(options["every"])
 
