@@ -27,6 +27,10 @@ wp_set_current_user($admin->ID);
 global $wp_rewrite;
 if (get_option('permalink_structure') !== '/%year%/%monthnum%/%day%/%postname%/') {
     $wp_rewrite->set_permalink_structure('/%year%/%monthnum%/%day%/%postname%/');
+    // Categories and tags registered their archive rules at start-up, under the plain
+    // structure; registered again now, /category/<slug>/ and /tag/<slug>/ get rules too
+    // (else they answer 404 until some later process flushes the rules).
+    create_initial_taxonomies();
 }
 $wp_rewrite->flush_rules(false);
 
