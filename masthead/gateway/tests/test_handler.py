@@ -100,3 +100,9 @@ def test_only_http_is_served() -> None:
     handler = OneThreadASGIHandler()
     with pytest.raises(ValueError, match="websocket"):
         asyncio.run(handler({"type": "websocket"}, nothing, ignore))
+
+
+def test_the_middleware_chain_is_built_for_synchronous_calls() -> None:
+    # One hop to the thread per request, none between the middleware and the view.
+    assert not asyncio.iscoroutinefunction(get_application()._middleware_chain)
+    assert asyncio.iscoroutinefunction(ASGIHandler()._middleware_chain)  # the control
