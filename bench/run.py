@@ -6,7 +6,7 @@ Starts a private stack in var/bench through the launcher (PostgreSQL, Redis, gra
 nginx with the shipped configuration), loads the demo, generates reader populations, drives
 wrk against the app and the cache, opens articles in Chromium, then prints a table and writes
 bench/results/latest.json (docs/design.md, "Stable interfaces") plus latest-runs.json
-(every wrk run). Everything listens on 127.0.0.1; about 10 minutes with the defaults.
+(every wrk run). Everything listens on 127.0.0.1; about 13 minutes with the defaults.
 
 Each figure is a *step*: a small function marked ``@step(title, ...)`` below, run in the
 order they are defined. A step measures with the ``Bench`` toolkit — ``compare`` runs its
