@@ -23,6 +23,10 @@ TARGETS: dict[str, float] = {
     "access_checks_experiment": 0.95,
     # Issue 13: the meter and the cache on a Redis Cluster, against one Redis.
     "access_checks_cluster": 0.7,
+    # Issue 14: the gateway in front of WordPress.
+    "gateway_preview_cached": 0.8,
+    "gateway_access_checks": 0.9,
+    "gateway_firewall": 0.8,
 }
 # Absolute limits (value in its unit, at most).
 LIMITS: dict[str, float] = {
@@ -99,6 +103,16 @@ class Figures:
             figure["ratio_max"] = round(max(known), 3) if known else None
         self._figures[name] = figure
 
+    def missing(self, name: str, unit: str, why: str) -> None:
+        """Record that ``name`` could not be measured in this run, and why (no value)."""
+        self._figures[name] = {
+            "value": None,
+            "unit": unit,
+            "baseline": None,
+            "ratio": None,
+            "missing": why,
+        }
+
     def get(self, name: str) -> dict[str, Any] | None:
         """Return the figure called ``name`` if it was recorded."""
         return self._figures.get(name)
@@ -150,7 +164,9 @@ def machine(details: dict[str, Any]) -> dict[str, Any]:
 
 
 def verdict(name: str, figure: dict[str, Any]) -> str:
-    """Return 'ok', 'MISSED' or '' (no target) for one figure."""
+    """Return 'ok', 'MISSED', 'MISSING' (not measured) or '' (no target) for one figure."""
+    if figure["value"] is None:
+        return "MISSING"
     if name in LIMITS:
         return "ok" if figure["value"] <= LIMITS[name] else "MISSED"
     target = TARGETS.get(name)
@@ -182,6 +198,10 @@ def print_table(result: dict[str, Any]) -> None:
     print(header)
     print("-" * (len(header) + 12))
     for name, figure in result["figures"].items():
+        if figure["value"] is None:
+            reason = figure.get("missing", "")
+            print(f"{name:<32} {'-':>11} {'':>11} {figure['unit']:<9} MISSING: {reason}")
+            continue
         ratio = "" if figure["ratio"] is None else f"{figure['ratio']:.2f}"
         spread = ""
         if figure.get("ratio_min") is not None:

@@ -6,7 +6,7 @@ Starts a private stack in var/bench through the launcher (PostgreSQL, Redis, gra
 nginx with the shipped configuration), loads the demo, generates reader populations, drives
 wrk against the app and the cache, opens articles in Chromium, then prints a table and writes
 bench/results/latest.json (docs/design.md, "Stable interfaces") plus latest-runs.json
-(every wrk run). Everything listens on 127.0.0.1; about 10 minutes with the defaults.
+(every wrk run). Everything listens on 127.0.0.1; about 13 minutes with the defaults.
 
 Each figure is a *step*: a small function marked ``@step(title, ...)`` below, run in the
 order they are defined. A step measures with the ``Bench`` toolkit — ``compare`` runs its
@@ -87,10 +87,23 @@ def step(
     return register
 
 
-def population_names(rounds: int) -> list[str]:
-    """Every population the steps need for ``rounds`` rounds, "warm" first."""
+def selected(only: list[str]) -> list[Step]:
+    """The steps to run: all of them, or those whose title or function name holds one of
+    the words in ``only`` (case ignored)."""
+    if not only:
+        return list(STEPS)
+    words = [word.lower() for word in only]
+    return [
+        each
+        for each in STEPS
+        if any(word in f"{each.title} {each.measure.__name__}".lower() for word in words)
+    ]
+
+
+def population_names(rounds: int, steps: list[Step] | None = None) -> list[str]:
+    """Every population ``steps`` (default: all) need for ``rounds`` rounds, "warm" first."""
     names = ["warm"]
-    for each in STEPS:
+    for each in STEPS if steps is None else steps:
         names += [f"{series}-{number}" for series in each.series for number in range(1, rounds + 1)]
         names += list(each.once)
     return names
@@ -119,6 +132,14 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
         type=int,
         default=60,
         help="checks per reader kind for the queries_per_check figures (0: skip them)",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="WORD",
+        help="run only the steps whose title or function name holds WORD (repeatable; "
+        "e.g. --only gateway); the stack and the populations are prepared as always",
     )
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
     args = parser.parse_args(argv)
@@ -181,6 +202,9 @@ class Bench:
         self.articles: list[dict[str, Any]] = []
         self.rss_before = 0.0  # MB, the largest worker just after the first start
         self.preview_bytes: int | None = None
+        self.steps = selected(args.only)
+        if not self.steps:
+            raise SystemExit(f"--only {' '.join(args.only)}: no step matches")
 
     # --- the stack ---------------------------------------------------------------------
 
@@ -204,7 +228,7 @@ class Bench:
         manage(self.env, "migrate", "--noinput", "-v", "0")
         manage(self.env, "load_demo")
         manage(self.env, "collectstatic", "--noinput", "-v", "0")
-        names = population_names(self.args.rounds)
+        names = population_names(self.args.rounds, self.steps)
         print(f"==> reader populations ({len(names)})", flush=True)
         subprocess.run(
             [sys.executable, "-m", "bench.population", str(VAR / "population"), *names],
@@ -240,10 +264,21 @@ class Bench:
 
     # --- the toolkit a step measures with --------------------------------------------------
 
-    def load(self, label: str, url: str, requests: Path, seconds: int | None = None) -> Load:
-        """Run wrk once, remember the run, and return it."""
+    def load(
+        self,
+        label: str,
+        url: str,
+        requests: Path,
+        seconds: int | None = None,
+        connections: int | None = None,
+    ) -> Load:
+        """Run wrk once (``--seconds`` and ``--connections`` unless given), remember the run,
+        and return it."""
         result = run_wrk(
-            url, requests, seconds=seconds or self.args.seconds, connections=self.args.connections
+            url,
+            requests,
+            seconds=seconds or self.args.seconds,
+            connections=connections or self.args.connections,
         )
         self.runs.append({"label": label, **asdict(result), "rate": result.rate})
         print(
@@ -332,7 +367,7 @@ class Bench:
         self.prepare()
         self.launcher.start(self.nginx)
         self.start_app()
-        for each in STEPS:
+        for each in self.steps:
             print(f"==> {each.title}", flush=True)
             before = os.getloadavg()
             each.measure(self)
@@ -539,6 +574,199 @@ def simulation(bench: Bench) -> None:
     bench.runs.append({"label": "simulate_readers", "seconds": round(seconds, 2)})
     # The budget is the baseline: 60 s for 100,000 readers x 30 days on this machine.
     bench.figures.latency("simulate_100k_readers_30_days_s", seconds, 60.0, unit="s")
+
+
+@step("gateway: the leak firewall's scan (in process)")
+def firewall_scan(bench: Bench) -> None:
+    """firewall_scan_ms_per_100kb: masthead.gateway.firewall_bench's scan of a 100 KB REST
+    body against 2,000 walled articles, against pure-Python shingling of the same body."""
+    done = subprocess.run(
+        [sys.executable, "-m", "masthead.gateway.firewall_bench"],
+        env=bench.env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    if done.returncode:
+        print(f"    firewall_bench failed: {done.stderr.strip()[-500:]}", flush=True)
+        bench.figures.missing("firewall_scan_ms_per_100kb", "ms", "firewall_bench failed")
+        return
+    measured = json.loads(done.stdout)
+    bench.runs.append({"label": "firewall_bench", **measured})
+    print(
+        f"    scan {measured['firewall_scan_ms_per_100kb']} ms, whole filter "
+        f"{measured['firewall_filter_pass_ms_per_100kb']} ms, pure-Python shingles "
+        f"{measured['pure_python_shingles_ms_per_100kb']} ms per 100 KB",
+        flush=True,
+    )
+    bench.figures.latency(
+        "firewall_scan_ms_per_100kb",
+        measured["firewall_scan_ms_per_100kb"],
+        measured["pure_python_shingles_ms_per_100kb"],
+    )
+
+
+# The gateway's figures, in the order they are measured, with their units.
+GATEWAY_FIGURES = {
+    "gateway_preview_cached": "pages/s",
+    "gateway_access_checks": "checks/s",
+    "gateway_firewall": "pages/s",
+}
+
+
+@step("gateway in front of WordPress", series=("gwnative", "gateway"))
+def gateway(bench: Bench) -> None:
+    """gateway_preview_cached, gateway_access_checks and gateway_firewall.
+
+    Starts MariaDB and WordPress (the launcher's seeded site), the gateway under granian
+    (ASGI) twice — with the firewall and without — and an nginx with the gateway as its
+    upstream; stops them afterwards. Anything that fails on the way (a WordPress that will
+    not start) records the figures not yet measured as missing: the run goes on.
+    """
+    started: list[str] = []
+    try:
+        _gateway_figures(bench, started)
+    except Exception as exc:  # noqa: BLE001 - any failure here must not end the whole run
+        why = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc) else ''}"
+        print(f"    the gateway step failed: {why}", flush=True)
+        for name, unit in GATEWAY_FIGURES.items():
+            if bench.figures.get(name) is None:
+                bench.figures.missing(name, unit, why[:300])
+    finally:
+        if started:
+            try:
+                bench.launcher.stop(*reversed(started))
+            except RuntimeError as exc:
+                print(f"    while stopping the gateway's services: {exc}", file=sys.stderr)
+
+
+def _gateway_figures(bench: Bench, started: list[str]) -> None:
+    from bench.gateway import origin_population, proxied_requests
+    from devservices import MariaDB, WordPress
+
+    # Shorter runs than the other figures' (each side of each round), so the three
+    # figures and the services' start stay within about three minutes at the defaults.
+    seconds = max(2, round(bench.args.seconds * 0.6))
+    folder = VAR / "population"
+    print("    MariaDB and WordPress (the first start takes about 30 s)", flush=True)
+    # Each name is noted before its start: a service that fails half-way is stopped too.
+    started.append("gw-mariadb")
+    bench.launcher.start(MariaDB(name="gw-mariadb", port=free_port()))
+    started.append("gw-wordpress")
+    wordpress = bench.launcher.start(WordPress(name="gw-wordpress", port=free_port()))
+    origin = wordpress.env()
+    gateway_env = {
+        **bench.env,
+        "GATEWAY_ORIGIN_URL": origin["WP_URL"],
+        "GATEWAY_ORIGIN_USER": origin["WP_ADMIN_USER"],
+        "GATEWAY_ORIGIN_PASSWORD": origin["WP_APP_PASSWORD"],
+        # The seeded posts' shortest lead-in is one paragraph (as in make gateway-demo).
+        "GATEWAY_LEAD_PARAGRAPHS": "1",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "bench.gateway", "rules"], env=gateway_env, cwd=ROOT, check=True
+    )
+    manage(gateway_env, "gateway_sync")
+    subprocess.run(
+        [sys.executable, "-m", "bench.gateway", "catalogue", str(folder / "origin.json")],
+        env=gateway_env,
+        cwd=ROOT,
+        check=True,
+    )
+    origin_articles = json.loads((folder / "origin.json").read_text())
+    print(f"    {len(origin_articles)} origin articles synced", flush=True)
+
+    def gateway_server(name: str, **overrides: str) -> AppServer:
+        started.append(name)
+        return bench.launcher.start(
+            Granian(
+                name=name,
+                port=free_port(),
+                interface="asgi",
+                app="masthead.gateway.asgi:application",
+                environment={**gateway_env, **overrides},
+                workers=bench.args.workers,
+                threads=bench.args.threads,
+                log=VAR / f"{name}.log",
+            )
+        )
+
+    with_firewall = gateway_server("gateway")
+    without_firewall = gateway_server("gateway-nofw", GATEWAY_FIREWALL="")
+    gateway_url = f"http://127.0.0.1:{with_firewall.port}/"
+    started.append("gateway-nginx")
+    cache = bench.launcher.start(
+        Nginx(
+            name="gateway-nginx",
+            directory=VAR / "gateway-nginx",
+            port=free_port(),
+            upstream=f"127.0.0.1:{with_firewall.port}",
+            static_root=VAR / "var" / "static",
+            media_root=VAR / "media",
+            workers="1",
+            access_log="off",
+        )
+    )
+    cache_url = f"http://127.0.0.1:{cache.port}/"
+
+    # gateway_preview_cached: a walled post's preview from nginx's cache, against nginx
+    # serving the same bytes as a static file.
+    walled = next(a for a in origin_articles if a["level"] == "subscriber")
+    page = urllib.request.urlopen(gateway_url.rstrip("/") + walled["url"]).read()
+    static_dir = VAR / "var" / "static" / "bench"
+    static_dir.mkdir(parents=True, exist_ok=True)
+    (static_dir / "gateway-preview.html").write_bytes(page)
+    cached = request_file(folder / "gateway-cached.txt", "GET", [walled["url"]])
+    static = request_file(
+        folder / "gateway-static.txt", "GET", ["/static/bench/gateway-preview.html"]
+    )
+    urllib.request.urlopen(cache_url.rstrip("/") + walled["url"]).read()  # into the cache
+    bench.warm(cached, static, url=cache_url)
+    bench.compare(
+        "gateway_preview_cached",
+        "pages/s",
+        lambda _: bench.load("nginx static file", cache_url, static, seconds),
+        lambda _: bench.load("gateway preview via nginx", cache_url, cached, seconds),
+    )
+
+    # gateway_access_checks: the same reader mix on origin articles through the gateway,
+    # against native checks on the app server, same Redis, fresh populations each round.
+    def towards_origin(name: str) -> Path:
+        return origin_population(
+            bench.population(name), folder / f"origin-{name}.txt", bench.articles, origin_articles
+        )
+
+    bench.warm(bench.population("warm"))
+    bench.warm(towards_origin("warm"), url=gateway_url)
+    bench.compare(
+        "gateway_access_checks",
+        "checks/s",
+        lambda number: bench.load(
+            "native checks", bench.app_url, bench.population(f"gwnative-{number}"), seconds
+        ),
+        lambda number: bench.load(
+            "checks via the gateway", gateway_url, towards_origin(f"gateway-{number}"), seconds
+        ),
+    )
+
+    # gateway_firewall: uncached proxied pages (REST, feeds, archives, search) with the
+    # firewall on, against the same gateway with it off. Every request reaches WordPress
+    # (php-fpm, 4 workers, some 40 ms a page on a quiet machine): 8 connections keep it
+    # busy without queueing seconds deep, which would leave a short run only a few dozen
+    # answers to count.
+    proxied = proxied_requests(folder / "gateway-proxied.txt")
+    off_url = f"http://127.0.0.1:{without_firewall.port}/"
+    few = min(8, bench.args.connections)
+    bench.warm(proxied, url=off_url)
+    bench.warm(proxied, url=gateway_url)
+    bench.compare(
+        "gateway_firewall",
+        "pages/s",
+        lambda _: bench.load("proxied, firewall off", off_url, proxied, seconds, few),
+        lambda _: bench.load("proxied, firewall on", gateway_url, proxied, seconds, few),
+    )
 
 
 def _rss_mb(pid: int) -> float:

@@ -16,13 +16,13 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.asgi import get_asgi_application
 from django.core.cache import cache
 from django.test import Client, override_settings
 from django.utils import timezone
 
 from masthead.billing.models import AccessGrant
 from masthead.gateway import filtering, index
+from masthead.gateway.handler import get_application
 from masthead.gateway.models import ORIGIN_ID_BASE, LevelRule, OriginArticle
 from masthead.gateway.proxy import Gateway
 from masthead.gateway.tests.asgi_client import call, shared_connection
@@ -69,7 +69,7 @@ def gateway(wordpress: WordPressSite) -> Iterator[Gateway]:
         filtering.reset_database_index()
         LevelRule.objects.create(kind="tag", term="subscriber", level="subscriber")
         index.sync_all()
-        yield Gateway(get_asgi_application())
+        yield Gateway(get_application())
     cache.clear()
 
 

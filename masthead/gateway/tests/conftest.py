@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from django.core.asgi import get_asgi_application
 from django.core.cache import cache
 from django.test import override_settings
 
 from masthead.gateway.fake_origin import PASSWORD, USER, FakeOrigin
+from masthead.gateway.handler import get_application
 from masthead.gateway.models import LevelRule
 from masthead.gateway.proxy import Gateway
 
@@ -58,4 +58,4 @@ def rules(db: None) -> None:
 def gateway(origin: FakeOrigin) -> Iterator[Gateway]:
     """The gateway app in front of the fake origin."""
     with shared_connection():
-        yield Gateway(get_asgi_application())
+        yield Gateway(get_application())
