@@ -27,6 +27,9 @@ taken-back read that cannot be removed (the reader's node fails in between) stay
 counted: the reader loses one read, never gains one.
 
 Re-reads cost one round trip, first reads two (one when no network allowance applies).
+The access check's hot path on a cluster (``hotpath.ClusterHotStore``) sends step 1
+(``reader_step``) together with its other single-slot commands, then calls ``settle`` for
+steps 2 and 3, and ``take_back`` when it must not count after all.
 """
 
 from __future__ import annotations

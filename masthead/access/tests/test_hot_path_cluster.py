@@ -16,7 +16,6 @@ import signal
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,7 +27,6 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from redis.cluster import RedisCluster
 
-from devservices import Launcher
 from devservices import RedisCluster as RedisClusterService
 from masthead.access import hotpath
 from masthead.access.lean import LeanCheckApp
@@ -40,8 +38,10 @@ from masthead.core import redis_clients
 from masthead.core.redis_clients import cluster_client
 
 from . import test_hot_path as single
+from . import test_meter_cluster as failover
 from .helpers import in_threads, make_article
-from .test_hot_path import Counting, _cookie_pair, _environ, _login, _serve, _with_pass
+from .test_hot_path import Counting, _environ, _serve
+from .test_meter_cluster import _replication, _wait_until_replicated, ride_out_the_failover
 
 pytestmark = [pytest.mark.redis_cluster, pytest.mark.django_db]
 
@@ -55,6 +55,9 @@ test_a_bumped_generation_ends_access_on_the_very_next_check = (
 )
 test_a_gated_part_cached_under_an_old_generation_is_never_served = (
     single.test_a_gated_part_cached_under_an_old_generation_is_never_served
+)
+test_a_check_with_a_pass_is_one_round_trip_and_no_sql = (
+    single.test_a_check_with_a_pass_is_one_round_trip_and_no_sql
 )
 test_a_missing_generation_is_stale_and_then_started = (
     single.test_a_missing_generation_is_stale_and_then_started
@@ -183,20 +186,10 @@ def test_a_warm_anonymous_check_is_at_most_two_round_trips_and_no_sql(
     assert trips == [2, 1, 1], counting.commands
 
 
-def test_a_check_with_a_pass_is_one_round_trip_and_no_sql(
-    passes: None, apps: tuple[LeanCheckApp, WSGIHandler], client: Any, monkeypatch: Any
-) -> None:
-    walled = make_article("subscriber")
-    _login(client, "sub@example.com", subscriber=True)
-    cookies = _with_pass(apps, _cookie_pair(client), walled.pk)
-    _serve(apps[0], _environ(walled.pk, cookie=cookies))  # warm
-    counting = Trips(monkeypatch)
-    with override_settings(ANALYTICS_ENABLED=False), CaptureQueriesContext(connection) as queries:
-        status, _, body = _serve(apps[0], _environ(walled.pk, cookie=cookies))
-    assert status == "200 OK" and json.loads(body)["granted"] is True
-    assert walled.gated_marker in body.decode()
-    assert len(queries) == 0, [q["sql"] for q in queries.captured_queries]
-    assert counting.trips == 1, counting.commands
+@pytest.fixture
+def trip_counter(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Return a function that starts counting round trips, the cluster's sends included."""
+    return lambda: Trips(monkeypatch)
 
 
 def _visitor_cookie(visitor: str) -> str:
@@ -298,27 +291,7 @@ def test_a_failure_after_the_reservation_stands_aside_and_takes_it_back(
 # --- failover through the lean path -------------------------------------------------------
 
 
-@pytest.fixture
-def own_cluster(tmp_path: Path) -> Iterator[RedisClusterService]:
-    """A cluster for this test alone (its primaries may be killed), stopped afterwards."""
-    with Launcher(tmp_path / "services") as launcher:
-        yield launcher.start(RedisClusterService(name="lean-failover-cluster"))
-
-
-def _replication(port: int) -> dict[str, object]:
-    client = redis_lib.Redis(port=port, socket_timeout=1)
-    try:
-        return dict(client.info("replication"))
-    finally:
-        client.close()
-
-
-def _wait_until_replicated(primary: int, replica: int) -> None:
-    target = int(str(_replication(primary)["master_repl_offset"]))
-    deadline = time.monotonic() + 10
-    while int(str(_replication(replica).get("slave_repl_offset", 0))) < target:
-        assert time.monotonic() < deadline, "the replica did not catch up"
-        time.sleep(0.01)
+own_cluster = failover.own_cluster
 
 
 @pytest.mark.parametrize("fail_mode", ["open", "closed"])
@@ -347,20 +320,12 @@ def test_the_primary_of_the_reader_s_slot_fails_over_mid_run(
         _wait_until_replicated(primary, replica)
         own_cluster.process_of(primary).signal(signal.SIGKILL)
 
-        outage = []
-        deadline = time.monotonic() + 30
-        while True:
+        def one() -> Any:
             body = _lean_check(lean, articles[2], cookie, "203.0.113.7")
             assert isinstance(body, dict), body  # never a 500
-            if body["reason"] != "meter_unavailable":
-                break
-            assert body["granted"] is (fail_mode == "open"), body
-            assert body["meter"] is None
-            assert (body["html"] is None) is (fail_mode == "closed")
-            outage.append(body)
-            assert time.monotonic() < deadline, "the replica never took over"
-            time.sleep(0.05)
-        assert outage, "no check saw the primary gone"
+            return body
+
+        body = ride_out_the_failover(one, fail_mode)
 
         assert _replication(replica)["role"] == "master"
         assert (body["granted"], body["reason"], body["meter"]["used"]) == (True, "metered", 3)
