@@ -19,7 +19,9 @@ pass lifetime (``is_suspended``): the passes issued before the failure have expi
 then. Other processes are bounded by the same lifetime. Passes exist only when the meter
 is on Redis (``PAYWALL_METER_STORE=redis``), ``PAYWALL_READER_PASS_MINUTES`` is above 0
 and ``PAYWALL_ENTITLEMENT_TERMS`` names a loader; otherwise every function here is a
-no-op and checks read the database as they always did.
+no-op and checks read the database as they always did. On a Redis Cluster
+(``MASTHEAD_REDIS_CLUSTER_NODES``) the tokens live on the cluster, each in its reader's
+slot (the key is hash-tagged by reader), where the hot path's first step reads them.
 """
 
 from __future__ import annotations
