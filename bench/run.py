@@ -550,6 +550,8 @@ def cluster_checks(bench: Bench) -> None:
     on_cluster = {"MASTHEAD_REDIS_CLUSTER_NODES": ",".join(cluster.nodes())}
 
     def run(label: str, overrides: dict[str, str], number: int) -> Load:
+        if overrides:
+            _copy_reader_generations(bench.redis.url, cluster.nodes())
         bench.start_app(**overrides)
         bench.warm(bench.population("warm"))
         return bench.load(f"checks ({label})", bench.app_url, bench.population(f"cluster-{number}"))
@@ -561,6 +563,32 @@ def cluster_checks(bench: Bench) -> None:
         lambda number: run("Redis Cluster", on_cluster, number),
     )
     bench.start_app()
+
+
+def _copy_reader_generations(url: str, nodes: list[str]) -> None:
+    """Copy the readers' pass generations (``gen:{u:<id>}``) from one Redis to the cluster.
+
+    The populations' reader passes carry generations made in the bench's Redis (the
+    population is built once, for every step). On the cluster those keys would be missing,
+    so every logged-in check there would take the ordinary path and get a new pass that
+    wrk never replays: a different workload from the one-Redis side's.
+    """
+    import redis
+    from redis.cluster import ClusterNode
+    from redis.cluster import RedisCluster as ClusterClient
+
+    source = redis.Redis.from_url(url)
+    pairs = [node.rsplit(":", 1) for node in nodes]
+    startup = [ClusterNode(host, int(port)) for host, port in pairs]  # type: ignore[no-untyped-call]
+    target = ClusterClient(startup_nodes=startup)
+    try:
+        for key in source.scan_iter(match="*gen:{u:*}", count=1000):
+            value, ttl = source.get(key), source.pttl(key)
+            if value is not None:
+                target.set(key, value, px=ttl if ttl > 0 else None)
+    finally:
+        source.close()
+        target.close()
 
 
 @step("the reader simulator")

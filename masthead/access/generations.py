@@ -19,7 +19,9 @@ pass lifetime (``is_suspended``): the passes issued before the failure have expi
 then. Other processes are bounded by the same lifetime. Passes exist only when the meter
 is on Redis (``PAYWALL_METER_STORE=redis``), ``PAYWALL_READER_PASS_MINUTES`` is above 0
 and ``PAYWALL_ENTITLEMENT_TERMS`` names a loader; otherwise every function here is a
-no-op and checks read the database as they always did.
+no-op and checks read the database as they always did. On a Redis Cluster
+(``MASTHEAD_REDIS_CLUSTER_NODES``) the tokens live on the cluster, each in its reader's
+slot (the key is hash-tagged by reader), where the hot path's first step reads them.
 """
 
 from __future__ import annotations
@@ -28,13 +30,17 @@ import logging
 import secrets
 import threading
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
 from redis.exceptions import RedisError
 
 from masthead.access.reader_pass import generation_key, lifetime
+from masthead.core import redis_clients
+
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
@@ -85,9 +91,18 @@ def _key_seconds() -> int:
 
 
 def _client() -> Any:
+    nodes = redis_clients.configured_cluster_nodes()
+    if nodes:  # the meter's cluster: the token sits in its reader's slot
+        return redis_clients.shared_cluster_client(nodes)
     from masthead.access.meter_redis import redis_store_for
 
     return redis_store_for(settings.PAYWALL_REDIS_URL or settings.REDIS_URL).client
+
+
+def _on_token(user_id: int, call: Callable[[Any, str], T]) -> T:
+    """Return ``call(client, key)`` on the client that holds account ``user_id``'s token."""
+    key = generation_key(user_id)
+    return redis_clients.on_key_slot(_client(), key, lambda client: call(client, key))
 
 
 def _as_text(token: Any) -> str | None:
@@ -105,7 +120,7 @@ def is_current(user_id: int, generation: str) -> bool:
     if is_suspended():
         return False
     try:
-        token = _as_text(_client().get(generation_key(user_id)))
+        token = _as_text(_on_token(user_id, lambda client, key: client.get(key)))
     except (RedisError, OSError) as exc:
         logger.warning("reader_pass_generation_unavailable error=%s", type(exc).__name__)
         return False
@@ -120,9 +135,13 @@ def generation_for_issue(user_id: int) -> str | None:
     if not passes_enabled() or is_suspended():
         return None
     try:
-        script = _script(_client())
         token = _as_text(
-            script(keys=[generation_key(user_id)], args=[_new_token(), _key_seconds()])
+            _on_token(
+                user_id,
+                lambda client, key: _script(client)(
+                    keys=[key], args=[_new_token(), _key_seconds()], client=client
+                ),
+            )
         )
     except (RedisError, OSError) as exc:
         logger.warning("reader_pass_generation_unavailable error=%s", type(exc).__name__)
@@ -147,7 +166,7 @@ def _new_token() -> str:
 
 def _bump_now(user_id: int) -> bool:
     try:
-        _client().set(generation_key(user_id), _new_token(), ex=_key_seconds())
+        _on_token(user_id, lambda client, key: client.set(key, _new_token(), ex=_key_seconds()))
     except (RedisError, OSError) as exc:
         # The pass cannot be made stale in Redis: stop trusting passes here for one
         # lifetime, after which every pass issued before this moment has expired.

@@ -25,8 +25,9 @@ Anything this path does not handle is handed to the ordinary path (``answer`` re
 None): a gift token, a claimed crawler, a body that does not parse, an article that is not
 live (the 404), Redis failing, any exception. So every fail-closed rule of the ordinary
 path applies to every case that leaves the happy path, and the hot path adds none of its
-own. Only a single Redis (or a primary) runs it: ``mode`` chooses, and answers ``off`` on
-a Redis Cluster (the seam for a per-slot script) and with the SQL meter.
+own. ``mode`` chooses: the one script on a single Redis (or a primary); on a Redis
+Cluster, ``ClusterHotStore`` runs the same steps in two round trips (no script may span
+slots); ``off`` with the SQL meter.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from redis.exceptions import RedisError
 from masthead.access import generations, meters, views
 from masthead.access.checking import CheckOutcome
 from masthead.access.media import sign_placeholders
+from masthead.access.meter_cluster import ClusterMeterStore, cluster_store_for
 from masthead.access.meter_redis import (
     METER_STEPS,
     NETWORK_TTL_SECONDS,
@@ -81,6 +83,14 @@ from masthead.core import ratelimit
 from masthead.core.jsonbody import BadJSON
 from masthead.core.network import client_address, network_of
 from masthead.core.origin import is_same_origin
+from masthead.core.redis_clients import (
+    AnyRedis,
+    Command,
+    configured_cluster_nodes,
+    on_key_slot,
+    on_slots_at_once,
+    reread_slots,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +104,7 @@ FACTS_LIMIT = 50_000
 PAUSE_AFTER_FAILURE_SECONDS = 1.0
 
 OK, STALE, READER_STALE, LIMITED = "ok", "stale", "reader_stale", "limited"
+CLUSTER_CACHE = "masthead.core.cluster_cache.RedisClusterCache"
 
 HOT_SCRIPT = (
     METER_STEPS
@@ -174,6 +185,8 @@ def _text(value: Any) -> str:
 class HotStore:
     """The script and the keys around it, on one Redis client (the meter's pool)."""
 
+    client: AnyRedis
+
     def __init__(self, client: redis.Redis, prefix: str) -> None:
         self.client = client
         self.prefix = prefix
@@ -233,19 +246,118 @@ class HotStore:
 
     def current_generation(self) -> str:
         """Return the content generation, starting one when Redis has none (1-2 trips)."""
-        found = self.client.get(self.generation_key)
+        key = self.generation_key
+        found = on_key_slot(self.client, key, lambda r: r.get(key))
         if found is None:
-            self.client.set(self.generation_key, _new_generation(), nx=True)
-            found = self.client.get(self.generation_key)
+            on_key_slot(self.client, key, lambda r: r.set(key, _new_generation(), nx=True))
+            found = on_key_slot(self.client, key, lambda r: r.get(key))
         return _text(found)
 
     def bump(self) -> None:
         """Start a new content generation (every newsroom save, twice: see the newsroom)."""
-        self.client.set(self.generation_key, _new_generation())
+        key = self.generation_key
+        on_key_slot(self.client, key, lambda r: r.set(key, _new_generation()))
 
     def keep_gated(self, key: str, html: str) -> None:
         """Keep a rendered gated part under its generation's key for ``gated_seconds``."""
-        self.client.set(key, html, ex=gated_seconds())
+        on_key_slot(self.client, key, lambda r: r.set(key, html, ex=gated_seconds()))
+
+
+class ClusterHotStore(HotStore):
+    """The same steps on a Redis Cluster, in two round trips (one per step below).
+
+    No script may touch two slots, so the single script's steps are split:
+
+    1. **Everything at once**, one command per slot, written to every primary involved
+       before any reply is read (``on_slots_at_once``): the content generation, the rate
+       limit's counter (INCR, EXPIRE NX: ``ratelimit.hit``'s very pipeline), the cached
+       gated part, the reader's generation, and the reader's meter script
+       (``ClusterMeterStore.reader_step``: a first read is reserved in the reader's slot,
+       exactly, as the cluster meter does).
+    2. **The network's script**, only when step 1 reserved a first read and a network
+       allowance applies (``ClusterMeterStore.settle``, with its take-back on refusal).
+
+    A check that step 1 shows should not have counted (a stale content or reader
+    generation, past the rate limit) or that fails after it has its reservation taken
+    back, which is the second round trip in those cases; a network that refuses costs a
+    third (the take-back), as it does in ``ClusterMeterStore``. The gated part read in
+    step 1 is kept only when the content generation read beside it is the one the facts
+    were held under, and the read was counted, so a stale generation never serves a
+    stale part. Other differences from the one script: a check answered ``stale`` has
+    been counted by the rate limit (the retry is counted again), and the steps are not
+    one atomic unit (a content change between them is seen by the next check, as a
+    change just after the single script ran would be).
+    """
+
+    def __init__(self, meter: ClusterMeterStore) -> None:
+        self.client = self.cluster = meter.client
+        self.prefix = meter.prefix
+        self.generation_key = f"{meter.prefix}content:generation"
+        self.meter = meter
+
+    def run(self, call: ScriptCall) -> ScriptAnswer:
+        """Run the steps (two round trips; three when the network refuses); errors propagate."""
+        meter = call.meter
+        named: dict[str, Command] = {
+            "generation": ("GET", self.generation_key),
+            "hits": ("INCR", call.limit_key),
+            "expiry": ("EXPIRE", call.limit_key, call.limit_expiry, "NX"),
+        }
+        if call.may_grant:
+            named["gated"] = ("GET", call.gated_key)
+        if call.reader_generation is not None:
+            named["reader"] = ("GET", call.reader_generation[0])
+        if meter is not None:
+            named["meter"] = self.meter.reader_step(meter)
+        try:
+            answered = on_slots_at_once(self.cluster, list(named.values()))
+            replies = dict(zip(named, answered, strict=True))
+        except (RedisError, OSError):
+            if meter is not None:
+                self.meter.take_back(meter)  # the reader's script may have reserved
+            raise
+        used, counted, reserved = 0, True, False
+        counts = replies.get("meter")
+        if counts is not None and not isinstance(counts, Exception):
+            used, counted, reserved = int(counts[0]), bool(counts[1]), bool(counts[2])
+        failed = next((r for r in replies.values() if isinstance(r, Exception)), None)
+        generation = "" if replies["generation"] is None else _text(replies["generation"])
+        status = OK
+        if failed is not None:
+            status = "failed"
+        elif generation != call.generation:
+            status = STALE
+        elif call.reader_generation is not None and not _same(
+            replies["reader"], call.reader_generation[1]
+        ):
+            status = READER_STALE
+        elif int(replies["hits"]) > call.limit:
+            status = LIMITED
+        if status != OK:
+            if reserved and meter is not None:
+                self.meter.take_back(meter)
+            if failed is not None:
+                reread_slots(self.client)  # a refusal (MOVED, ...): the map is out of date
+                raise failed
+            return ScriptAnswer(status, generation)
+        network_exhausted = False
+        if meter is not None:
+            state = self.meter.settle(meter, used, counted, reserved)
+            used, counted = state.used, state.is_counted
+            network_exhausted = state.is_network_exhausted
+        html = replies.get("gated") if counted else None
+        return ScriptAnswer(
+            OK,
+            generation,
+            used=used,
+            is_counted=counted,
+            is_network_exhausted=network_exhausted,
+            html=None if html is None else _text(html),
+        )
+
+
+def _same(found: Any, expected: str) -> bool:
+    return found is not None and secrets.compare_digest(_text(found), expected)
 
 
 def _new_generation() -> str:
@@ -274,17 +386,18 @@ def mode() -> str:
     """Return ``single`` (the one-script path), ``cluster`` or ``off``.
 
     ``single`` needs the Redis meter and the rate limit's cache on the same single Redis
-    (the script touches both). ``cluster``: the meter runs on a Redis Cluster
-    (``MASTHEAD_REDIS_CLUSTER_NODES``), where one script cannot reach keys in several
-    slots; the hot path does not run there yet and the ordinary path answers. ``off``:
+    (the script touches both). ``cluster``: the meter and the cache run on a Redis
+    Cluster (``MASTHEAD_REDIS_CLUSTER_NODES``, the cache ``RedisClusterCache``), where
+    ``ClusterHotStore`` runs the same steps in two round trips. ``off``:
     ``PAYWALL_HOT_PATH`` is False, the SQL meter, or no shared Redis.
     """
     if not bool(getattr(settings, "PAYWALL_HOT_PATH", True)):
         return "off"
-    if getattr(settings, "MASTHEAD_REDIS_CLUSTER_NODES", None):
-        return "cluster"
     if settings.PAYWALL_METER_STORE != "redis":
         return "off"
+    if configured_cluster_nodes():
+        backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+        return "cluster" if backend == CLUSTER_CACHE else "off"
     url = _meter_url()
     if not url or url != _cache_location():
         return "off"
@@ -298,7 +411,7 @@ _paused_until = 0.0
 
 
 def hot_store() -> HotStore | None:
-    """Return this process's store when the hot path runs (``mode() == "single"``)."""
+    """Return this process's store when the hot path runs (``single`` or ``cluster``)."""
     global _store, _mode
     if _mode is None:
         with _lock:
@@ -306,7 +419,9 @@ def hot_store() -> HotStore | None:
             if _mode == "single":
                 store = redis_store_for(_meter_url())
                 _store = HotStore(store.client, meter_prefix())
-    return _store if _mode == "single" else None
+            elif _mode == "cluster":
+                _store = ClusterHotStore(cluster_store_for(configured_cluster_nodes()))
+    return _store if _mode != "off" else None
 
 
 def _reset(setting: str = "", **kwargs: Any) -> None:

@@ -27,6 +27,9 @@ taken-back read that cannot be removed (the reader's node fails in between) stay
 counted: the reader loses one read, never gains one.
 
 Re-reads cost one round trip, first reads two (one when no network allowance applies).
+The access check's hot path on a cluster (``hotpath.ClusterHotStore``) sends step 1
+(``reader_step``) together with its other single-slot commands, then calls ``settle`` for
+steps 2 and 3, and ``take_back`` when it must not count after all.
 """
 
 from __future__ import annotations
@@ -97,6 +100,17 @@ def _millis(moment: dt.datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
+def reader_args(request: MeterRequest) -> list[Any]:
+    """Return the reader's script's arguments for ``request`` (its KEYS[1]: the reads)."""
+    return [
+        request.article_id,
+        _millis(request.since),
+        _millis(request.now),
+        request.allowance,
+        READS_TTL_SECONDS,
+    ]
+
+
 class ClusterMeterStore:
     """A ``MeterStore`` on a Redis Cluster (see the module's docstring for the two steps)."""
 
@@ -118,19 +132,24 @@ class ClusterMeterStore:
         "unavailable" and the policy's fail mode decides).
         """
         reads = reads_key(self.prefix, request.reader)
-        now = _millis(request.now)
         used, counted, reserved = self._script(
-            self._reader,
-            keys=[reads],
-            args=[
-                request.article_id,
-                _millis(request.since),
-                now,
-                request.allowance,
-                READS_TTL_SECONDS,
-            ],
+            self._reader, keys=[reads], args=reader_args(request)
         )
-        state = MeterState(allowance=request.allowance, used=int(used), is_counted=bool(counted))
+        return self.settle(request, int(used), bool(counted), bool(reserved))
+
+    def reader_step(self, request: MeterRequest) -> tuple[Any, ...]:
+        """Return step 1 as a command (``EVAL``) for a caller that sends it with others."""
+        reads = reads_key(self.prefix, request.reader)
+        return ("EVAL", _READER, 1, reads, *reader_args(request))
+
+    def settle(self, request: MeterRequest, used: int, counted: bool, reserved: bool) -> MeterState:
+        """Steps 2 and 3 after the reader's script answered (``used``, ``counted``, ``reserved``).
+
+        The network's script when this check reserved a first read and a network
+        allowance applies; the reservation taken back when the network refuses or fails
+        (then the error is raised again).
+        """
+        state = MeterState(allowance=request.allowance, used=used, is_counted=counted)
         if not reserved or request.network is None:
             return state
         network = network_counter_key(self.prefix, request.network, request.now)
@@ -141,14 +160,14 @@ class ClusterMeterStore:
                 args=[request.network_allowance, NETWORK_TTL_SECONDS],
             )
         except RedisError:
-            self._give_back(reads, request.article_id, now)
+            self.take_back(request)
             raise
         if allowed:
             return state
-        self._give_back(reads, request.article_id, now)
+        self.take_back(request)
         return MeterState(
             allowance=request.allowance,
-            used=int(used) - 1,
+            used=used - 1,
             is_counted=False,
             is_network_exhausted=True,
         )
@@ -157,9 +176,17 @@ class ClusterMeterStore:
         # Straight to the primary of the (one) key's slot: see ``on_key_slot``.
         return on_key_slot(self.client, keys[0], lambda r: script(keys=keys, args=args, client=r))
 
-    def _give_back(self, reads: str, article_id: int, now: int) -> None:
+    def take_back(self, request: MeterRequest) -> None:
+        """Take this check's reservation back off the reader's reads (no error raised).
+
+        Only a reservation carrying this check's timestamp goes, so calling it when
+        nothing was reserved, or when another check counted the article since, is harmless.
+        """
+        reads = reads_key(self.prefix, request.reader)
         try:
-            self._script(self._take_back, keys=[reads], args=[article_id, now])
+            self._script(
+                self._take_back, keys=[reads], args=[request.article_id, _millis(request.now)]
+            )
         except RedisError as exc:
             # The read stays counted: the reader loses one read, nobody gains one.
             logger.warning("meter_take_back_failed error=%s", type(exc).__name__)

@@ -64,13 +64,16 @@ def key_for(limit: Limit, subject: str, now: Moment = None) -> str:
 def redis_key(limit: Limit, subject: str, now: Moment = None) -> str | None:
     """Return the Redis key ``hit`` counts ``subject`` in, or None when the cache is not Redis.
 
+    On a Redis Cluster (``RedisClusterCache``) the key is the same; ``hit`` counts it on
+    its slot's primary.
+
     For a caller that counts the same limit inside its own Redis script (the access
     check's hot path): it increments this key and sets ``expiry_seconds`` on it, so its
     counts and ``hit``'s are one counter. Django's Redis cache stores whole numbers as
     plain integers, which is what makes INCR on its key work.
     """
     cache = caches["default"]
-    if not isinstance(cache, RedisCache):
+    if not isinstance(cache, RedisCache | RedisClusterCache):
         return None
     return cache.make_and_validate_key(key_for(limit, subject, now))
 

@@ -187,6 +187,65 @@ def on_key_slot(client: AnyRedis, key: str, call: Callable[[Any], T]) -> T:
         raise
 
 
+Command = tuple[Any, ...]  # ("GET", key), ("EVAL", script, 1, key, ...): key at [1] or [3]
+
+
+def _key_of(command: Command) -> str:
+    # EVAL/EVALSHA name their first key after the script and the key count.
+    name = str(command[0]).upper()
+    return str(command[3] if name in ("EVAL", "EVALSHA") else command[1])
+
+
+def on_slots_at_once(client: RedisCluster, commands: list[Command]) -> list[Any]:
+    """Send ``commands`` to their slots' primaries all at once; return the replies in order.
+
+    Each command touches one slot. The commands are grouped by primary (the slot map);
+    each group is written to its node, and only then are the replies read, so the
+    primaries work side by side and the whole costs one round trip of wall time, on
+    plain connections (redis-py's cluster pipeline spends several times the CPU). An
+    error reply (a refusal such as MOVED, a script error) comes back in its place as
+    the exception, for the caller to judge: the other commands ran. A connection
+    failure raises, after the slot map is re-read as ``on_key_slot`` does; commands
+    already written may have run.
+    """
+    groups: dict[str, tuple[Any, list[int]]] = {}
+    for index, command in enumerate(commands):
+        node = client.get_node_from_key(_key_of(command))  # type: ignore[no-untyped-call]
+        group = groups.get(node.name)
+        if group is None:
+            group = groups[node.name] = (client.get_redis_connection(node), [])
+        group[1].append(index)
+    replies: list[Any] = [None] * len(commands)
+    taken: list[tuple[Any, Any]] = []
+    try:
+        for plain, indexes in groups.values():
+            connection = plain.connection_pool.get_connection()
+            taken.append((plain, connection))
+            connection.send_packed_command(connection.pack_commands([commands[i] for i in indexes]))
+        for (plain, connection), (_, indexes) in zip(taken, groups.values(), strict=True):
+            for i in indexes:
+                try:
+                    replies[i] = plain.parse_response(connection, str(commands[i][0]))
+                except redis.ResponseError as exc:
+                    replies[i] = exc
+    except BaseException as exc:
+        for _, connection in taken:
+            connection.disconnect()  # replies may be left unread on it
+        if isinstance(exc, (redis.ConnectionError, redis.TimeoutError)):
+            _reread_slots(client)
+        raise
+    finally:
+        for plain, connection in taken:
+            plain.connection_pool.release(connection)
+    return replies
+
+
+def reread_slots(client: AnyRedis) -> None:
+    """Re-read a cluster's slot map (after a refusal or a failure); nothing on one Redis."""
+    if isinstance(client, RedisCluster):
+        _reread_slots(client)
+
+
 def _reread_slots(client: RedisCluster) -> None:
     try:
         client.nodes_manager.initialize()

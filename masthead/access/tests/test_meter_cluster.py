@@ -11,8 +11,9 @@ import datetime as dt
 import signal
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -214,6 +215,33 @@ def _cluster_caches(nodes: list[str]) -> dict[str, object]:
     }
 
 
+def ride_out_the_failover(check_one: Callable[[], Any], fail_mode: str) -> Any:
+    """Check until the meter answers again; return that answer's JSON body.
+
+    Meanwhile every answer must be a 200 (never a 500) in the configured fail mode: open
+    reads uncounted, closed shuts; and at least one check must have seen the outage.
+    """
+    outage = []
+    deadline = time.monotonic() + 30
+    while True:
+        body = check_one()
+        if body["reason"] != "meter_unavailable":
+            break
+        assert body["granted"] is (fail_mode == "open"), body
+        assert body["meter"] is None
+        assert (body["html"] is None) is (fail_mode == "closed")
+        outage.append(body)
+        assert time.monotonic() < deadline, "the replica never took over"
+        time.sleep(0.05)
+    assert outage, "no check saw the primary gone"
+    return body
+
+
+def _answered(response: Any) -> Any:
+    assert response.status_code == 200, response.content  # never a 500
+    return response.json()
+
+
 @pytest.mark.redis_cluster
 @pytest.mark.django_db
 @pytest.mark.parametrize("fail_mode", ["open", "closed"])
@@ -243,22 +271,7 @@ def test_a_primary_fails_over_mid_run(own_cluster: RedisClusterService, fail_mod
         _wait_until_replicated(primary, replica)
         own_cluster.process_of(primary).signal(signal.SIGKILL)
 
-        outage = []
-        deadline = time.monotonic() + 30
-        while True:
-            response = check(reader, articles[2])
-            assert response.status_code == 200, response.content  # never a 500
-            body = response.json()
-            if body["reason"] != "meter_unavailable":
-                break
-            # The configured fail mode holds: open reads uncounted, closed shuts.
-            assert body["granted"] is (fail_mode == "open"), body
-            assert body["meter"] is None
-            assert (body["html"] is None) is (fail_mode == "closed")
-            outage.append(body)
-            assert time.monotonic() < deadline, "the replica never took over"
-            time.sleep(0.05)
-        assert outage, "no check saw the primary gone"
+        body = ride_out_the_failover(lambda: _answered(check(reader, articles[2])), fail_mode)
 
         # The replica took over and the meter resumed where it was: the two reads counted
         # before the kill are still there, so the allowance of 4 is never exceeded.
