@@ -8,8 +8,10 @@ Django's stock ASGI handler (the control) makes a thread per request.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import threading
-from typing import Any
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 import pytest
 from django.core import signals
@@ -18,6 +20,18 @@ from django.core.handlers.asgi import ASGIHandler
 from masthead.gateway.handler import OneThreadASGIHandler, get_application
 
 from .asgi_client import shared_connection
+
+T = TypeVar("T")
+
+
+def _run_in_fresh_loop(main: Coroutine[Any, Any, T]) -> T:
+    """Run ``main`` with ``asyncio.run`` on a thread of its own.
+
+    Another test (Playwright's synchronous API) may leave an event loop running in this
+    thread, and ``asyncio.run`` refuses to start inside one.
+    """
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, main).result()
 
 
 def _threads_of_requests(handler: Any, count: int) -> list[threading.Thread]:
@@ -68,7 +82,7 @@ def _threads_of_requests(handler: Any, count: int) -> list[threading.Thread]:
     signals.request_started.connect(started)
     try:
         # A loop of its own, outside async_to_sync: no test thread to fall back on.
-        statuses = asyncio.run(all_of_them())
+        statuses = _run_in_fresh_loop(all_of_them())
     finally:
         signals.request_started.disconnect(started)
     assert len(statuses) == count
@@ -99,7 +113,7 @@ def test_only_http_is_served() -> None:
 
     handler = OneThreadASGIHandler()
     with pytest.raises(ValueError, match="websocket"):
-        asyncio.run(handler({"type": "websocket"}, nothing, ignore))
+        _run_in_fresh_loop(handler({"type": "websocket"}, nothing, ignore))
 
 
 def test_the_middleware_chain_is_built_for_synchronous_calls() -> None:

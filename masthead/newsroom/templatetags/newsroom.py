@@ -11,6 +11,7 @@ import zoneinfo
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
 
 from masthead.access import media_placeholder
 from masthead.core.timezones import time_zone
@@ -114,6 +115,22 @@ def media_src(context: template.Context, file: Any) -> str:
     if context.get("protect_media"):
         return media_placeholder(file.name)
     return str(file.url)
+
+
+@register.simple_tag
+def image_size(file: Any) -> str:
+    """Return ``width="W" height="H"`` for a stored image, or nothing when unknown.
+
+    With both attributes the browser reserves the image's box before it loads, so the
+    story below never jumps down when the picture arrives (the stylesheet keeps it fluid).
+    """
+    if not file:
+        return ""
+    try:
+        width, height = int(file.width), int(file.height)
+    except (OSError, ValueError, TypeError):
+        return ""  # a missing or unreadable file: the page still renders
+    return format_html('width="{}" height="{}"', width, height)
 
 
 @register.simple_tag(takes_context=True)
