@@ -766,7 +766,7 @@ def _gateway_figures(bench: Bench, started: list[str]) -> None:
             "native checks", bench.app_url, bench.population(f"gwnative-{number}"), seconds
         ),
         lambda number: bench.load(
-            "origin checks (gateway mode's WSGI app)",
+            "origin checks, gateway WSGI",
             masthead_url,
             towards_origin(f"gateway-{number}"),
             seconds,
