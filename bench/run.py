@@ -649,8 +649,9 @@ def gateway(bench: Bench) -> None:
     """gateway_preview_cached, gateway_access_checks and gateway_firewall.
 
     Starts MariaDB and WordPress (the launcher's seeded site), the gateway under granian
-    (ASGI) twice — with the firewall and without — and an nginx with the gateway as its
-    upstream; stops them afterwards. Anything that fails on the way (a WordPress that will
+    (ASGI) twice — with the firewall and without —, Masthead's WSGI app with the gateway's
+    environment, and an nginx in gateway mode in front of the first gateway and the WSGI
+    app; stops them afterwards. Anything that fails on the way (a WordPress that will
     not start) records the figures not yet measured as missing: the run goes on.
     """
     started: list[str] = []
@@ -724,13 +725,29 @@ def _gateway_figures(bench: Bench, started: list[str]) -> None:
     with_firewall = gateway_server("gateway")
     without_firewall = gateway_server("gateway-nofw", GATEWAY_FIREWALL="")
     gateway_url = f"http://127.0.0.1:{with_firewall.port}/"
+    # Masthead's own paths in gateway mode: the WSGI app (the native app server's kind,
+    # workers and threads) with the gateway's environment, so its content source is the
+    # gateway's. nginx sends those paths to it and the origin's to the gateway.
+    started.append("gateway-wsgi")
+    masthead_app = bench.launcher.start(
+        (Gunicorn if bench.args.server == "gunicorn" else Granian)(
+            name="gateway-wsgi",
+            port=free_port(),
+            environment=gateway_env,
+            workers=bench.args.workers,
+            threads=bench.args.threads,
+            log=VAR / "gateway-wsgi.log",
+        )
+    )
+    masthead_url = f"http://127.0.0.1:{masthead_app.port}/"
     started.append("gateway-nginx")
     cache = bench.launcher.start(
         Nginx(
             name="gateway-nginx",
             directory=VAR / "gateway-nginx",
             port=free_port(),
-            upstream=f"127.0.0.1:{with_firewall.port}",
+            upstream=f"127.0.0.1:{masthead_app.port}",
+            gateway_upstream=f"127.0.0.1:{with_firewall.port}",
             static_root=VAR / "var" / "static",
             media_root=VAR / "media",
             workers="1",
@@ -759,15 +776,17 @@ def _gateway_figures(bench: Bench, started: list[str]) -> None:
         lambda _: bench.load("gateway preview via nginx", cache_url, cached, seconds),
     )
 
-    # gateway_access_checks: the same reader mix on origin articles through the gateway,
-    # against native checks on the app server, same Redis, fresh populations each round.
+    # gateway_access_checks: the same reader mix on origin articles on the gateway's WSGI
+    # app (where nginx sends /api/ in gateway mode), against native checks on the native
+    # app server, same Redis, fresh populations each round. Like with like: both straight
+    # to their app server, no nginx in front of either.
     def towards_origin(name: str) -> Path:
         return origin_population(
             bench.population(name), folder / f"origin-{name}.txt", bench.articles, origin_articles
         )
 
     bench.warm(bench.population("warm"))
-    bench.warm(towards_origin("warm"), url=gateway_url)
+    bench.warm(towards_origin("warm"), url=masthead_url)
     bench.compare(
         "gateway_access_checks",
         "checks/s",
@@ -775,7 +794,10 @@ def _gateway_figures(bench: Bench, started: list[str]) -> None:
             "native checks", bench.app_url, bench.population(f"gwnative-{number}"), seconds
         ),
         lambda number: bench.load(
-            "checks via the gateway", gateway_url, towards_origin(f"gateway-{number}"), seconds
+            "origin checks, gateway WSGI",
+            masthead_url,
+            towards_origin(f"gateway-{number}"),
+            seconds,
         ),
     )
 

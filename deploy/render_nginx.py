@@ -5,7 +5,9 @@
         --run-dir var/prod/nginx --static-root var/static --media-root var/media > nginx.conf
 
 Lines starting ``#purge `` are switched on only when the cache-purge module is installed;
-lines starting ``#realip `` only when ``--real-ip-from`` names the CDN or balancer in front.
+lines starting ``#realip `` only when ``--real-ip-from`` names the CDN or balancer in front;
+lines starting ``#gateway `` only with ``--gateway-upstream`` (gateway mode: ``--upstream`` is
+then Masthead's WSGI app for its own paths, the gateway answers the origin's; docs/gateway.md).
 """
 
 from __future__ import annotations
@@ -24,14 +26,20 @@ _PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")
 
 
 def render(
-    template: str, values: dict[str, str], *, has_purge: bool, has_real_ip: bool = False
+    template: str,
+    values: dict[str, str],
+    *,
+    has_purge: bool,
+    has_real_ip: bool = False,
+    has_gateway: bool = False,
 ) -> str:
     """Return ``template`` with every ``{{NAME}}`` replaced; raise KeyError for a missing one.
 
     ``#purge `` lines are kept (without the marker) when ``has_purge``, ``#realip `` lines
-    when ``has_real_ip``; otherwise they are left out.
+    when ``has_real_ip``, ``#gateway `` lines when ``has_gateway``; otherwise they are
+    left out.
     """
-    switches = {"#purge ": has_purge, "#realip ": has_real_ip}
+    switches = {"#purge ": has_purge, "#realip ": has_real_ip, "#gateway ": has_gateway}
     lines = []
     for line in template.splitlines():
         marker = next((prefix for prefix in switches if line.startswith(prefix)), None)
@@ -65,7 +73,15 @@ def _directives(directive: str, networks: list[str], indent: str) -> str:
 def _arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--listen", default="127.0.0.1:8080")
-    parser.add_argument("--upstream", required=True, help="host:port of the app server")
+    parser.add_argument(
+        "--upstream", required=True, help="host:port of the app server (Masthead's WSGI app)"
+    )
+    parser.add_argument(
+        "--gateway-upstream",
+        default="",
+        metavar="HOST:PORT",
+        help="gateway mode: the gateway's ASGI app, which answers every path but Masthead's own",
+    )
     parser.add_argument("--run-dir", required=True, help="pid, logs, temp files and the cache")
     parser.add_argument("--static-root", required=True)
     parser.add_argument("--media-root", required=True)
@@ -115,6 +131,10 @@ def main(argv: list[str]) -> int:
     values = {
         "LISTEN": args.listen,
         "UPSTREAM": args.upstream,
+        "GATEWAY_UPSTREAM": args.gateway_upstream,
+        # The upstream of every path without a location of its own: the one app natively,
+        # chosen per path (map $site_app) in gateway mode.
+        "SITE_APP": "$site_app" if args.gateway_upstream else "masthead_app",
         "RUN_DIR": run_dir,
         "STATIC_ROOT": os.path.abspath(args.static_root),
         "MEDIA_ROOT": os.path.abspath(args.media_root),
@@ -135,7 +155,15 @@ def main(argv: list[str]) -> int:
     has_purge = PURGE_MODULE.exists() and not args.no_purge
     template = (HERE / "nginx.conf").read_text()
     has_real_ip = bool(args.real_ip_from)
-    sys.stdout.write(render(template, values, has_purge=has_purge, has_real_ip=has_real_ip))
+    sys.stdout.write(
+        render(
+            template,
+            values,
+            has_purge=has_purge,
+            has_real_ip=has_real_ip,
+            has_gateway=bool(args.gateway_upstream),
+        )
+    )
     return 0
 
 

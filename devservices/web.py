@@ -145,7 +145,10 @@ class Nginx(Service):
     kind = "nginx"
     start_timeout = 20.0
 
-    upstream: str = ""  # host:port of the app server
+    upstream: str = ""  # host:port of the app server (Masthead's WSGI app)
+    # Gateway mode: host:port of the gateway's ASGI app, which then answers every path but
+    # Masthead's own (deploy/nginx.conf, docs/gateway.md); "" for the native site.
+    gateway_upstream: str = ""
     static_root: Path | None = None
     media_root: Path | None = None
     workers: str = "auto"
@@ -174,6 +177,7 @@ class Nginx(Service):
             "--workers",
             self.workers,
             *(["--access-log", self.access_log] if self.access_log else []),
+            *(["--gateway-upstream", self.gateway_upstream] if self.gateway_upstream else []),
             *self.extra,
         ]
         rendered = subprocess.run(

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make gateway-demo: Masthead's paywall in front of a real WordPress, on 127.0.0.1:${PORT:-8100}.
 #   MariaDB + WordPress (seeded: three categories, posts walled by the tag "subscriber"),
-#   the gateway (granian, ASGI) and the nginx cache of make prod in front of it.
+#   the gateway (granian, ASGI) for the origin's paths, Masthead's WSGI app (granian) for
+#   its own paths, and the nginx cache of make prod in front of both.
 #   State lives in var/gateway-demo/ (delete it to start afresh); Ctrl-C stops everything.
 # GATEWAY_DEMO_ORIGIN=fake uses the small WordPress-shaped test origin instead (no packages).
 set -euo pipefail
@@ -75,10 +76,15 @@ LevelRule.objects.get_or_create(kind="category", term="politics", defaults={"lev
 "$PY" manage.py gateway_sync --every 60 > "$DIR/sync.log" 2>&1 &
 background+=("$!")
 
-APP_PORT=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-echo "==> the gateway: granian (ASGI) on 127.0.0.1:$APP_PORT, nginx on 127.0.0.1:$PORT"
-launcher start "granian:port=$APP_PORT,interface=asgi,app=masthead.gateway.asgi:application,workers=1,log=$DIR/app.log"
-launcher start "nginx:port=$PORT,upstream=127.0.0.1:$APP_PORT,directory=$DIR/nginx,static_root=$DIR/static,media_root=$DIR/media"
+free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+APP_PORT=$(free_port)
+WSGI_PORT=$(free_port)
+# The production shape (docs/gateway.md): nginx sends Masthead's own paths to the WSGI app
+# and the origin's to the gateway; both servers run with this same environment.
+echo "==> the gateway: granian ASGI on 127.0.0.1:$APP_PORT, Masthead's paths: granian WSGI on 127.0.0.1:$WSGI_PORT, nginx on 127.0.0.1:$PORT"
+launcher start "granian:name=gateway-app,port=$APP_PORT,interface=asgi,app=masthead.gateway.asgi:application,workers=1,log=$DIR/app.log"
+launcher start "granian:name=masthead-wsgi,port=$WSGI_PORT,interface=wsgi,app=masthead.wsgi:application,workers=1,log=$DIR/wsgi.log"
+launcher start "nginx:port=$PORT,upstream=127.0.0.1:$WSGI_PORT,gateway_upstream=127.0.0.1:$APP_PORT,directory=$DIR/nginx,static_root=$DIR/static,media_root=$DIR/media"
 cat <<EOT
 
   Masthead in front of WordPress:  http://127.0.0.1:$PORT/

@@ -1,9 +1,12 @@
 """The gateway as ``make gateway-demo`` runs it, in front of the test WordPress, over HTTP.
 
-granian serves ``masthead.gateway.asgi:application`` in a process of its own with a SQLite
-database of its own (migrated, the demo logins and plans loaded, the demo's level rules,
-one sync), and the nginx cache of ``make prod`` stands in front of it with its purge
-endpoint. Tests reach it the way readers and the publisher's audit do: by URL.
+Two granian servers share one environment and a SQLite database of their own (migrated,
+the demo logins and plans loaded, the demo's level rules, one sync): the gateway
+(``masthead.gateway.asgi:application``, ASGI) and Masthead's WSGI app
+(``masthead.wsgi:application``, for Masthead's own paths). The nginx cache of ``make prod``
+stands in front of both in gateway mode, with its purge endpoint: the documented
+production shape (docs/gateway.md). Tests reach it the way readers and the publisher's
+audit do: by URL.
 
 One per test session (≈ 15 s to start), in a fresh folder beside the test services'
 folder: ``live_gateway`` in tests/wordpress/conftest.py.
@@ -40,10 +43,12 @@ LevelRule.objects.get_or_create(kind="category", term="politics",
 
 @dataclass(frozen=True)
 class LiveGateway:
-    """Where the gateway answers: through nginx (``url``) and the app server itself."""
+    """Where the gateway answers: through nginx (``url``), the gateway's ASGI app itself
+    (``app_url``, which serves Masthead's paths too) and Masthead's WSGI app (``wsgi_url``)."""
 
     url: str
     app_url: str
+    wsgi_url: str
     origin: WordPressSite
     environment: dict[str, str]
 
@@ -111,10 +116,14 @@ def gateway_folder() -> Path:
 def live_gateway(origin: WordPressSite, folder: Path) -> Iterator[LiveGateway]:
     """Start the gateway and its nginx in ``folder``; stop them when the block ends."""
     (folder / "media").mkdir(parents=True, exist_ok=True)
-    app_port, nginx_port = free_port(), free_port()
+    app_port, wsgi_port, nginx_port = free_port(), free_port(), free_port()
     environment = _environment(folder, origin, nginx_port)
     gateway = LiveGateway(
-        f"http://127.0.0.1:{nginx_port}", f"http://127.0.0.1:{app_port}", origin, environment
+        f"http://127.0.0.1:{nginx_port}",
+        f"http://127.0.0.1:{app_port}",
+        f"http://127.0.0.1:{wsgi_port}",
+        origin,
+        environment,
     )
     gateway.manage("migrate", "--noinput", "-v", "0")
     gateway.manage("load_demo")
@@ -134,10 +143,22 @@ def live_gateway(origin: WordPressSite, folder: Path) -> Iterator[LiveGateway]:
             )
         )
         launcher.start(
+            Granian(
+                name="gateway-wsgi",
+                port=wsgi_port,
+                interface="wsgi",
+                app="masthead.wsgi:application",
+                workers=1,
+                ready_path="/healthz",
+                environment=environment,
+            )
+        )
+        launcher.start(
             Nginx(
                 name="gateway-nginx",
                 port=nginx_port,
-                upstream=f"127.0.0.1:{app_port}",
+                upstream=f"127.0.0.1:{wsgi_port}",
+                gateway_upstream=f"127.0.0.1:{app_port}",
                 static_root=folder / "static",
                 media_root=folder / "media",
             )
