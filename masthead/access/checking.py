@@ -220,7 +220,7 @@ def _decided(
     gift = verify_gift(gift_token, facts.article_id, now)
     crawler = crawler_verdict(request)
     policy = load_policy()
-    arm = _arm(user_id, reader, visitor, policy, now)
+    arm = arm_for(user_id, reader, visitor, policy, now)
     if arm is not None:
         policy = arm.policy
     meter = None
@@ -236,7 +236,7 @@ def _decided(
     return CheckOutcome(facts, reader, decision, policy, meter, html, arm, user_id)
 
 
-def _arm(
+def arm_for(
     user_id: int | None, reader: ReaderFacts, visitor: str, policy: Policy, now: dt.datetime
 ) -> ArmChoice | None:
     """Return the reader's experiment arm, or None (no experiment, or it failed to load)."""
@@ -259,14 +259,27 @@ def _count(
     policy: Policy,
     now: dt.datetime,
 ) -> MeterState:
+    count = meter_request(request, facts, reader, user_id, visitor, policy, now)
+    return meters.count_read(meters.configured_store(), count)
+
+
+def meter_request(
+    request: HttpRequest,
+    facts: ArticleFacts,
+    reader: ReaderFacts,
+    user_id: int | None,
+    visitor: str,
+    policy: Policy,
+    now: dt.datetime,
+) -> meters.MeterRequest:
+    """Return what the meter is asked to count for this check (also the hot path's)."""
     as_account = policy.meters_as_registered(reader)
-    user_id = user_id if as_account else None
     network = None
     network_allowance = policy.network_allowance_for(reader)
     if network_allowance > 0:
         network = meters.network_key(network_of(client_address(request)), registered=as_account)
-    count = meters.MeterRequest(
-        reader=meters.reader_key(user_id, visitor),
+    return meters.MeterRequest(
+        reader=meters.reader_key(user_id if as_account else None, visitor),
         article_id=facts.article_id,
         allowance=policy.allowance_for(reader),
         since=meters.meter_window_start(now, policy),
@@ -274,4 +287,3 @@ def _count(
         network=network,
         network_allowance=network_allowance,
     )
-    return meters.count_read(meters.configured_store(), count)

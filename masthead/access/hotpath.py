@@ -48,7 +48,8 @@ from django.utils import timezone
 from redis.exceptions import RedisError
 
 from masthead.access import generations, meters, views
-from masthead.access.checking import CheckOutcome
+from masthead.access.checking import CheckOutcome, arm_for
+from masthead.access.checking import meter_request as request_to_count
 from masthead.access.media import sign_placeholders
 from masthead.access.meter_cluster import ClusterMeterStore, cluster_store_for
 from masthead.access.meter_redis import (
@@ -75,13 +76,13 @@ from masthead.access.policy import (
     refuse_gift,
 )
 from masthead.access.policy_loader import load_policy
-from masthead.access.ports import ArmChoice, arm_source, content_source
+from masthead.access.ports import ArmChoice, content_source
 from masthead.access.reader_pass import generation_key, read_pass
 from masthead.access.sources import crawler_verdict
 from masthead.access.visitors import new_visitor_id, visitor_from
 from masthead.core import ratelimit
 from masthead.core.jsonbody import BadJSON
-from masthead.core.network import client_address, network_of
+from masthead.core.network import client_address
 from masthead.core.origin import is_same_origin
 from masthead.core.redis_clients import (
     AnyRedis,
@@ -505,46 +506,6 @@ class Prepared:
     meter: meters.MeterRequest | None
 
 
-def _arm(
-    user_id: int | None, visitor: str, reader: ReaderFacts, policy: Policy, now: dt.datetime
-) -> ArmChoice | None:
-    """Return the reader's experiment arm, or None (as ``checking._arm``)."""
-    try:
-        source = arm_source()
-        if source is None:
-            return None
-        return source(user_id if reader.is_authenticated else None, visitor, reader, policy, now)
-    except Exception:
-        logger.warning("experiment_arm_failed", exc_info=True)
-        return None
-
-
-def _meter_request(
-    request: HttpRequest,
-    facts: ArticleFacts,
-    reader: ReaderFacts,
-    user_id: int | None,
-    visitor: str,
-    policy: Policy,
-    now: dt.datetime,
-) -> meters.MeterRequest:
-    """Return the meter request ``checking._count`` would make, step for step."""
-    as_account = policy.meters_as_registered(reader)
-    network = None
-    network_allowance = policy.network_allowance_for(reader)
-    if network_allowance > 0:
-        network = meters.network_key(network_of(client_address(request)), registered=as_account)
-    return meters.MeterRequest(
-        reader=meters.reader_key(user_id if as_account else None, visitor),
-        article_id=facts.article_id,
-        allowance=policy.allowance_for(reader),
-        since=meters.meter_window_start(now, policy),
-        now=now,
-        network=network,
-        network_allowance=network_allowance,
-    )
-
-
 def hot_check(
     request: HttpRequest,
     article_id: int,
@@ -571,7 +532,7 @@ def hot_check(
     if limit_key is None:
         return None
     policy = load_policy()
-    arm = _arm(user_id, visitor, reader, policy, now)
+    arm = arm_for(user_id, reader, visitor, policy, now)
     if arm is not None:
         policy = arm.policy
     try:
@@ -581,7 +542,7 @@ def hot_check(
                 return None  # not live or missing: the ordinary path answers 404
             metered = meter_applies(facts, reader, None, NOT_A_CRAWLER, policy, now)
             meter_request = (
-                _meter_request(request, facts, reader, user_id, visitor, policy, now)
+                request_to_count(request, facts, reader, user_id, visitor, policy, now)
                 if metered
                 else None
             )
