@@ -403,7 +403,7 @@ def mode() -> str:
         # The script does all but the meter; the meter is counted in the database after it.
         if configured_cluster_nodes():
             return "off"
-        url = str(settings.REDIS_URL or "")
+        url = _meter_url()  # where the reader generations live (generations._client)
         return "sql" if url and url == _cache_location() else "off"
     if settings.PAYWALL_METER_STORE != "redis":
         return "off"
@@ -433,7 +433,7 @@ def hot_store() -> HotStore | None:
                 _store = HotStore(store.client, meter_prefix())
             elif _mode == "sql":
                 # The cache's Redis (rate limit, generation, gated parts): a plain client.
-                _store = HotStore(redis_store_for(str(settings.REDIS_URL)).client, meter_prefix())
+                _store = HotStore(redis_store_for(_meter_url()).client, meter_prefix())
             elif _mode == "cluster":
                 _store = ClusterHotStore(cluster_store_for(configured_cluster_nodes()))
     return _store if _mode != "off" else None

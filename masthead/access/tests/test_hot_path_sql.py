@@ -32,6 +32,23 @@ from .test_hot_path import Counting, _comparable, _environ, _serve
 pytestmark = [pytest.mark.redis, pytest.mark.django_db]
 
 apps = base.apps  # the lean dispatch and the full stack, as in the hot path's tests
+trip_counter = base.trip_counter
+
+# The reader pass's tests, run again here under the SQL meter (``passes`` below): a
+# subscriber's check with a pass is one round trip and no SQL, a bump ends access on the
+# very next check, a pass that does not read goes to the ordinary path.
+test_logged_in_readers_with_a_pass_answer_alike_on_both_paths = (
+    base.test_logged_in_readers_with_a_pass_answer_alike_on_both_paths
+)
+test_a_check_with_a_pass_is_one_round_trip_and_no_sql = (
+    base.test_a_check_with_a_pass_is_one_round_trip_and_no_sql
+)
+test_a_bumped_generation_ends_access_on_the_very_next_check = (
+    base.test_a_bumped_generation_ends_access_on_the_very_next_check
+)
+test_a_pass_that_does_not_read_takes_the_ordinary_path = (
+    base.test_a_pass_that_does_not_read_takes_the_ordinary_path
+)
 
 
 @pytest.fixture
@@ -62,6 +79,18 @@ def hot_sql(redis_url: str) -> Iterator[hotpath.HotStore]:
         client = redis_lib.Redis.from_url(redis_url)
         for key in client.scan_iter(f"*{prefix}*"):
             client.delete(key)
+
+
+@pytest.fixture
+def passes(hot_sql: hotpath.HotStore) -> Iterator[None]:
+    """Reader passes under the SQL meter (their tokens on the hot path's Redis)."""
+    from masthead.access import generations
+
+    generations.resume()
+    with override_settings(PAYWALL_READER_PASS_MINUTES=5):
+        assert generations.passes_enabled()
+        yield
+    generations.resume()
 
 
 def test_it_is_chosen_only_with_the_cache_on_redis(redis_url: str) -> None:
