@@ -16,8 +16,9 @@ carry uncommitted state under the new token.
 
 When a bump cannot reach Redis, this process stops honouring and issuing passes for one
 pass lifetime (``is_suspended``): the passes issued before the failure have expired by
-then. Other processes are bounded by the same lifetime. Passes exist only when the meter
-is on Redis (``PAYWALL_METER_STORE=redis``), ``PAYWALL_READER_PASS_MINUTES`` is above 0
+then. Other processes are bounded by the same lifetime. Passes exist only when there is a
+Redis for the tokens (the Redis meter, or the SQL meter beside a single Redis:
+``tokens_have_redis``), ``PAYWALL_READER_PASS_MINUTES`` is above 0
 and ``PAYWALL_ENTITLEMENT_TERMS`` names a loader; otherwise every function here is a
 no-op and checks read the database as they always did. On a Redis Cluster
 (``MASTHEAD_REDIS_CLUSTER_NODES``) the tokens live on the cluster, each in its reader's
@@ -59,10 +60,24 @@ _lock = threading.Lock()
 _suspended_until = 0.0  # time.monotonic() before which this process uses no pass
 
 
+def tokens_have_redis() -> bool:
+    """Return True when the tokens have a Redis: the Redis meter's, or the SQL meter's Redis.
+
+    With the SQL meter, ``REDIS_URL`` (or ``PAYWALL_REDIS_URL``) on a single Redis holds
+    them, where the hot path's script reads them; not on a cluster (its cache and meter
+    are the cluster's, with the Redis meter only).
+    """
+    store = settings.PAYWALL_METER_STORE
+    if store == "redis":
+        return True
+    url = settings.PAYWALL_REDIS_URL or settings.REDIS_URL
+    return store == "sql" and bool(url) and not redis_clients.configured_cluster_nodes()
+
+
 def passes_enabled() -> bool:
-    """Return True when reader passes are in use (Redis meter, a lifetime, a terms loader)."""
+    """Return True when reader passes are in use (a Redis, a lifetime, a terms loader)."""
     return (
-        settings.PAYWALL_METER_STORE == "redis"
+        tokens_have_redis()
         and lifetime().total_seconds() > 0
         and bool(getattr(settings, "PAYWALL_ENTITLEMENT_TERMS", None))
     )
@@ -182,7 +197,7 @@ def bump(user_id: int) -> bool:
     Runs at once and, inside a transaction, once more after it commits. Without passes
     (no Redis meter) it does nothing and answers True.
     """
-    if settings.PAYWALL_METER_STORE != "redis" or lifetime().total_seconds() <= 0:
+    if not tokens_have_redis() or lifetime().total_seconds() <= 0:
         return True
     done = _bump_now(user_id)
     connection = transaction.get_connection()

@@ -27,7 +27,8 @@ live (the 404), Redis failing, any exception. So every fail-closed rule of the o
 path applies to every case that leaves the happy path, and the hot path adds none of its
 own. ``mode`` chooses: the one script on a single Redis (or a primary); on a Redis
 Cluster, ``ClusterHotStore`` runs the same steps in two round trips (no script may span
-slots); ``off`` with the SQL meter.
+slots); ``sql`` runs the script without its meter step and counts the meter in the
+database (the SQL meter store, the ordinary path's own count and fail mode).
 """
 
 from __future__ import annotations
@@ -384,16 +385,26 @@ def _cache_location() -> str:
 
 
 def mode() -> str:
-    """Return ``single`` (the one-script path), ``cluster`` or ``off``.
+    """Return ``single`` (the one-script path), ``sql``, ``cluster`` or ``off``.
+
+    ``sql``: the SQL meter store with the cache on a single Redis (``REDIS_URL``). The
+    same script runs on that Redis without its meter step, and the meter is counted in
+    the database right after it, by the very store and fail mode the ordinary path uses.
 
     ``single`` needs the Redis meter and the rate limit's cache on the same single Redis
     (the script touches both). ``cluster``: the meter and the cache run on a Redis
     Cluster (``MASTHEAD_REDIS_CLUSTER_NODES``, the cache ``RedisClusterCache``), where
     ``ClusterHotStore`` runs the same steps in two round trips. ``off``:
-    ``PAYWALL_HOT_PATH`` is False, the SQL meter, or no shared Redis.
+    ``PAYWALL_HOT_PATH`` is False, or no shared Redis.
     """
     if not bool(getattr(settings, "PAYWALL_HOT_PATH", True)):
         return "off"
+    if settings.PAYWALL_METER_STORE == "sql":
+        # The script does all but the meter; the meter is counted in the database after it.
+        if configured_cluster_nodes():
+            return "off"
+        url = _meter_url()  # where the reader generations live (generations._client)
+        return "sql" if url and url == _cache_location() else "off"
     if settings.PAYWALL_METER_STORE != "redis":
         return "off"
     if configured_cluster_nodes():
@@ -420,6 +431,9 @@ def hot_store() -> HotStore | None:
             if _mode == "single":
                 store = redis_store_for(_meter_url())
                 _store = HotStore(store.client, meter_prefix())
+            elif _mode == "sql":
+                # The cache's Redis (rate limit, generation, gated parts): a plain client.
+                _store = HotStore(redis_store_for(_meter_url()).client, meter_prefix())
             elif _mode == "cluster":
                 _store = ClusterHotStore(cluster_store_for(configured_cluster_nodes()))
     return _store if _mode != "off" else None
@@ -551,6 +565,7 @@ def hot_check(
                 metered or decide(facts, reader, None, None, NOT_A_CRAWLER, policy, now).granted
             )
             ad_free = is_ad_free(reader)
+            in_script = None if _mode == "sql" else meter_request
             answer = store.run(
                 ScriptCall(
                     generation=generation,
@@ -560,7 +575,7 @@ def hot_check(
                     article_id=article_id,
                     gated_key=store.gated_key(generation, article_id, ad_free=ad_free),
                     may_grant=may_grant,
-                    meter=meter_request,
+                    meter=in_script,
                     reader_generation=reader_generation,
                 )
             )
@@ -576,7 +591,11 @@ def hot_check(
         if answer.status != OK:
             return None  # READER_STALE: the ordinary path answers (and renews the pass)
         meter: MeterState | None = None
-        if meter_request is not None:
+        if meter_request is not None and in_script is None:
+            # The SQL meter, after the script said fresh and not limited: the ordinary
+            # path's own count (one transaction; a database that is down is the fail mode).
+            meter = meters.count_read(meters.configured_store(), meter_request)
+        elif meter_request is not None:
             meter = MeterState(
                 allowance=meter_request.allowance,
                 used=answer.used,
@@ -588,6 +607,7 @@ def hot_check(
         )
         html = None
         if decision.granted:
+            # The script read the part before the SQL count, so it is used only when granted.
             html = answer.html
             if html is None:
                 html = content_source().gated_html(article_id, ad_free=ad_free)

@@ -1,7 +1,8 @@
 """The meter in the database (SQLite or PostgreSQL).
 
 Atomicity: each count runs in one transaction that first locks the reader's
-``MeterReader`` row (``SELECT ... FOR UPDATE`` on PostgreSQL). On SQLite the settings
+``MeterReader`` row (``SELECT ... FOR UPDATE`` on PostgreSQL, inside one function call:
+migration 0003, one round trip). On SQLite the settings
 open every transaction with ``BEGIN IMMEDIATE``, which takes the database's write lock at
 once, so the same "count, compare, insert" sequence is serialised there too. The network
 allowance is a conditional UPDATE (``reads < allowance``), which is exactly-once by itself.
@@ -27,9 +28,13 @@ class SqlMeterStore:
     def consume(self, request: MeterRequest) -> MeterState:
         """Count the article unless already counted in the window; return the state after.
 
-        On SQLite a busy write lock raises "database is locked" after
-        ``PAYWALL_METER_LOCK_WAIT_SECONDS``; ``meters.count_read`` tries again.
+        On PostgreSQL this is one statement (``masthead_meter_consume``, migration 0003):
+        one round trip, its own transaction. On SQLite a busy write lock raises "database
+        is locked" after ``PAYWALL_METER_LOCK_WAIT_SECONDS``; ``meters.count_read`` tries
+        again.
         """
+        if connection.vendor == "postgresql":
+            return _consume_in_one_statement(request)
         with _sqlite_lock_wait(), transaction.atomic():
             reader = _locked_reader(request.reader)
             return self._consume_locked(reader, request)
@@ -78,6 +83,31 @@ class SqlMeterStore:
                 reader=reader, article_id=request.article_id, read_at=request.now
             )
         return MeterState(request.allowance, used + 1, is_counted=True)
+
+
+def _consume_in_one_statement(request: MeterRequest) -> MeterState:
+    """Count on PostgreSQL with the migration's function: lock, count, compare, insert."""
+    day = request.now.astimezone(dt.UTC).date()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT used, counted, network_exhausted FROM masthead_meter_consume("
+            "%s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                request.reader,
+                request.article_id,
+                request.allowance,
+                request.since,
+                request.now,
+                request.network,
+                request.network_allowance,
+                day,
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:  # the function always answers one row; anything else is a bug
+        raise RuntimeError("masthead_meter_consume answered no row")
+    used, counted, exhausted = int(row[0]), bool(row[1]), bool(row[2])
+    return MeterState(request.allowance, used, is_counted=counted, is_network_exhausted=exhausted)
 
 
 @contextlib.contextmanager

@@ -531,7 +531,10 @@ def test_events_are_recorded_as_on_the_ordinary_path(
 
 
 def test_it_is_off_without_a_shared_redis(redis_url: str) -> None:
-    with override_settings(PAYWALL_METER_STORE="sql"):
+    with override_settings(
+        PAYWALL_METER_STORE="sql",
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+    ):
         assert hotpath.mode() == "off" and hotpath.hot_store() is None
     with override_settings(
         PAYWALL_METER_STORE="redis",
