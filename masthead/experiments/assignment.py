@@ -316,28 +316,51 @@ def _upsert(rows: list[_Pending]) -> None:
     add up. (``INSERT ... ON CONFLICT DO UPDATE``: PostgreSQL, and SQLite since 3.24.)
     """
     table = Exposure._meta.db_table
-    adapt = connection.ops.adapt_datetimefield_value
-    values = []
-    params: list[Any] = []
-    for row in rows:
-        values.append("(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
-        params += [
-            row.experiment_id,
-            row.arm_id,
-            row.visitor_key,
-            row.user_id,
-            row.first_section,
-            adapt(row.first_seen),
-            adapt(row.last_seen),
-            row.checks,
-            row.reads,
-            row.walls,
+    params: list[Any]
+    if connection.vendor == "postgresql":
+        # One array per column, so the statement has ten placeholders whatever the batch
+        # size. With a VALUES row per exposure (ten placeholders each), psycopg's
+        # client-side binding re-parsed a 2,000-placeholder statement on every flush:
+        # about 0.1 ms of CPU per exposure, in the request that happened to flush.
+        source = (
+            "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::bigint[], "
+            "%s::text[], %s::timestamptz[], %s::timestamptz[], %s::bigint[], %s::bigint[], "
+            "%s::bigint[])"
+        )
+        params = [
+            [row.experiment_id for row in rows],
+            [row.arm_id for row in rows],
+            [row.visitor_key for row in rows],
+            [row.user_id for row in rows],
+            [row.first_section for row in rows],
+            [row.first_seen for row in rows],
+            [row.last_seen for row in rows],
+            [row.checks for row in rows],
+            [row.reads for row in rows],
+            [row.walls for row in rows],
         ]
+    else:
+        adapt = connection.ops.adapt_datetimefield_value
+        params = []
+        for row in rows:
+            params += [
+                row.experiment_id,
+                row.arm_id,
+                row.visitor_key,
+                row.user_id,
+                row.first_section,
+                adapt(row.first_seen),
+                adapt(row.last_seen),
+                row.checks,
+                row.reads,
+                row.walls,
+            ]
+        source = "VALUES " + ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(rows))
     # Only the table's name is formatted in, from the model; every value is a parameter.
     sql = (
-        f"INSERT INTO {table} (experiment_id, arm_id, visitor_key, user_id, first_section, "  # noqa: S608
-        "first_seen_at, last_seen_at, checks, reads, walls) VALUES "
-        + ", ".join(values)
+        f"INSERT INTO {table} (experiment_id, arm_id, visitor_key, user_id, first_section, "
+        "first_seen_at, last_seen_at, checks, reads, walls) "
+        + source
         + " ON CONFLICT (experiment_id, visitor_key) DO UPDATE SET "
         f"checks = {table}.checks + excluded.checks, "
         f"reads = {table}.reads + excluded.reads, "
