@@ -15,6 +15,7 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -125,17 +126,30 @@ def test_the_router_sends_only_opted_in_content_reads_to_the_replica(replica: No
     assert router.allow_migrate(REPLICA, "newsroom") is False
 
 
-def test_pages_fronts_and_feeds_read_content_from_the_replica(replica: None) -> None:
+def test_pages_fronts_and_feeds_read_content_from_the_replica(
+    replica: None, settings: Any
+) -> None:
     story = factories.article("replica-story", access_level="free")
     factories.article("replica-other", headline="Second story on the desk")
     _wait_for_replay()
     client = Client()
 
+    # Rendered whole (no fragments: what a verified crawler or a failing cache gets), the
+    # body comes from the replica's blocks once the replica holds the primary's version.
+    settings.NEWSROOM_FRAGMENT_CACHE = "off"
     status, html, primary, standby = _get(client, story.get_absolute_url())
     assert status == 200
     assert "GATEDWORD6" in html  # free: the whole body, rendered from the replica's blocks
     assert "newsroom_block" in _tables(standby)
     assert "newsroom_block" not in _tables(primary)
+
+    # From fragments, the article's own part is made under the gating reads, all on the
+    # primary (newsroom.gating.primary_reads); it is kept per version, so this is rare.
+    settings.NEWSROOM_FRAGMENT_CACHE = "on"
+    status, html, primary, standby = _get(client, story.get_absolute_url())
+    assert status == 200 and "GATEDWORD6" in html
+    assert "newsroom_block" in _tables(primary)
+    assert "newsroom_block" not in _tables(standby)
     # The gating facts (the article's row, by slug) were read from the primary.
     assert any(
         "newsroom_article" in q["sql"] and "slug" in q["sql"] for q in primary.captured_queries
