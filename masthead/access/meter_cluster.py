@@ -47,6 +47,7 @@ from redis.exceptions import RedisError
 from masthead.access.meter_redis import (
     NETWORK_TTL_SECONDS,
     READS_TTL_SECONDS,
+    millis,
     network_counter_key,
     reads_key,
 )
@@ -96,16 +97,12 @@ return 0
 """
 
 
-def _millis(moment: dt.datetime) -> int:
-    return int(moment.timestamp() * 1000)
-
-
 def reader_args(request: MeterRequest) -> list[Any]:
     """Return the reader's script's arguments for ``request`` (its KEYS[1]: the reads)."""
     return [
         request.article_id,
-        _millis(request.since),
-        _millis(request.now),
+        millis(request.since),
+        millis(request.now),
         request.allowance,
         READS_TTL_SECONDS,
     ]
@@ -185,7 +182,7 @@ class ClusterMeterStore:
         reads = reads_key(self.prefix, request.reader)
         try:
             self._script(
-                self._take_back, keys=[reads], args=[request.article_id, _millis(request.now)]
+                self._take_back, keys=[reads], args=[request.article_id, millis(request.now)]
             )
         except RedisError as exc:
             # The read stays counted: the reader loses one read, nobody gains one.
@@ -194,7 +191,7 @@ class ClusterMeterStore:
     def peek(self, reader: str, allowance: int, since: dt.datetime) -> MeterState:
         """Return the reader's state without counting anything."""
         key = reads_key(self.prefix, reader)
-        used = on_key_slot(self.client, key, lambda r: r.zcount(key, _millis(since), "+inf"))
+        used = on_key_slot(self.client, key, lambda r: r.zcount(key, millis(since), "+inf"))
         return MeterState(allowance=allowance, used=int(used), is_counted=False)
 
     def erase_reader(self, user_id: int) -> int:

@@ -93,6 +93,7 @@ return consume(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], AR
 
 
 def millis(moment: dt.datetime) -> int:
+    """Return ``moment`` in whole milliseconds since the epoch (the meter's scores)."""
     return int(moment.timestamp() * 1000)
 
 
