@@ -247,8 +247,6 @@ def cached_page(
             generation.token,
             facts.article_id,
             facts.section_id,
-            tuple(sorted(policy.walled_sections)),
-            tuple(sorted(policy.exempt_sections)),
         ),
         clock,
         lambda: _render_related(facts, publication, now),
@@ -302,9 +300,15 @@ def _render_own_part(
 def _render_related(
     facts: gating.PageFacts, publication: Publication, now: dt.datetime
 ) -> tuple[bytes, float]:
-    html = related_html(facts.article_id, facts.section_id, facts.section_name, publication, now)
+    # On the primary: a list read from a lagging replica would be kept under the new
+    # generation (a story just published missing until the fragment expires).
+    with gating.primary_reads():
+        html = related_html(
+            facts.article_id, facts.section_id, facts.section_name, publication, now
+        )
+        changes = next_related_change(facts.section_id, now)
     clock = time.time()
-    return html.encode(), _moment(next_related_change(facts.section_id, now), now, clock)
+    return html.encode(), _moment(changes, now, clock)
 
 
 def _moment(when: dt.datetime | None, now: dt.datetime, clock: float) -> float:

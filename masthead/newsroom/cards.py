@@ -33,11 +33,6 @@ def mark_subscriber_only(articles: Iterable[Article]) -> None:
         article.subscriber_only = level == SUBSCRIBER  # type: ignore[attr-defined]
 
 
-def related_stories(article: Article, now: dt.datetime) -> list[Article]:
-    """Return the latest live stories of ``article``'s section, itself left out."""
-    return related_to(article.pk, article.section_id, now)
-
-
 def related_to(article_id: int, section_id: int | None, now: dt.datetime) -> list[Article]:
     """Return the latest live stories of section ``section_id``, ``article_id`` left out.
 

@@ -8,9 +8,8 @@ just-walled article would render whole, and the fragment cache would keep it).
 
 Every read of them for the public article page happens inside :func:`primary_reads`:
 ``page_facts`` below, and the rendering of the page's own part in ``article_page``
-(which reads the article row and its blocks). A database router that sends page reads
-to a replica asks :func:`reads_gating_facts`; Masthead's own router (``core.replica``) is
-told directly, as the block runs under its ``primary_only`` scope.
+(which reads the article row and its blocks). The block runs under the replica router's
+``primary_only`` scope (``core.replica``), so none of these reads can reach a replica.
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 
 from masthead.access import ArticleFacts
@@ -26,23 +24,12 @@ from masthead.core.replica import primary_only
 
 from .models import LIVE_STATUSES, Article, is_live_at
 
-_gating: ContextVar[bool] = ContextVar("newsroom_gating_reads", default=False)
-
 
 @contextmanager
 def primary_reads() -> Iterator[None]:
-    """Mark the reads inside as gating reads: a replica router must use the primary."""
-    token = _gating.set(True)
-    try:
-        with primary_only():
-            yield
-    finally:
-        _gating.reset(token)
-
-
-def reads_gating_facts() -> bool:
-    """Return True inside :func:`primary_reads` (for database routers)."""
-    return _gating.get()
+    """Run the block's reads on the primary: they decide what is gated."""
+    with primary_only():
+        yield
 
 
 @dataclass(frozen=True)
