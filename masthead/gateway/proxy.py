@@ -470,7 +470,9 @@ class Gateway:
         if article is None:
             problem = problem or "the post is not in the index and its level is unknown"
             await sync_to_async(index.report_unsplittable)(None, post_id, problem)
-        elif _is_canonical(article, incoming):
+        elif _is_canonical(article, incoming) and not incoming.personalised:
+            # A reader logged in at the origin (or holding a post password) gets the page
+            # WordPress made for them: never the stored preview everyone is served.
             await sync_to_async(_store_preview)(article, preview, gated, problem)
             if problem:
                 await sync_to_async(index.report_unsplittable)(article, post_id, problem)
@@ -478,7 +480,7 @@ class Gateway:
         # plugin renders differently) gets its own cut, fail closed, and is never stored:
         # a stranger's request must not replace the preview page or the gated part the
         # access check releases (found by the audit: /embed/ emptied both).
-        return self._preview_response(preview, incoming, cuts)
+        return self._preview_response(preview, incoming, cuts, private=incoming.personalised)
 
     def _preview_response(
         self,
@@ -486,14 +488,17 @@ class Gateway:
         incoming: Incoming,
         cuts: list[tuple[str, str]],
         max_age: int | None = None,
+        *,
+        private: bool = False,
     ) -> ProxiedResponse:
         text = cut_excerpts(rewrite(page, settings.GATEWAY_ORIGIN_URL, incoming.public), cuts)
         seconds = settings.GATEWAY_PAGE_MAX_AGE if max_age is None else max_age
+        caching = PRIVATE if private else f"public, max-age={seconds}"
         response = ProxiedResponse(
             200,
             (
                 ("content-type", "text/html; charset=utf-8"),
-                ("cache-control", f"public, max-age={seconds}"),
+                ("cache-control", caching),
                 ("x-masthead-gateway", "preview"),
             ),
             text.encode("utf-8"),

@@ -194,3 +194,23 @@ def test_a_strangers_embed_or_variant_request_does_not_replace_the_stored_gated_
     article.refresh_from_db()
     assert (article.preview_page, article.gated_html) == before
     assert not article.split_problem
+
+
+def test_a_page_rendered_for_a_reader_logged_in_at_the_origin_is_never_stored_or_public(
+    wordpress, gateway
+):
+    # WordPress renders a logged-in user's page with their admin bar and nonces (and a
+    # post-password holder's page unlocked): it must not become everyone's preview.
+    post = wordpress.walled[1]
+    path = post.url.removeprefix(wordpress.url)
+    OriginArticle.objects.filter(origin_id=post.id).update(preview_page="", gated_html="")
+    for cookie in ("wordpress_logged_in_abc=editor%7C1", "wp-postpass_abc=secret"):
+        answer = call(gateway, "GET", path, headers={"cookie": cookie})
+        assert answer.status == 200
+        assert answer.headers["cache-control"] == "private, no-store"
+        assert not [s for s in gated_sentences(post) if s in plain(answer.text)]
+    article = OriginArticle.objects.get(origin_id=post.id)
+    assert article.preview_page == ""
+    follow(gateway, path)  # a stranger's request does store it (the positive control)
+    article.refresh_from_db()
+    assert article.preview_page
