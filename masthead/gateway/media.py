@@ -18,6 +18,7 @@ the gated part of a walled post shows, the gateway instead:
 from __future__ import annotations
 
 import logging
+import posixpath
 import re
 
 import httpx
@@ -32,8 +33,17 @@ logger = logging.getLogger(__name__)
 UPLOADS = "/wp-content/uploads/"
 PREFIX = "origin/"
 _UPLOAD_URL = re.compile(r"(?:https?://[^/\s\"'<>]+)?/wp-content/uploads/([A-Za-z0-9_./%+-]+)")
-_VARIANT = re.compile(r"-(?:\d+x\d+|scaled|rotated)(?=\.[A-Za-z0-9]+$)")
+# Resized, scaled, rotated and edited ("-e" and a timestamp) copies of one upload.
+_VARIANT = re.compile(r"-(?:\d+x\d+|scaled|rotated|e\d{10,})(?=\.[A-Za-z0-9]+$)")
 _RESPONSIVE = re.compile(r"\s(?:srcset|sizes)=(\"[^\"]*\"|'[^']*')")
+
+
+def is_unusual_upload_path(path: str) -> bool:
+    """True for a path under ``/wp-content/`` that is not in its one plain spelling."""
+    if not path.startswith("/wp-content"):
+        return False
+    plain = posixpath.normpath(re.sub("/+", "/", path))
+    return plain.rstrip("/") != path.rstrip("/")
 
 
 def base_name(path: str) -> str:

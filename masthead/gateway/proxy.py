@@ -82,6 +82,8 @@ DROPPED_REQUEST = HOP_BY_HOP | {
     "if-modified-since",
     "if-match",
     "if-range",
+    # A partial answer (206) would skip the article cut: always ask for the whole body.
+    "range",
     "accept-encoding",
     "content-length",
     "x-forwarded-for",
@@ -389,6 +391,10 @@ class Gateway:
         """Answer one request for an origin path."""
         private = is_origin_private(incoming.path, incoming.query)
         cuts = await self.excerpt_cuts()
+        if media.is_unusual_upload_path(incoming.path):
+            # The origin's web server would fold "//", "/./" and "/../" into an upload's
+            # address that the check below never saw: refuse rather than pass it on.
+            return _plain(404, "Not Found\n")
         if incoming.path.startswith(media.UPLOADS):
             name = media.base_name(incoming.path.removeprefix(media.UPLOADS))
             if name in self._protected:

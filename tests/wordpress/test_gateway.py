@@ -160,6 +160,16 @@ def test_uploads_only_gated_parts_show_are_not_served_from_uploads(wordpress, ga
         path = image["url"].removeprefix(wordpress.url)
         assert httpx.get(image["url"], timeout=30).status_code == 200  # positive control
         assert call(gateway, "GET", path).status == 404, path
+        # Spellings the origin's web server folds into the same file.
+        rest = path.removeprefix("/wp-content/uploads/")
+        for spelling in (
+            f"/wp-content//uploads/{rest}",
+            f"/wp-content/./uploads/{rest}",
+            f"/wp-content/uploads/../uploads/{rest}",
+            f"/wp-content/uploads//{rest}",
+        ):
+            assert httpx.get(wordpress.url + spelling, timeout=30).status_code == 200, spelling
+            assert call(gateway, "GET", spelling).status == 404, spelling
     # Free posts' images stay public. (A walled post's lead-in image may fall after the
     # one-paragraph cut used here, and is then protected too.)
     public_images = [image for post in wordpress.free for image in post.images.values()]
