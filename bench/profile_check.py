@@ -101,8 +101,20 @@ class _Trips:
                 self.commands["pipeline"] += 1
             return pipeline(pipe, *args, **kwargs)
 
+        # The hot path's script runs on a connection of its own, not through the client.
+        from masthead.access import hotpath
+
+        script: Any = hotpath.HotStore._evalsha
+
+        def counted_script(store: Any, keys: Any, args: Any) -> Any:
+            if threading.current_thread() is thread:
+                self.count += 1
+                self.commands["EVALSHA"] += 1
+            return script(store, keys, args)
+
         setattr(redis.Redis, "execute_command", counted_command)  # noqa: B010 - a counting wrapper
         setattr(redis.client.Pipeline, "execute", counted_pipeline)  # noqa: B010
+        setattr(hotpath.HotStore, "_evalsha", counted_script)  # noqa: B010
         self.health_checks = 0
         self._count_health_checks(thread)
 

@@ -33,6 +33,7 @@ from urllib.parse import quote, unquote, urlencode
 from django.conf import settings
 from django.core import signing
 from django.core.files.storage import default_storage
+from django.core.signals import setting_changed
 from django.utils.html import escape
 
 from masthead.access.policy import FREE, effective_level
@@ -202,14 +203,50 @@ def placeholder(name: str) -> str:
     return f"masthead-media:{mark}:{quote(name, safe='/')}"
 
 
+# Signed parts by (part, expiry), for the current expiry only: every answer within the
+# same minute signs the same part to the same bytes (``_expiry`` rounds to the minute),
+# and signing a part's files was a tenth of a hot check's CPU. A storage that presigns
+# its own URLs is never memoised (its URLs carry their own clock).
+_SIGNED_LIMIT = 512
+_signed: dict[str, str] = {}
+_signed_expiry = 0
+
+
+def forget_signed_parts(**kwargs: object) -> None:
+    """Drop the memoised signed parts (a setting they depend on changed: tests)."""
+    global _signed, _signed_expiry
+    _signed, _signed_expiry = {}, 0
+
+
+setting_changed.connect(forget_signed_parts, dispatch_uid="access.media.forget_signed")
+
+
 def sign_placeholders(html: str, now: dt.datetime) -> str:
     """Return ``html`` with every placeholder replaced by a signed URL made at ``now``.
 
     A placeholder whose mark does not verify (typed by hand, or made with a retired key)
     becomes an empty URL: it never yields a signature.
     """
+    global _signed, _signed_expiry
     if "masthead-media:" not in html:
         return html
+    expires = _expiry(now)
+    if expires != _signed_expiry:
+        _signed, _signed_expiry = {}, expires
+    table = _signed
+    signed = table.get(html)
+    if signed is None:
+        signed = _sign_now(html, now)
+        # Only parts signed by the site itself are kept; any change of storage is a
+        # setting change, which empties the table.
+        if not isinstance(default_storage, PresigningStorage):
+            if len(table) >= _SIGNED_LIMIT:
+                table.clear()
+            table[html] = signed
+    return signed
+
+
+def _sign_now(html: str, now: dt.datetime) -> str:
     signer = signing.Signer(salt=_PLACEHOLDER_SALT)
 
     def replace(match: re.Match[str]) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.signals import setting_changed
 from django.db import DatabaseError
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -34,9 +35,28 @@ _cached: tuple[float, Policy] | None = None
 _last_good: Policy | None = None
 
 
+# The stored policy and the same with the overrides applied, made again when either
+# changes: applying them read a dozen settings and built a new policy on every check.
+_applied: tuple[Policy, Policy] | None = None
+
+
 def load_policy() -> Policy:
     """Return the policy in force: the stored one with any environment overrides applied."""
-    return _with_overrides(_stored_policy())
+    global _applied
+    stored = _stored_policy()
+    applied = _applied
+    if applied is not None and applied[0] is stored:
+        return applied[1]
+    policy = _with_overrides(stored)
+    _applied = (stored, policy)
+    return policy
+
+
+@receiver(setting_changed)
+def _overrides_changed(setting: str = "", **kwargs: Any) -> None:
+    global _applied
+    if setting.startswith("PAYWALL_") or setting == "TIME_ZONE":
+        _applied = None
 
 
 def forget_policy() -> None:

@@ -21,10 +21,11 @@ def is_same_origin(request: HttpRequest) -> bool:
     beacon, so a request with neither header, or with only ``Sec-Fetch-Site: none``, is
     refused (False).
     """
-    fetch_site = request.headers.get("Sec-Fetch-Site")
+    # META rather than ``request.headers``, which builds a dict of every header first.
+    fetch_site = request.META.get("HTTP_SEC_FETCH_SITE")
     if fetch_site is not None and fetch_site not in ("same-origin", "none"):
         return False
-    origin = request.headers.get("Origin")
+    origin = request.META.get("HTTP_ORIGIN")
     if origin is None:
         return fetch_site == "same-origin"
     own = f"{request.scheme}://{request.get_host()}"

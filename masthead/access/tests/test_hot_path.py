@@ -119,6 +119,30 @@ def test_it_refuses_past_the_network_allowance(hot: hotpath.HotStore) -> None:
     assert (other.is_counted, other.is_network_exhausted) == (False, True)
 
 
+def test_a_server_that_lost_its_scripts_is_sent_the_script_again(
+    hot: hotpath.HotStore,
+) -> None:
+    assert _call(hot, article=1).is_counted
+    hot.client.script_flush()  # a restart or a failover to a server without the script
+    again = _call(hot, article=2)
+    assert (again.status, again.used, again.is_counted) == ("ok", 2, True)
+
+
+def test_a_connection_the_server_dropped_fails_once_then_is_made_again(
+    hot: hotpath.HotStore,
+) -> None:
+    assert _call(hot, article=1).is_counted
+    # The server closes the thread's own connection (a restart, an idle timeout).
+    pinned = hot._pinned.connection
+    assert pinned is not None
+    pinned.send_command("CLIENT", "ID")
+    hot.client.client_kill_filter(_id=pinned.read_response())
+    with pytest.raises(redis_lib.exceptions.ConnectionError):
+        _call(hot, article=2)
+    after = _call(hot, article=2)
+    assert (after.status, after.used, after.is_counted) == ("ok", 2, True)
+
+
 def test_a_reader_generation_that_differs_changes_nothing(hot: hotpath.HotStore) -> None:
     key = generation_key_for(hot.prefix, "u:7")
     hot.client.set(key, "5")
@@ -224,8 +248,17 @@ class Counting:
             self.trips += 1
             return pipeline(pipe, *args, **kwargs)
 
+        # The hot script runs on a connection of its own, not through the client.
+        script = hotpath.HotStore._evalsha
+
+        def counted_script(store: Any, keys: list[str], args: list[Any]) -> Any:
+            self.trips += 1
+            self.commands.append("EVALSHA")
+            return script(store, keys, args)
+
         monkeypatch.setattr(redis_lib.Redis, "execute_command", counted_command)
         monkeypatch.setattr(redis_lib.client.Pipeline, "execute", counted_pipeline)
+        monkeypatch.setattr(hotpath.HotStore, "_evalsha", counted_script)
 
 
 @pytest.fixture

@@ -296,6 +296,29 @@ def test_behind_nginx_the_app_answers_with_x_accel_redirect(files: Path, setting
     assert _get("/media/images/gated.jpg").status_code == 404
 
 
+def test_a_signed_part_is_kept_only_within_its_minute_and_its_key(settings: Any) -> None:
+    # The hot path signs each answer's part; the same part within the same minute is the
+    # same bytes (kept), a new minute or a new key signs it again.
+    html = f'<img src="{media.placeholder("images/gated.jpg")}" alt="">'
+    first = media.sign_placeholders(html, NOW + dt.timedelta(seconds=1))
+    assert first == media.sign_placeholders(html, NOW + dt.timedelta(seconds=59))
+    later = media.sign_placeholders(html, NOW + dt.timedelta(seconds=61))
+    assert later != first
+    assert _query(later)["expires"] > _query(first)["expires"]
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]  # the placeholder's key
+    settings.SECRET_KEY = "a-rotated-key-" + "y" * 40
+    rotated = media.sign_placeholders(html, NOW + dt.timedelta(seconds=61))
+    assert _query(rotated)["signature"] != _query(later)["signature"]
+    query = _query(rotated)
+    assert media.verify("images/gated.jpg", query["expires"], query["signature"], NOW)
+
+
+def _query(signed: str) -> dict[str, str]:
+    url = signed.split('src="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    query = parse_qs(urlsplit(url).query)
+    return {"expires": query["expires"][0], "signature": query["signature"][0]}
+
+
 # --- S3: presigned URLs (a fake storage; no real bucket is reachable here) --------------------
 
 
@@ -332,6 +355,9 @@ def test_with_a_presigning_storage_urls_are_presigned(files: Path, settings: Any
     assert FakePresigningStorage.calls[-1]["private"] is True
     assert FakePresigningStorage.calls[-1]["type"] == "image/jpeg"
     assert 0 < FakePresigningStorage.calls[-1]["seconds"] <= media.url_seconds() + 60
+    # Presigned parts are never kept: each answer asks the storage again.
+    media.sign_placeholders(f'<img src="{media.placeholder("images/gated.jpg")}">', NOW)
+    assert len(FakePresigningStorage.calls) == 2
     # The site's URL of a public file redirects to a presigned one; a protected one is 404.
     public = _get("/media/images/public.png")
     assert public.status_code == 302

@@ -1,7 +1,11 @@
+import ipaddress
+
+import pytest
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory, SimpleTestCase, override_settings
 
+from masthead.core import network
 from masthead.core.apps import check_ipv6_prefix
 from masthead.core.network import client_address, network_of
 
@@ -81,3 +85,38 @@ class Ipv6NetworkSizeTests(SimpleTestCase):
 
     def test_start_up_accepts_the_default(self) -> None:
         self.assertEqual(check_ipv6_prefix(), [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "203.0.113.9",
+        " 203.0.113.9 ",
+        "0.0.0.0",
+        "255.255.255.255",
+        "01.2.3.4",
+        "1.2.3.04",
+        "1.2.3",
+        "1.2.3.4.5",
+        "256.1.1.1",
+        "0x1.2.3.4",
+        "1.2.3.4\x00",
+        "\u0661.2.3.4",  # an Arabic-Indic digit one
+        "2001:db8::1",
+        "::ffff:1.2.3.4",
+        "",
+        "not an address",
+    ],
+)
+def test_the_fast_parser_takes_exactly_what_ipaddress_takes(text: str) -> None:
+    try:
+        expected: object = ipaddress.ip_address(text.strip())
+    except ValueError:
+        expected = None
+    assert network._parse(text) == expected
+
+
+def test_networks_are_made_per_family() -> None:
+    # A small IPv6 number must not be read as an IPv4 address.
+    assert network_of("::5") == "::/56"
+    assert network_of("203.0.113.9") == "203.0.113.0/24"
