@@ -8,9 +8,13 @@ acknowledges and deletes it. So the database insert and its CPU leave the proces
 answer readers, and a database that is down loses nothing: the batch stays in the stream
 (pending for the drain's consumer) and is written when the database is back.
 
-A row in the stream is one JSON field (``row``), the very row ``store.write_events``
-takes, its time in ISO 8601. If Redis cannot take a batch, the flusher writes it to the
-database itself, as without a stream.
+An entry in the stream is a chunk of a batch, at most ``ANALYTICS_BATCH_SIZE`` rows, as
+one JSON field (``rows``): a list of the very rows ``store.write_events`` takes, their
+times in ISO 8601. One entry per chunk rather than one per event: the flusher's CPU (it
+shares the worker with the readers' checks) and Redis's both went mostly to per-entry
+work. Entries of one row (``row``), as earlier versions wrote them, are still read. If
+Redis cannot take a batch, the flusher writes it to the database itself, as without a
+stream.
 """
 
 from __future__ import annotations
@@ -63,26 +67,45 @@ def client() -> redis.Redis:
     return _client_for(str(settings.REDIS_URL))
 
 
-def encode(row: Row) -> str:
-    """Return ``row`` as the stream's JSON text."""
-    return json.dumps(row, cls=DjangoJSONEncoder, separators=(",", ":"))
+def chunk_size() -> int:
+    """Return the most rows one stream entry holds (``ANALYTICS_BATCH_SIZE``)."""
+    return max(int(getattr(settings, "ANALYTICS_BATCH_SIZE", 500)), 1)
 
 
-def decode(text: bytes | str) -> Row:
-    """Return the row ``encode`` wrote, its time a datetime again."""
-    row: Row = json.loads(text)
-    if isinstance(row.get("at"), str):
-        row["at"] = dt.datetime.fromisoformat(row["at"])
-    return row
+def encode(rows: Sequence[Row]) -> str:
+    """Return ``rows`` as one entry's JSON text."""
+    return json.dumps(list(rows), cls=DjangoJSONEncoder, separators=(",", ":"))
+
+
+def _row(found: Row) -> Row:
+    if isinstance(found.get("at"), str):
+        found["at"] = dt.datetime.fromisoformat(found["at"])
+    return found
+
+
+def decode(fields: dict[bytes, bytes]) -> list[Row]:
+    """Return the rows of one entry's fields (``rows``, or an older entry's ``row``)."""
+    if b"rows" in fields:
+        return [_row(found) for found in json.loads(fields[b"rows"])]
+    if b"row" in fields:
+        return [_row(json.loads(fields[b"row"]))]
+    return []
 
 
 def append(rows: Sequence[Row]) -> None:
-    """Append ``rows`` to the stream in one round trip; Redis errors propagate."""
+    """Append ``rows`` to the stream, a chunk per entry, in one round trip.
+
+    Redis errors propagate. The stream is capped at ``ANALYTICS_STREAM_MAX_LENGTH``
+    events counted as whole chunks, so it never holds more events than that.
+    """
     key = stream_key()
+    size = chunk_size()
     cap = int(getattr(settings, "ANALYTICS_STREAM_MAX_LENGTH", 1_000_000))
+    entries = max(cap // size, 1)
     pipe = client().pipeline(transaction=False)
-    for row in rows:
-        pipe.xadd(key, {"row": encode(row)}, maxlen=cap, approximate=True)
+    for start in range(0, len(rows), size):
+        chunk = rows[start : start + size]
+        pipe.xadd(key, {"rows": encode(chunk)}, maxlen=entries, approximate=True)
     pipe.execute()
 
 
@@ -106,17 +129,19 @@ def drain_once(*, batch: int = 500, block_ms: int = 0, consumer: str = DEFAULT_C
     connection = client()
     key = stream_key()
     _ensure_group(connection, key)
-    found: Any = connection.xreadgroup(GROUP, consumer, {key: "0"}, count=batch)
+    # ``batch`` counts events; an entry holds up to a chunk of them.
+    count = max(batch // chunk_size(), 1)
+    found: Any = connection.xreadgroup(GROUP, consumer, {key: "0"}, count=count)
     entries = found[0][1] if found else []
     if not entries:
         found = connection.xreadgroup(
-            GROUP, consumer, {key: ">"}, count=batch, block=block_ms or None
+            GROUP, consumer, {key: ">"}, count=count, block=block_ms or None
         )
         entries = found[0][1] if found else []
     if not entries:
         return 0
     ids = [entry_id for entry_id, _fields in entries]
-    rows = [decode(fields[b"row"]) for _entry_id, fields in entries if fields.get(b"row")]
+    rows = [row for _entry_id, fields in entries for row in decode(fields)]
     if rows:
         write_events(rows)
     pipe = connection.pipeline(transaction=False)
@@ -127,5 +152,5 @@ def drain_once(*, batch: int = 500, block_ms: int = 0, consumer: str = DEFAULT_C
 
 
 def waiting() -> int:
-    """Return how many events the stream holds (written or not yet)."""
+    """Return how many entries (chunks of events) the stream holds (written or not yet)."""
     return int(client().xlen(stream_key()))
