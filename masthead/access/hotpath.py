@@ -58,6 +58,7 @@ from masthead.access.meter_redis import (
     METER_STEPS,
     NETWORK_TTL_SECONDS,
     READS_TTL_SECONDS,
+    legacy_reads_key,
     meter_prefix,
     millis,
     network_counter_key,
@@ -113,7 +114,7 @@ HOT_SCRIPT = (
     METER_STEPS
     + """
 -- KEYS: 1 content generation, 2 rate limit, 3 reads, 4 network, 5 gated part,
---       6 reader generation
+--       6 reader generation, 7 the reads' key from before the hash tags
 -- ARGV: 1 expected content generation, 2 limit, 3 limit expiry, 4 metered (0/1),
 --       5 article, 6 window start (ms), 7 now (ms), 8 allowance, 9 network (0/1),
 --       10 network allowance, 11 reads TTL, 12 network TTL, 13 may grant (0/1),
@@ -138,7 +139,7 @@ if ARGV[4] == '1' then
   if ARGV[9] == '1' then
     network = KEYS[4]
   end
-  local state = consume(KEYS[3], network, ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[10],
+  local state = consume(KEYS[3], KEYS[7], network, ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[10],
                         ARGV[11], ARGV[12])
   used, counted, network_exhausted = state[1], state[2], state[3]
 end
@@ -257,6 +258,7 @@ class HotStore:
             network,
             call.gated_key,
             reader_key,
+            legacy_reads_key(self.prefix, meter.reader) if meter else self.generation_key,
         ]
         args: list[Any] = [
             call.generation,

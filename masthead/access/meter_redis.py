@@ -34,7 +34,6 @@ NETWORK_TTL_SECONDS = 2 * 24 * 3600
 SOCKET_TIMEOUT_SECONDS = redis_clients.SOCKET_TIMEOUT_SECONDS
 
 
-
 def reads_key(prefix: str, reader: str) -> str:
     """Return the key of ``reader``'s sorted set of counted reads (hash-tagged by reader)."""
     return f"{prefix}reads:{{{reader}}}"
@@ -45,8 +44,9 @@ def generation_key_for(prefix: str, reader: str) -> str:
     return f"{prefix}gen:{{{reader}}}"
 
 
-def _legacy_reads_key(prefix: str, reader: str) -> str:
-    # The key before hash tags; kept for erasure and export until its 32-day TTL ends.
+def legacy_reads_key(prefix: str, reader: str) -> str:
+    """Return the reader's key from before the hash tags (its reads are carried over)."""
+    # Kept for the carry, erasure and export until the last such key's 32-day TTL ends.
     return f"{prefix}reads:{reader}"
 
 
@@ -58,10 +58,21 @@ def network_counter_key(prefix: str, network: str, now: dt.datetime) -> str:
 
 # The meter's count as a Lua function, shared by this store's script and the access
 # check's one-round-trip script (``hotpath``): both count by exactly these steps.
-# ``net`` is nil when the network allowance does not apply.
+# ``net`` is nil when the network allowance does not apply. ``legacy`` is the reader's key
+# from before the hash tags (``legacy_reads_key``): a reader counted under it has those
+# reads carried over on their first count, so an upgrade restarts no one's meter. (Such
+# keys end with their TTL, 32 days after the upgrade; the carry can go after that.)
 METER_STEPS = """
-local function consume(reads, net, article, since, now, allowance, net_allowance,
+local function consume(reads, legacy, net, article, since, now, allowance, net_allowance,
                        reads_ttl, net_ttl)
+  if legacy and redis.call('EXISTS', reads) == 0 and redis.call('EXISTS', legacy) == 1 then
+    redis.call('ZUNIONSTORE', reads, 1, legacy)
+    local left = redis.call('PTTL', legacy)
+    if left > 0 then
+      redis.call('PEXPIRE', reads, left)
+    end
+    redis.call('DEL', legacy)
+  end
   redis.call('ZREMRANGEBYSCORE', reads, '-inf', '(' .. since)
   local used = redis.call('ZCARD', reads)
   if redis.call('ZSCORE', reads, article) then
@@ -87,7 +98,8 @@ end
 _CONSUME = (
     METER_STEPS
     + """
-return consume(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7])
+return consume(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6],
+               ARGV[7])
 """
 )
 
@@ -107,7 +119,10 @@ class RedisMeterStore:
 
     def consume(self, request: MeterRequest) -> MeterState:
         """Count the article unless already counted in the window; return the state after."""
-        keys = [reads_key(self.prefix, request.reader)]
+        keys = [
+            reads_key(self.prefix, request.reader),
+            legacy_reads_key(self.prefix, request.reader),
+        ]
         if request.network is not None:
             keys.append(network_counter_key(self.prefix, request.network, request.now))
         args: list[Any] = [
@@ -128,9 +143,13 @@ class RedisMeterStore:
         )
 
     def peek(self, reader: str, allowance: int, since: dt.datetime) -> MeterState:
-        """Return the reader's state without counting anything."""
-        used = self.client.zcount(reads_key(self.prefix, reader), millis(since), "+inf")
-        return MeterState(allowance=allowance, used=int(used), is_counted=False)
+        """Return the reader's state without counting anything (a legacy key's reads too)."""
+        pipe = self.client.pipeline(transaction=False)
+        for key in (reads_key(self.prefix, reader), legacy_reads_key(self.prefix, reader)):
+            pipe.zcount(key, millis(since), "+inf")
+        # Until the first count carries the legacy reads over, only one of the two holds any.
+        used = sum(int(found) for found in pipe.execute())
+        return MeterState(allowance=allowance, used=used, is_counted=False)
 
     def erase_reader(self, user_id: int) -> int:
         """Delete the account's sorted set of reads; return how many reads it held.
@@ -140,7 +159,7 @@ class RedisMeterStore:
         """
         held = 0
         reader = account_key(user_id)
-        for key in (reads_key(self.prefix, reader), _legacy_reads_key(self.prefix, reader)):
+        for key in (reads_key(self.prefix, reader), legacy_reads_key(self.prefix, reader)):
             held += int(self.client.zcard(key))
             self.client.delete(key)
         return held
@@ -149,7 +168,7 @@ class RedisMeterStore:
         """Return the account's counted reads, oldest first (the pre-hash-tag key's too)."""
         reader = account_key(user_id)
         members: list[Any] = []
-        for key in (_legacy_reads_key(self.prefix, reader), reads_key(self.prefix, reader)):
+        for key in (legacy_reads_key(self.prefix, reader), reads_key(self.prefix, reader)):
             # With scores, redis-py answers (member, score) pairs; its stub cannot say so.
             members += list(self.client.zrange(key, 0, -1, withscores=True))
         latest: dict[int, float] = {}

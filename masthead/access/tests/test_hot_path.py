@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 
 from masthead.access import hotpath
 from masthead.access.lean import LeanCheckApp
-from masthead.access.meter_redis import generation_key_for, reads_key
+from masthead.access.meter_redis import generation_key_for, legacy_reads_key, millis, reads_key
 from masthead.access.meters import MeterRequest
 from masthead.access.offers import forget_rendered_walls
 
@@ -117,6 +117,17 @@ def test_it_refuses_past_the_network_allowance(hot: hotpath.HotStore) -> None:
     other = _call(hot, reader="v:b", network="10.1.2.0/24", network_allowance=1)
     assert one.is_counted and not one.is_network_exhausted
     assert (other.is_counted, other.is_network_exhausted) == (False, True)
+
+
+def test_reads_under_the_key_from_before_the_hash_tags_are_carried_over(
+    hot: hotpath.HotStore,
+) -> None:
+    legacy = legacy_reads_key(hot.prefix, "v:upgraded")
+    hot.client.zadd(legacy, {"1": millis(NOW), "2": millis(NOW)})
+    spent = _call(hot, reader="v:upgraded", article=3, allowance=2)
+    assert (spent.used, spent.is_counted) == (2, False)  # no fresh meter at the upgrade
+    assert hot.client.exists(legacy) == 0
+    assert _call(hot, reader="v:upgraded", article=1, allowance=2).is_counted
 
 
 def test_a_server_that_lost_its_scripts_is_sent_the_script_again(
