@@ -36,10 +36,15 @@ def render(
     """Return ``template`` with every ``{{NAME}}`` replaced; raise KeyError for a missing one.
 
     ``#purge `` lines are kept (without the marker) when ``has_purge``, ``#realip `` lines
-    when ``has_real_ip``, ``#gateway `` lines when ``has_gateway``; otherwise they are
-    left out.
+    when ``has_real_ip``, ``#gateway `` lines when ``has_gateway`` and ``#own `` lines when
+    not (Masthead serves its own articles); otherwise they are left out.
     """
-    switches = {"#purge ": has_purge, "#realip ": has_real_ip, "#gateway ": has_gateway}
+    switches = {
+        "#purge ": has_purge,
+        "#realip ": has_real_ip,
+        "#gateway ": has_gateway,
+        "#own ": not has_gateway,
+    }
     lines = []
     for line in template.splitlines():
         marker = next((prefix for prefix in switches if line.startswith(prefix)), None)

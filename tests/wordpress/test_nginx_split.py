@@ -42,16 +42,20 @@ ORIGIN_PATHS = [
 ]
 
 
-def _named_server(name: str) -> ThreadingHTTPServer:
+def _named_server(name: str, *, cacheable: bool = False) -> ThreadingHTTPServer:
+    """A stand-in that answers its name (``cacheable``: its name and the request line, public)."""
+
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:
             pass
 
         def _answer(self) -> None:
-            body = name.encode()
+            body = f"{name} {self.path}".encode() if cacheable else name.encode()
             self.send_response(200)
             self.send_header("Content-Type", "text/plain")
-            self.send_header("Cache-Control", "private, no-store")
+            self.send_header(
+                "Cache-Control", "public, max-age=60" if cacheable else "private, no-store"
+            )
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             if self.command != "HEAD":
@@ -67,7 +71,17 @@ def _named_server(name: str) -> ThreadingHTTPServer:
 @pytest.fixture(scope="module")
 def split_nginx() -> Iterator[str]:
     """nginx in gateway mode in front of the two stand-ins; its URL."""
-    wsgi, gateway = _named_server("wsgi"), _named_server("gateway")
+    yield from _split_nginx(cacheable=False)
+
+
+@pytest.fixture(scope="module")
+def caching_nginx() -> Iterator[str]:
+    """The same, with a gateway stand-in whose answers nginx may cache."""
+    yield from _split_nginx(cacheable=True)
+
+
+def _split_nginx(*, cacheable: bool) -> Iterator[str]:
+    wsgi, gateway = _named_server("wsgi"), _named_server("gateway", cacheable=cacheable)
     # nginx's unprivileged workers must enter the folder (pytest's tmp_path is private).
     folder = Path(tempfile.mkdtemp(prefix="masthead-split-"))
     folder.chmod(0o755)
@@ -129,3 +143,21 @@ def test_the_access_check_reaches_the_wsgi_app(split_nginx: str) -> None:
 
 def test_static_files_come_from_disk(split_nginx: str) -> None:
     assert _served_by(split_nginx, "/static/probe.txt") == "static"
+
+
+def test_a_query_wordpress_routes_on_is_cached_apart_from_the_article(caching_nginx: str) -> None:
+    # WordPress answers a post's path with ?feed= (or ?rest_route=, ?p=) with another
+    # document: stored under the article's key it would be every later reader's page.
+    article = "/2026/12/01/walled-story/"
+    assert _served_by(caching_nginx, article + "?feed=rss2") == f"gateway {article}?feed=rss2"
+    assert _served_by(caching_nginx, article) == f"gateway {article}"
+    route = article + "?rest_route=/wp/v2/posts"
+    assert _served_by(caching_nginx, route) == f"gateway {route}"
+    assert _served_by(caching_nginx, article) == f"gateway {article}"  # still its own
+
+
+def test_tracking_tags_still_share_the_articles_cached_copy(caching_nginx: str) -> None:
+    article = "/2026/12/02/shared-story/"
+    tagged = article + "?utm_source=newsletter&utm_medium=email"
+    assert _served_by(caching_nginx, tagged) == f"gateway {tagged}"
+    assert _served_by(caching_nginx, article) == f"gateway {tagged}"  # the one cached copy
