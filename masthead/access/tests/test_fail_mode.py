@@ -6,6 +6,7 @@ import socket
 import subprocess
 import time
 import uuid
+from collections.abc import Iterator
 from unittest import mock
 
 import pytest
@@ -88,9 +89,38 @@ def test_it_holds_the_fail_mode_when_redis_is_stopped(
     assert shut["granted"] is False and subscriber_only.gated_marker not in str(shut)
 
 
-def test_it_answers_unavailable_within_the_timeout_for_an_unroutable_redis() -> None:
-    # 10.255.255.1 is not routed here: the connect must give up after 0.5 s, not hang.
-    store = RedisMeterStore(redis_client("redis://10.255.255.1:6379/0"), "test:")
+@pytest.fixture
+def unanswered_port() -> Iterator[int]:
+    """A loopback port whose connects hang, as an unreachable host's do.
+
+    Its accept queue is full and never taken from, so Linux drops each further SYN and
+    the client waits; nothing leaves the machine.
+    """
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(0)
+    port = int(server.getsockname()[1])
+    queued = []
+    for _ in range(3):
+        waiting = socket.socket()
+        waiting.setblocking(False)
+        waiting.connect_ex(("127.0.0.1", port))
+        queued.append(waiting)
+    time.sleep(0.05)
+    try:
+        yield port
+    finally:
+        for each in [*queued, server]:
+            each.close()
+
+
+def test_it_answers_unavailable_within_the_timeout_for_an_unreachable_redis(
+    unanswered_port: int,
+) -> None:
+    # The connect must give up after 0.5 s, not hang.
+    with pytest.raises(TimeoutError):
+        socket.create_connection(("127.0.0.1", unanswered_port), timeout=0.2)
+    store = RedisMeterStore(redis_client(f"redis://127.0.0.1:{unanswered_port}/0"), "test:")
     started = time.monotonic()
     assert count_read(store, ask()) == UNAVAILABLE_METER
     assert time.monotonic() - started < 1.0
