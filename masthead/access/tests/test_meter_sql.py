@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.db import close_old_connections, connection, connections
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 
 from masthead.access.meter_sql import SqlMeterStore
 from masthead.access.meters import MeterStore
@@ -23,10 +24,15 @@ class SqlMeterStoreTests(MeterStoreContract, TestCase):
 
 
 @pytest.fixture
-def pings(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
-    """Count Django's connection health checks (its ``SELECT 1``) on PostgreSQL."""
+def on_postgres() -> None:
+    """Skip on SQLite: the count in one statement is PostgreSQL's."""
     if connection.vendor != "postgresql":
-        pytest.skip("the count in one statement, without the ping, is PostgreSQL's")
+        pytest.skip("the count in one statement is PostgreSQL's")
+
+
+@pytest.fixture
+def pings(on_postgres: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """Count Django's connection health checks (its ``SELECT 1``) on PostgreSQL."""
     seen: list[int] = []
     wrapper_class: Any = type(connections["default"])  # the backend class, not the proxy
     usable = wrapper_class.is_usable
@@ -68,6 +74,20 @@ def test_a_count_on_a_connection_that_died_is_made_on_a_new_one(pings: list[int]
     assert connection.connection.info.backend_pid != dead_pid
     assert MeterRead.objects.filter(reader__key=ask().reader).count() == 2
     assert pings == [1]  # asked once, after the statement failed: dead, so reconnect
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_counts_parameters_travel_apart_from_its_text(on_postgres: None) -> None:
+    # Bound by the server, not quoted into the statement by the worker: the text sent
+    # holds placeholders, and none of the values.
+    reader = "v:o'reader-with-a-quote"
+    with CaptureQueriesContext(connection) as queries:
+        state = SqlMeterStore().consume(ask(reader, article=7))
+    assert state.is_counted
+    [statement] = [q["sql"] for q in queries.captured_queries]
+    assert "masthead_meter_consume($1::text, $2::bigint" in statement, statement
+    assert "reader-with-a-quote" not in statement
 
 
 def _end_backend(pid: int) -> None:
