@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,8 +13,9 @@ from django.test.utils import CaptureQueriesContext
 
 from masthead.access.meter_sql import SqlMeterStore
 from masthead.access.meters import MeterStore
-from masthead.access.models import MeterRead
+from masthead.access.models import MeterRead, NetworkDay
 
+from .helpers import in_threads
 from .meter_contract import MeterStoreContract, ask
 
 
@@ -88,6 +90,82 @@ def test_the_counts_parameters_travel_apart_from_its_text(on_postgres: None) -> 
     [statement] = [q["sql"] for q in queries.captured_queries]
     assert "masthead_meter_consume($1::text, $2::bigint" in statement, statement
     assert "reader-with-a-quote" not in statement
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_fifty_new_readers_on_one_new_network_get_exactly_its_allowance(
+    on_postgres: None,
+) -> None:
+    # The network's counter is created and raised by one upsert: racing first reads on
+    # a network nobody met yet still take exactly the allowance.
+    store = SqlMeterStore()
+    net = "198.51.100.0/24"
+
+    def one(index: int) -> object:
+        state = store.consume(ask(f"v:racer-{index}", 1, network=net, network_allowance=7))
+        return "counted" if state.is_counted else state.is_network_exhausted
+
+    results = in_threads(one, 50, join_seconds=30)
+    assert results.count("counted") == 7, results
+    assert results.count(True) == 43, results
+    assert NetworkDay.objects.get(network=net).reads == 7
+
+
+def _work(table: str) -> tuple[int, int, int]:
+    """Return (rows inserted, rows updated, scans) on ``table`` in this transaction so far."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n_tup_ins, n_tup_upd, coalesce(idx_scan, 0) + coalesce(seq_scan, 0) "
+            "FROM pg_stat_xact_user_tables WHERE relname = %s",
+            [table],
+        )
+        row = cursor.fetchone()
+    return (int(row[0]), int(row[1]), int(row[2])) if row else (0, 0, 0)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_count_does_no_work_it_does_not_need(on_postgres: None) -> None:
+    # Migration 0004's function: a network met for the first time writes its counter
+    # once; a reader just created has no reads to count; a reader seen before is found
+    # (and locked) by one look-up, not an insert attempt and a look-up.
+    store = SqlMeterStore()
+    net = "203.0.113.0/24"
+    first = store.consume(ask("v:met-just-now", 1, network=net, network_allowance=60))
+    assert (first.used, first.is_counted) == (1, True)
+    assert _work("access_networkday")[:2] == (1, 0)
+    assert _work("access_meterread")[2] == 0
+    readers_before = _work("access_meterreader")[2]
+    second = store.consume(ask("v:met-just-now", 2, network=net, network_allowance=60))
+    again = store.consume(ask("v:met-just-now", 2, network=net, network_allowance=60))
+    assert (second.used, second.is_counted, again.used, again.is_counted) == (2, True, 2, True)
+    assert _work("access_meterreader")[2] - readers_before == 2
+    assert _work("access_networkday")[:2] == (1, 1)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_migration_0004_goes_back_to_the_function_before_it(on_postgres: None) -> None:
+    module = importlib.import_module(
+        "masthead.access.migrations.0004_meter_consume_fewer_statements"
+    )
+    [operation] = module.Migration.operations
+    store = SqlMeterStore()
+    with connection.schema_editor() as editor:  # in the test's transaction: undone after
+        operation.reverse_code(None, editor)
+        assert "this_ever" in _function_text()  # 0003's body
+        assert store.consume(ask("v:before", 1)).is_counted
+        operation.code(None, editor)
+        assert "is_new_reader" in _function_text()
+        assert store.consume(ask("v:after", 1)).is_counted
+
+
+def _function_text() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = 'masthead_meter_consume'")
+        [(text,)] = cursor.fetchall()
+    return str(text)
 
 
 def _end_backend(pid: int) -> None:
