@@ -138,6 +138,11 @@ def primed(user: User, article: Any) -> Client:
     assert first["_issued_pass"] is True
     with no_database() as used:
         second = answer(client, article)
+    if used and not reader_tables(used):
+        # A process-wide cache (the policy's, the running experiment's) may fall due just
+        # then, and is read once for every reader; the very next check must read nothing.
+        with no_database() as used:
+            second = answer(client, article)
     assert used == []
     assert second["_issued_pass"] is False
     assert granted(first, article) == granted(second, article)
